@@ -1,0 +1,19 @@
+//! The protocol-independent engine: typed values and their codecs, schemas, diagnostics, the
+//! traits domain code implements, and Terraform's plan/apply rules enforced for every resource.
+//! Nothing here knows about gRPC or protobuf.
+
+pub mod diag;
+pub mod json;
+pub mod msgpack;
+pub mod resource;
+pub mod schema;
+pub mod server;
+pub mod types;
+pub mod value;
+
+pub use diag::{AttributePath, Diagnostic, Diagnostics, Severity};
+pub use resource::{data_source, resource, DataSource, PlanChange, Provider, Resource};
+pub use schema::{Attribute, Schema};
+pub use server::{DynamicValue, Engine};
+pub use types::Type;
+pub use value::{Number, Value};

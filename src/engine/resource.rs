@@ -1,0 +1,296 @@
+//! The traits domain code implements: [`Provider`], [`Resource`] and [`DataSource`], with typed
+//! Rust structs for state. The engine turns them into object-safe `Dyn*` forms that work on
+//! [`Value`]s, so that Terraform's rules are applied in one place ([`super::server`]).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::diag::{AttributePath, Diagnostics};
+use super::json;
+use super::schema::Schema;
+use super::types::Type;
+use super::value::Value;
+
+/// A planned change that a resource may adjust in [`Resource::modify_plan`], after the engine
+/// has applied the generic rules (config values kept, computed values unknown on change,
+/// `use_state_for_unknown`).
+pub struct PlanChange<'a> {
+    /// Null when the resource is being created.
+    pub prior: &'a Value,
+    pub config: &'a Value,
+    pub planned: &'a mut Value,
+    pub(crate) forced_replace: Vec<AttributePath>,
+}
+
+impl PlanChange<'_> {
+    pub fn is_create(&self) -> bool {
+        self.prior.is_null()
+    }
+
+    /// Replaces the resource although no `requires_replace` attribute changed (for example
+    /// because the remote object expired). `computed_attr` (typically `id`) is planned unknown
+    /// and reported as the attribute forcing the replacement.
+    pub fn force_replace(&mut self, computed_attr: &str) {
+        self.planned.set_attr(computed_attr, Value::Unknown);
+        self.forced_replace.push(AttributePath::root(computed_attr));
+    }
+}
+
+/// A managed resource, written as plain CRUD on a typed state struct whose fields are the
+/// schema's attributes (null and not-yet-known values are `None`).
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    /// What the configured provider hands to every call (the API client).
+    type Client: Send + Sync + 'static;
+    type State: Serialize + DeserializeOwned + Send + Sync;
+
+    /// The full type name, e.g. `influxdb_database_token`.
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+
+    /// Cross-attribute checks on the configuration (values may be unknown). Attribute-level
+    /// checks belong in the schema's validators.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Adjusts a plan; called for creates and updates, never for destroys.
+    fn modify_plan(&self, _change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {}
+
+    async fn create(
+        &self,
+        client: &Self::Client,
+        planned: Self::State,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::State>;
+
+    /// Refreshes the state. `None` without an error means the object is gone.
+    async fn read(
+        &self,
+        client: &Self::Client,
+        current: Self::State,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::State>;
+
+    async fn update(
+        &self,
+        client: &Self::Client,
+        prior: Self::State,
+        planned: Self::State,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::State>;
+
+    async fn delete(&self, client: &Self::Client, prior: Self::State, diags: &mut Diagnostics);
+
+    /// The state for `terraform import ADDRESS ID`; Terraform reads it afterwards.
+    async fn import(
+        &self,
+        _client: &Self::Client,
+        _id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::State> {
+        diags.error(
+            "Import not supported",
+            format!("{} cannot be imported.", self.type_name()),
+        );
+        None
+    }
+}
+
+/// A data source: reads a typed model whose configured fields are set.
+#[async_trait]
+pub trait DataSource: Send + Sync + 'static {
+    type Client: Send + Sync + 'static;
+    type Model: Serialize + DeserializeOwned + Send + Sync;
+
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    async fn read(
+        &self,
+        client: &Self::Client,
+        config: Self::Model,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Model>;
+}
+
+/// The provider: its own configuration schema, how it configures its client, and what it
+/// offers.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    type Client: Send + Sync + 'static;
+    type Config: DeserializeOwned + Send;
+
+    fn schema(&self) -> Schema;
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    /// Builds the client from the configuration. Unknown values arrive as `None`. `stop` fires
+    /// when Terraform asks the provider to stop (Ctrl-C): in-flight calls should give up.
+    async fn configure(
+        &self,
+        config: Self::Config,
+        stop: CancellationToken,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Client>;
+    fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Client>>>;
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Client>>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The typed <-> value bridge.
+
+/// Converts a value of `ty` to a typed struct; unknowns become `None`.
+pub fn to_typed<T: DeserializeOwned>(v: &Value, ty: &Type) -> Result<T, String> {
+    let j = json::encode(v, ty, json::EncodeOptions { unknown_as_null: true })
+        .map_err(|e| e.to_string())?;
+    serde_json::from_value(j).map_err(|e| e.to_string())
+}
+
+/// Converts a typed struct to a value of `ty`. A field the type lacks is an error; an
+/// attribute the struct lacks is null.
+pub fn from_typed<T: Serialize>(t: &T, ty: &Type) -> Result<Value, String> {
+    let j = serde_json::to_value(t).map_err(|e| e.to_string())?;
+    json::decode(&j, ty, json::DecodeOptions::default()).map_err(|e| e.to_string())
+}
+
+fn bridge_error(diags: &mut Diagnostics, type_name: &str, what: &str, e: String) {
+    diags.error(
+        "Provider internal error",
+        format!("{type_name}: could not convert the {what}: {e}. This is a bug in the provider."),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Object-safe forms used by the engine.
+
+#[async_trait]
+pub trait DynResource<C>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    fn validate(&self, config: &Value, diags: &mut Diagnostics);
+    fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
+    async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
+    async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
+    async fn update(&self, c: &C, prior: &Value, planned: &Value, diags: &mut Diagnostics)
+        -> Option<Value>;
+    async fn delete(&self, c: &C, prior: &Value, diags: &mut Diagnostics);
+    async fn import(&self, c: &C, id: &str, diags: &mut Diagnostics) -> Option<Value>;
+}
+
+struct TypedResource<R: Resource> {
+    inner: R,
+    schema: Schema,
+    ty: Type,
+}
+
+/// Registers a typed resource with the engine.
+pub fn resource<R: Resource>(r: R) -> Arc<dyn DynResource<R::Client>> {
+    let schema = r.schema();
+    let ty = schema.ty();
+    Arc::new(TypedResource { inner: r, schema, ty })
+}
+
+impl<R: Resource> TypedResource<R> {
+    fn typed(&self, v: &Value, what: &str, diags: &mut Diagnostics) -> Option<R::State> {
+        to_typed(v, &self.ty)
+            .map_err(|e| bridge_error(diags, self.inner.type_name(), what, e))
+            .ok()
+    }
+    fn value(&self, s: Option<R::State>, diags: &mut Diagnostics) -> Option<Value> {
+        from_typed(&s?, &self.ty)
+            .map_err(|e| bridge_error(diags, self.inner.type_name(), "new state", e))
+            .ok()
+    }
+}
+
+#[async_trait]
+impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
+    fn type_name(&self) -> &'static str {
+        self.inner.type_name()
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        self.inner.validate(config, diags)
+    }
+    fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
+        self.inner.modify_plan(change, diags)
+    }
+    async fn create(&self, c: &R::Client, planned: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let planned = self.typed(planned, "planned state", diags)?;
+        let out = self.inner.create(c, planned, diags).await;
+        self.value(out, diags)
+    }
+    async fn read(&self, c: &R::Client, current: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let current = self.typed(current, "current state", diags)?;
+        let out = self.inner.read(c, current, diags).await;
+        self.value(out, diags)
+    }
+    async fn update(
+        &self,
+        c: &R::Client,
+        prior: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let prior = self.typed(prior, "prior state", diags)?;
+        let planned = self.typed(planned, "planned state", diags)?;
+        let out = self.inner.update(c, prior, planned, diags).await;
+        self.value(out, diags)
+    }
+    async fn delete(&self, c: &R::Client, prior: &Value, diags: &mut Diagnostics) {
+        if let Some(prior) = self.typed(prior, "prior state", diags) {
+            self.inner.delete(c, prior, diags).await
+        }
+    }
+    async fn import(&self, c: &R::Client, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        let out = self.inner.import(c, id, diags).await;
+        self.value(out, diags)
+    }
+}
+
+#[async_trait]
+pub trait DynDataSource<C>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    fn validate(&self, config: &Value, diags: &mut Diagnostics);
+    async fn read(&self, c: &C, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
+}
+
+struct TypedDataSource<D: DataSource> {
+    inner: D,
+    schema: Schema,
+    ty: Type,
+}
+
+/// Registers a typed data source with the engine.
+pub fn data_source<D: DataSource>(d: D) -> Arc<dyn DynDataSource<D::Client>> {
+    let schema = d.schema();
+    let ty = schema.ty();
+    Arc::new(TypedDataSource { inner: d, schema, ty })
+}
+
+#[async_trait]
+impl<D: DataSource> DynDataSource<D::Client> for TypedDataSource<D> {
+    fn type_name(&self) -> &'static str {
+        self.inner.type_name()
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        self.inner.validate(config, diags)
+    }
+    async fn read(&self, c: &D::Client, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let name = self.inner.type_name();
+        let model = to_typed(config, &self.ty)
+            .map_err(|e| bridge_error(diags, name, "configuration", e))
+            .ok()?;
+        let out = self.inner.read(c, model, diags).await?;
+        from_typed(&out, &self.ty)
+            .map_err(|e| bridge_error(diags, name, "result", e))
+            .ok()
+    }
+}

@@ -1,0 +1,369 @@
+//! A local InfluxDB 3 Management API simulator (Cloud Dedicated or Clustered) for tests and
+//! demos: the token and database endpoints on the spec's paths, the API's validation rules, and
+//! a few control endpoints under `/__sim/` to inject faults and inspect the requests received.
+//!
+//! Start it in-process with [`Simulator::start`], or run the `influxdb3-mgmt-sim` binary (which
+//! calls [`run`]). Choices where the spec is silent are documented in [`api`].
+
+pub mod api;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+pub use api::{Fault, FaultSpec, RequestRecord};
+
+pub const DEFAULT_MANAGEMENT_TOKEN: &str = "sim-management-token";
+pub const DEFAULT_ACCOUNT_ID: &str = "11111111-1111-4111-8111-111111111111";
+pub const DEFAULT_CLUSTER_ID: &str = "22222222-2222-4222-8222-222222222222";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SimProduct {
+    Dedicated,
+    Clustered,
+}
+
+#[derive(Clone, Debug)]
+pub struct SimOptions {
+    pub listen: SocketAddr,
+    pub product: SimProduct,
+    pub management_token: String,
+    pub account_id: Uuid,
+    pub cluster_id: Uuid,
+    /// JSON file holding tokens and databases: loaded at start if present, written after every
+    /// change and at shutdown.
+    pub state_file: Option<PathBuf>,
+    /// Delay before every API request is handled.
+    pub latency: Duration,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            product: SimProduct::Dedicated,
+            management_token: DEFAULT_MANAGEMENT_TOKEN.into(),
+            account_id: Uuid::parse_str(DEFAULT_ACCOUNT_ID).expect("valid uuid"),
+            cluster_id: Uuid::parse_str(DEFAULT_CLUSTER_ID).expect("valid uuid"),
+            state_file: None,
+            latency: Duration::ZERO,
+        }
+    }
+}
+
+pub const USAGE: &str = "\
+influxdb3-mgmt-sim: a local InfluxDB 3 Management API simulator (tokens and databases)
+
+Usage: influxdb3-mgmt-sim [OPTIONS]
+
+Options:
+  --listen ADDR             address to listen on (default 127.0.0.1:0, a free port);
+                            the first stdout line is the base URL, http://ADDR
+  --product NAME            dedicated (default) or clustered
+  --management-token TOKEN  bearer token the API accepts (default sim-management-token)
+  --account-id UUID         Cloud Dedicated account id (default 11111111-1111-4111-8111-111111111111)
+  --cluster-id UUID         Cloud Dedicated cluster id (default 22222222-2222-4222-8222-222222222222)
+  --state FILE              load state from FILE if present; write it after every change
+  --latency-ms N            delay every API request by N milliseconds
+  --help                    print this help
+
+Control endpoints (no auth, loopback clients only):
+  POST   /__sim/faults    {\"method\":\"POST\",\"path_suffix\":\"/tokens\",\"count\":1,\"status\":503,
+                           \"retry_after_secs\":1} | {..., \"drop_after_handling\":true}
+                          | {..., \"drop_before_handling\":true} | {..., \"delay_ms\":N}
+                          | {\"latency_ms\":N}
+  DELETE /__sim/faults    clear faults and restore the start-up latency
+  GET    /__sim/requests  [{\"method\":\"POST\",\"path\":\"/api/v0/...\",\"status\":200}] (null = dropped)
+  DELETE /__sim/requests  clear the request log
+  GET    /__sim/state     {\"tokens\":[...],\"databases\":[...]} (never access tokens)
+  DELETE /__sim/state     delete all tokens and databases
+";
+
+/// Parses command-line flags (without the program name). `Ok(None)` means `--help`.
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOptions>, String> {
+    let mut opts = SimOptions::default();
+    let mut it = args.into_iter();
+    while let Some(flag) = it.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+            _ => (flag.clone(), None),
+        };
+        if name == "--help" || name == "-h" {
+            return Ok(None);
+        }
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match name.as_str() {
+            "--listen" => {
+                let v = value()?;
+                opts.listen = v
+                    .parse()
+                    .map_err(|_| format!("--listen {v:?} is not an address like 127.0.0.1:8086"))?;
+            }
+            "--product" => {
+                opts.product = match value()?.as_str() {
+                    "dedicated" => SimProduct::Dedicated,
+                    "clustered" => SimProduct::Clustered,
+                    other => {
+                        return Err(format!(
+                            "--product {other:?} is not supported; use dedicated or clustered"
+                        ))
+                    }
+                }
+            }
+            "--management-token" => {
+                opts.management_token = value()?;
+                if opts.management_token.is_empty() {
+                    return Err("--management-token must not be empty".into());
+                }
+            }
+            "--account-id" | "--cluster-id" => {
+                let v = value()?;
+                let id =
+                    api::parse_uuid(&v).ok_or_else(|| format!("{name} {v:?} is not a UUID"))?;
+                if name == "--account-id" {
+                    opts.account_id = id;
+                } else {
+                    opts.cluster_id = id;
+                }
+            }
+            "--state" => opts.state_file = Some(PathBuf::from(value()?)),
+            "--latency-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--latency-ms {v:?} is not a number of milliseconds"))?;
+                opts.latency = Duration::from_millis(ms);
+            }
+            other => return Err(format!("unknown flag {other:?}; see --help")),
+        }
+    }
+    Ok(Some(opts))
+}
+
+/// A running simulator. Dropping it stops accepting connections.
+pub struct Simulator {
+    addr: SocketAddr,
+    product: SimProduct,
+    shared: Arc<api::Shared>,
+    shutdown: CancellationToken,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Binds the listener, loads the state file if any, and serves in a background task.
+    pub async fn start(opts: SimOptions) -> std::io::Result<Simulator> {
+        let shared = Arc::new(api::Shared::new(&opts)?);
+        let listener = TcpListener::bind(opts.listen).await?;
+        let addr = listener.local_addr()?;
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(serve(listener, shared.clone(), shutdown.clone()));
+        Ok(Simulator {
+            addr,
+            product: opts.product,
+            shared,
+            shutdown,
+            task: Some(task),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, the value for the provider's `url`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn product(&self) -> SimProduct {
+        self.product
+    }
+
+    /// Requests received so far (API requests only).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.requests()
+    }
+
+    /// Adds a fault, as `POST /__sim/faults` does.
+    pub fn add_fault(&self, spec: FaultSpec) -> Result<(), String> {
+        self.shared.add_fault(spec)
+    }
+
+    /// Stops serving and writes the state file.
+    pub async fn shutdown(mut self) {
+        self.shutdown.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.shared.save();
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+async fn serve(listener: TcpListener, shared: Arc<api::Shared>, shutdown: CancellationToken) {
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("influxdb3-mgmt-sim: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let shared = shared.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req: Request<Incoming>| {
+                let shared = shared.clone();
+                async move { handle(shared, req, peer).await }
+            });
+            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+            // On shutdown, open connections are simply dropped; the state is written under
+            // its lock after every change, so nothing is half-done.
+            tokio::select! {
+                _ = conn => {}
+                _ = shutdown.cancelled() => {}
+            }
+        });
+    }
+}
+
+/// Returned by the service to make hyper close the connection without any response.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose by an injected fault")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+async fn handle(
+    shared: Arc<api::Shared>,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let body = match body.collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return Err(DropConnection),
+    };
+    if path == "/__sim" || path.starts_with("/__sim/") {
+        if !peer.ip().is_loopback() {
+            return Ok(api::error(
+                403,
+                "control endpoints accept loopback clients only",
+            ));
+        }
+        return Ok(shared.control(&parts.method, &path, &body));
+    }
+
+    let fault = shared.take_fault(&parts.method, &path);
+    let mut delay = shared.latency();
+    if let Some(f) = &fault {
+        delay += f.delay;
+    }
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(f) = &fault {
+        if f.drop_before_handling {
+            shared.record(&parts.method, &path, None);
+            return Err(DropConnection);
+        }
+        if let Some(status) = f.status {
+            shared.record(&parts.method, &path, Some(status));
+            let mut resp = api::error(status, api::default_message(status));
+            if let Some(secs) = f.retry_after_secs {
+                resp.headers_mut().insert(
+                    hyper::header::RETRY_AFTER,
+                    hyper::header::HeaderValue::from(secs),
+                );
+            }
+            return Ok(resp);
+        }
+    }
+    let resp = shared.api(&parts.method, &path, &parts.headers, &body);
+    if fault.as_ref().is_some_and(|f| f.drop_after_handling) {
+        shared.record(&parts.method, &path, None);
+        return Err(DropConnection);
+    }
+    shared.record(&parts.method, &path, Some(resp.status().as_u16()));
+    Ok(resp)
+}
+
+/// Runs the simulator until SIGTERM or SIGINT: prints `http://ADDR` as the first stdout line,
+/// then serves; on a signal, stops and writes the state file.
+pub async fn run(opts: SimOptions) -> std::io::Result<()> {
+    let product = opts.product;
+    let sim = Simulator::start(opts).await?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", sim.url())?;
+        out.flush()?;
+    }
+    eprintln!(
+        "influxdb3-mgmt-sim: serving the {} Management API at {}",
+        match product {
+            SimProduct::Dedicated => "Cloud Dedicated",
+            SimProduct::Clustered => "Clustered",
+        },
+        sim.url()
+    );
+    wait_for_signal().await;
+    sim.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

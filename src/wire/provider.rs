@@ -1,0 +1,330 @@
+//! The `tfplugin6.Provider` gRPC service: converts protobuf messages to and from the engine's
+//! types and nothing more. Every RPC we do not offer answers `Unimplemented` (generated stubs).
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use super::proto::tfplugin6 as pb;
+use crate::engine::diag::{Diagnostics, Severity, Step};
+use crate::engine::resource::Provider;
+use crate::engine::server::{DynamicValue, Engine, StateResponse};
+use crate::engine::{AttributePath, Schema};
+
+pub struct ProviderService<P: Provider> {
+    engine: Arc<Engine<P>>,
+}
+
+impl<P: Provider> ProviderService<P> {
+    pub fn new(engine: Arc<Engine<P>>) -> Self {
+        ProviderService { engine }
+    }
+}
+
+fn dv(v: Option<pb::DynamicValue>) -> DynamicValue {
+    v.map(|v| DynamicValue {
+        msgpack: v.msgpack,
+        json: v.json,
+    })
+    .unwrap_or_default()
+}
+
+fn msgpack(bytes: Vec<u8>) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: bytes,
+        json: Vec::new(),
+    })
+}
+
+fn path(p: &AttributePath) -> pb::AttributePath {
+    use pb::attribute_path::step::Selector;
+    pb::AttributePath {
+        steps: p
+            .0
+            .iter()
+            .map(|s| pb::attribute_path::Step {
+                selector: Some(match s {
+                    Step::Attribute(a) => Selector::AttributeName(a.clone()),
+                    Step::ElementKeyString(k) => Selector::ElementKeyString(k.clone()),
+                    Step::ElementKeyInt(i) => Selector::ElementKeyInt(*i),
+                }),
+            })
+            .collect(),
+    }
+}
+
+fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
+    d.0.into_iter()
+        .map(|d| pb::Diagnostic {
+            severity: match d.severity {
+                Severity::Error => pb::diagnostic::Severity::Error,
+                Severity::Warning => pb::diagnostic::Severity::Warning,
+            } as i32,
+            summary: crate::log::scrub(&d.summary),
+            detail: crate::log::scrub(&d.detail),
+            attribute: d.attribute.as_ref().map(path),
+        })
+        .collect()
+}
+
+fn schema(s: &Schema) -> pb::Schema {
+    pb::Schema {
+        version: s.version,
+        block: Some(pb::schema::Block {
+            version: s.version,
+            attributes: s
+                .attributes
+                .iter()
+                .map(|a| pb::schema::Attribute {
+                    name: a.name.clone(),
+                    r#type: a.ty.to_json_bytes(),
+                    description: a.description.clone(),
+                    required: a.required,
+                    optional: a.optional,
+                    computed: a.computed,
+                    sensitive: a.sensitive,
+                    description_kind: pb::StringKind::Markdown as i32,
+                    ..Default::default()
+                })
+                .collect(),
+            description: s.description.clone(),
+            description_kind: pb::StringKind::Markdown as i32,
+            ..Default::default()
+        }),
+    }
+}
+
+fn state_parts(r: StateResponse) -> (Option<pb::DynamicValue>, Vec<u8>, Vec<pb::Diagnostic>) {
+    (r.state.and_then(msgpack), r.private, diagnostics(r.diagnostics))
+}
+
+#[tonic::async_trait]
+impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        let s = self.engine.schemas();
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(pb::ServerCapabilities::default()),
+            resources: s
+                .resources
+                .iter()
+                .map(|(n, _)| pb::get_metadata::ResourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
+            data_sources: s
+                .data_sources
+                .iter()
+                .map(|(n, _)| pb::get_metadata::DataSourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        crate::trace!("GetProviderSchema");
+        let s = self.engine.schemas();
+        Ok(Response::new(pb::get_provider_schema::Response {
+            provider: Some(schema(s.provider)),
+            resource_schemas: s
+                .resources
+                .iter()
+                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .collect(),
+            data_source_schemas: s
+                .data_sources
+                .iter()
+                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .collect(),
+            server_capabilities: Some(pb::ServerCapabilities::default()),
+            ..Default::default()
+        }))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let d = self.engine.validate_provider_config(&dv(req.into_inner().config));
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diagnostics(d),
+        }))
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("ConfigureProvider", "terraform_version" = req.terraform_version);
+        let d = self.engine.configure_provider(&dv(req.config)).await;
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diagnostics(d),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let d = self
+            .engine
+            .validate_resource_config(&req.type_name, &dv(req.config));
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diagnostics(d),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let d = self
+            .engine
+            .validate_data_source_config(&req.type_name, &dv(req.config));
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diagnostics(d),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
+        let (state, _, diagnostics) =
+            state_parts(self.engine.upgrade_resource_state(&req.type_name, req.version, &raw));
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: state,
+            diagnostics,
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("ReadResource", "type" = req.type_name);
+        let r = self
+            .engine
+            .read_resource(&req.type_name, &dv(req.current_state), &req.private)
+            .await;
+        let (new_state, private, diagnostics) = state_parts(r);
+        Ok(Response::new(pb::read_resource::Response {
+            new_state,
+            private,
+            diagnostics,
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("PlanResourceChange", "type" = req.type_name);
+        let r = self.engine.plan_resource_change(
+            &req.type_name,
+            &dv(req.prior_state),
+            &dv(req.proposed_new_state),
+            &dv(req.config),
+            &req.prior_private,
+        );
+        Ok(Response::new(pb::plan_resource_change::Response {
+            planned_state: msgpack(r.planned_state),
+            requires_replace: r.requires_replace.iter().map(path).collect(),
+            planned_private: r.planned_private,
+            diagnostics: diagnostics(r.diagnostics),
+            ..Default::default()
+        }))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("ApplyResourceChange", "type" = req.type_name);
+        let r = self
+            .engine
+            .apply_resource_change(
+                &req.type_name,
+                &dv(req.prior_state),
+                &dv(req.planned_state),
+                &req.planned_private,
+            )
+            .await;
+        let (new_state, private, diagnostics) = state_parts(r);
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state,
+            private,
+            diagnostics,
+            ..Default::default()
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("ImportResourceState", "type" = req.type_name);
+        let (imported, d) = self.engine.import_resource_state(&req.type_name, &req.id).await;
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources: imported
+                .into_iter()
+                .map(|i| pb::import_resource_state::ImportedResource {
+                    type_name: i.type_name,
+                    state: msgpack(i.state),
+                    private: i.private,
+                    identity: None,
+                })
+                .collect(),
+            diagnostics: diagnostics(d),
+            deferred: None,
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("ReadDataSource", "type" = req.type_name);
+        let r = self.engine.read_data_source(&req.type_name, &dv(req.config)).await;
+        let (state, _, diagnostics) = state_parts(r);
+        Ok(Response::new(pb::read_data_source::Response {
+            state,
+            diagnostics,
+            ..Default::default()
+        }))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response::default()))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        crate::info!("StopProvider: cancelling in-flight work");
+        self.engine.stop();
+        Ok(Response::new(pb::stop_provider::Response::default()))
+    }
+}

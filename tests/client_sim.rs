@@ -1,0 +1,654 @@
+//! `ManagementClient` against the `influxdb3-mgmt-sim` binary: every endpoint on both products,
+//! the error classes, the retry policy, cancellation, the never-twice rule for creates, and the
+//! simulator's own strictness.
+
+#[path = "support/sim.rs"]
+mod sim;
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use sim::{SimProcess, ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN};
+use terraform_provider_influxdb::influxdb::client::{
+    ApiError, ClientConfig, CreateOutcome, ManagementClient, Product,
+};
+use terraform_provider_influxdb::influxdb::models::{
+    BucketPart, CreateDatabase, CreateDatabaseToken, PartitionPart, Permission, UpdateDatabase,
+    UpdateDatabaseToken,
+};
+use tokio_util::sync::CancellationToken;
+
+fn config(sim: &SimProcess) -> ClientConfig {
+    let product = if sim.clustered {
+        Product::Clustered
+    } else {
+        Product::Dedicated {
+            account_id: ACCOUNT_ID.into(),
+            cluster_id: CLUSTER_ID.into(),
+        }
+    };
+    let mut cfg = ClientConfig::new(&sim.url, product, MANAGEMENT_TOKEN);
+    cfg.request_timeout = Duration::from_secs(5);
+    cfg.retry_deadline = Duration::from_secs(10);
+    cfg.initial_backoff = Duration::from_millis(20);
+    cfg.max_backoff = Duration::from_millis(100);
+    cfg
+}
+
+fn client(sim: &SimProcess) -> ManagementClient {
+    ManagementClient::new(config(sim), CancellationToken::new()).unwrap()
+}
+
+fn new_token(description: &str, perms: &[(&str, &str)]) -> CreateDatabaseToken {
+    CreateDatabaseToken {
+        description: description.into(),
+        permissions: perms.iter().map(|(a, r)| Permission::new(*a, *r)).collect(),
+        expires_at: None,
+    }
+}
+
+async fn token_lifecycle(sim: SimProcess) {
+    let c = client(&sim);
+    assert!(c.list_tokens().await.unwrap().is_empty());
+
+    let mut body = new_token(
+        "ci writer",
+        &[("write", "mydb"), ("read", "*"), ("read", "mydb")],
+    );
+    body.expires_at = Some("2030-01-01T02:00:00.123456+02:00".into());
+    let created = c.create_token(&body).await.unwrap();
+    let secret = created.access_token.clone().unwrap();
+    assert!(
+        secret.starts_with("apiv1_") && secret.len() == 70,
+        "{secret}"
+    );
+    assert_eq!(
+        created.expires_at.as_deref(),
+        Some("2030-01-01T00:00:00.123Z")
+    );
+    assert!(created.created_at.ends_with('Z') && created.created_at.len() == 24);
+    // Sorted by resource, then action: not the order sent.
+    assert_eq!(
+        created.permissions,
+        vec![
+            Permission::new("read", "*"),
+            Permission::new("read", "mydb"),
+            Permission::new("write", "mydb")
+        ]
+    );
+    if sim.clustered {
+        assert_eq!(created.account_id, None);
+        assert_eq!(created.cluster_id, None);
+    } else {
+        assert_eq!(created.account_id.as_deref(), Some(ACCOUNT_ID));
+        assert_eq!(created.cluster_id.as_deref(), Some(CLUSTER_ID));
+    }
+
+    let got = c.get_token(&created.id).await.unwrap();
+    assert_eq!(
+        got.access_token, None,
+        "the secret is only in the create response"
+    );
+    assert_eq!(got.permissions, created.permissions);
+
+    // A permissions PATCH replaces the whole set; a description PATCH keeps it.
+    let updated = c
+        .update_token(
+            &created.id,
+            &UpdateDatabaseToken {
+                description: None,
+                permissions: Some(vec![Permission::new("read", "other")]),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.permissions, vec![Permission::new("read", "other")]);
+    let updated = c
+        .update_token(
+            &created.id,
+            &UpdateDatabaseToken {
+                description: Some("renamed".into()),
+                permissions: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.description, "renamed");
+    assert_eq!(updated.permissions, vec![Permission::new("read", "other")]);
+    assert_eq!(updated.access_token, None);
+
+    // DELETE revokes; the token stays visible with revokedAt.
+    c.delete_token(&created.id).await.unwrap();
+    let revoked = c.get_token(&created.id).await.unwrap();
+    let revoked_at = revoked.revoked_at.clone().expect("revokedAt");
+    assert!(revoked_at.ends_with('Z'));
+    let list = c.list_tokens().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].revoked_at.as_deref(), Some(revoked_at.as_str()));
+    // Revoking again is accepted and keeps the first revokedAt; changing it is a conflict.
+    c.delete_token(&created.id).await.unwrap();
+    assert_eq!(
+        c.get_token(&created.id).await.unwrap().revoked_at,
+        Some(revoked_at)
+    );
+    let err = c
+        .update_token(
+            &created.id,
+            &UpdateDatabaseToken {
+                description: Some("x".into()),
+                permissions: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+
+    // A token with no permissions at all is valid.
+    let empty = c.create_token(&new_token("no access", &[])).await.unwrap();
+    assert!(empty.permissions.is_empty());
+    assert_eq!(c.list_tokens().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn token_lifecycle_on_dedicated() {
+    token_lifecycle(SimProcess::dedicated()).await;
+}
+
+#[tokio::test]
+async fn token_lifecycle_on_clustered() {
+    token_lifecycle(SimProcess::clustered()).await;
+}
+
+async fn database_lifecycle(sim: SimProcess) {
+    let c = client(&sim);
+    assert!(c.list_databases().await.unwrap().is_empty());
+
+    let plain = c
+        .create_database(&CreateDatabase {
+            name: "team/metrics".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            plain.max_tables,
+            plain.max_columns_per_table,
+            plain.retention_period
+        ),
+        (500, 250, 0)
+    );
+    assert_eq!(plain.partition_template, None);
+    assert_eq!(plain.account_id.is_some(), !sim.clustered);
+
+    let template = vec![
+        PartitionPart::Tag("region".into()),
+        PartitionPart::Bucket(BucketPart {
+            tag_name: "host".into(),
+            number_of_buckets: 10,
+        }),
+        PartitionPart::Time("%Y-%m-%d".into()),
+    ];
+    let full = c
+        .create_database(&CreateDatabase {
+            name: "sensors".into(),
+            max_tables: Some(10),
+            max_columns_per_table: Some(20),
+            retention_period: Some(3_600_000_000_000),
+            partition_template: Some(template.clone()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(full.partition_template.as_ref(), Some(&template));
+    assert_eq!(full.retention_period, 3_600_000_000_000);
+
+    let names: Vec<_> = c
+        .list_databases()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, ["sensors", "team/metrics"]);
+
+    // A name with a slash travels percent-encoded in the path.
+    let updated = c
+        .update_database(
+            "team/metrics",
+            &UpdateDatabase {
+                retention_period: Some(86_400_000_000_000),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.retention_period, 86_400_000_000_000);
+    assert_eq!(updated.max_tables, 500);
+
+    c.delete_database("team/metrics").await.unwrap();
+    let err = c.delete_database("team/metrics").await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    let err = c
+        .update_database(
+            "team/metrics",
+            &UpdateDatabase {
+                max_tables: Some(1),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(c.list_databases().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn database_lifecycle_on_dedicated() {
+    database_lifecycle(SimProcess::dedicated()).await;
+}
+
+#[tokio::test]
+async fn database_lifecycle_on_clustered() {
+    database_lifecycle(SimProcess::clustered()).await;
+}
+
+#[tokio::test]
+async fn rejected_management_token_names_the_setting_but_not_the_token() {
+    let sim = SimProcess::dedicated();
+    let mut cfg = config(&sim);
+    cfg.management_token = "wrong-management-token-value".into();
+    let c = ManagementClient::new(cfg, CancellationToken::new()).unwrap();
+    let err = c.list_tokens().await.unwrap_err();
+    assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("management_token"), "{msg}");
+    assert!(msg.contains("INFLUXDB3_MANAGEMENT_TOKEN"), "{msg}");
+    assert!(!msg.contains("wrong-management-token-value"), "{msg}");
+    assert!(!format!("{err:?}").contains("wrong-management-token-value"));
+    let err = c.create_token(&new_token("x", &[])).await.unwrap_err();
+    assert_eq!(err.outcome, CreateOutcome::Rejected);
+    assert!(!err.to_string().contains("wrong-management-token-value"));
+    // 401 is not retried: one request each.
+    assert_eq!(sim.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn wrong_account_is_forbidden_and_wrong_cluster_not_found() {
+    let sim = SimProcess::dedicated();
+    let mut cfg = config(&sim);
+    cfg.product = Product::Dedicated {
+        account_id: "33333333-3333-4333-8333-333333333333".into(),
+        cluster_id: CLUSTER_ID.into(),
+    };
+    let c = ManagementClient::new(cfg.clone(), CancellationToken::new()).unwrap();
+    let err = c.list_databases().await.unwrap_err();
+    assert!(matches!(err, ApiError::Forbidden { .. }), "{err:?}");
+    assert!(err.to_string().contains("account_id"), "{err}");
+    assert!(err.to_string().contains("INFLUXDB3_ACCOUNT_ID"), "{err}");
+
+    cfg.product = Product::Dedicated {
+        account_id: ACCOUNT_ID.into(),
+        cluster_id: "33333333-3333-4333-8333-333333333333".into(),
+    };
+    let c = ManagementClient::new(cfg, CancellationToken::new()).unwrap();
+    assert!(c.list_tokens().await.unwrap_err().is_not_found());
+}
+
+#[tokio::test]
+async fn unknown_token_is_not_found() {
+    let sim = SimProcess::clustered();
+    let c = client(&sim);
+    let err = c
+        .get_token("00000000-0000-4000-8000-000000000000")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(c
+        .delete_token("00000000-0000-4000-8000-000000000000")
+        .await
+        .unwrap_err()
+        .is_not_found());
+}
+
+#[tokio::test]
+async fn duplicate_database_is_a_conflict() {
+    let sim = SimProcess::dedicated();
+    let c = client(&sim);
+    let body = CreateDatabase {
+        name: "dup".into(),
+        ..Default::default()
+    };
+    c.create_database(&body).await.unwrap();
+    let err = c.create_database(&body).await.unwrap_err();
+    assert!(err.error.is_conflict(), "{err:?}");
+    assert_eq!(err.outcome, CreateOutcome::Rejected);
+    assert!(err.to_string().contains("409"), "{err}");
+}
+
+#[tokio::test]
+async fn bad_request_carries_the_server_message() {
+    let sim = SimProcess::dedicated();
+    let c = client(&sim);
+    let err = c
+        .create_database(&CreateDatabase {
+            name: "my db".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.outcome, CreateOutcome::Rejected);
+    assert!(matches!(err.error, ApiError::BadRequest { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("400") && msg.contains("\"my db\" contains ' '"),
+        "{msg}"
+    );
+
+    let err = c
+        .create_token(&new_token("x", &[("admin", "*")]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("\"read\" or \"write\""), "{err}");
+    assert_eq!(err.outcome, CreateOutcome::Rejected);
+
+    let err = c
+        .create_database(&CreateDatabase {
+            name: "no-time".into(),
+            partition_template: Some(vec![PartitionPart::Tag("a".into())]),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("exactly one time part"), "{err}");
+}
+
+#[tokio::test]
+async fn too_many_requests_is_retried_after_retry_after() {
+    let sim = SimProcess::dedicated();
+    sim.add_fault(
+        json!({"method": "GET", "path_suffix": "/tokens", "count": 1,
+                         "status": 429, "retry_after_secs": 1}),
+    );
+    let start = Instant::now();
+    assert!(client(&sim).list_tokens().await.unwrap().is_empty());
+    assert!(
+        start.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        start.elapsed()
+    );
+    let statuses: Vec<_> = sim.requests().iter().map(|r| r["status"].clone()).collect();
+    assert_eq!(statuses, [json!(429), json!(200)]);
+}
+
+#[tokio::test]
+async fn unavailable_is_retried_until_success() {
+    let sim = SimProcess::clustered();
+    let c = client(&sim);
+    let db = c
+        .create_database(&CreateDatabase {
+            name: "db".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    sim.clear_requests();
+    sim.add_fault(json!({"method": "PATCH", "count": 2, "status": 503}));
+    sim.add_fault(json!({"method": "DELETE", "count": 1, "status": 502}));
+    sim.add_fault(json!({"method": "GET", "count": 1, "status": 504}));
+    let updated = c
+        .update_database(
+            &db.name,
+            &UpdateDatabase {
+                max_tables: Some(7),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.max_tables, 7);
+    assert_eq!(c.list_databases().await.unwrap()[0].max_tables, 7);
+    c.delete_database(&db.name).await.unwrap();
+    assert_eq!(sim.count_requests("PATCH", "/databases/db"), 3);
+    assert_eq!(sim.count_requests("GET", "/databases"), 2);
+    assert_eq!(sim.count_requests("DELETE", "/databases/db"), 2);
+}
+
+#[tokio::test]
+async fn faults_that_outlast_the_deadline_give_deadline_exceeded() {
+    let sim = SimProcess::dedicated();
+    sim.add_fault(json!({"count": 1000, "status": 503}));
+    let mut cfg = config(&sim);
+    cfg.retry_deadline = Duration::from_millis(400);
+    let c = ManagementClient::new(cfg, CancellationToken::new()).unwrap();
+    let start = Instant::now();
+    let err = c.list_tokens().await.unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    match &err {
+        ApiError::DeadlineExceeded { attempts, last, .. } => {
+            assert!(*attempts >= 2, "{attempts}");
+            assert_eq!(last.status(), Some(503));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("503"), "{err}");
+}
+
+#[tokio::test]
+async fn cancellation_stops_a_slow_call_promptly() {
+    let sim = SimProcess::dedicated();
+    sim.add_fault(json!({"latency_ms": 5000}));
+    let cancel = CancellationToken::new();
+    let c = ManagementClient::new(config(&sim), cancel.clone()).unwrap();
+    let trigger = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        trigger.cancel();
+    });
+    let start = Instant::now();
+    let err = c.list_databases().await.unwrap_err();
+    assert!(err.is_cancelled(), "{err:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    // Once cancelled, nothing more is sent: a create reports that it never left.
+    let err = c.create_token(&new_token("x", &[])).await.unwrap_err();
+    assert!(err.error.is_cancelled());
+    assert_eq!(err.outcome, CreateOutcome::NotSent);
+    assert_eq!(sim.count_requests("POST", "/tokens"), 0);
+}
+
+#[tokio::test]
+async fn cancellation_interrupts_the_backoff() {
+    let sim = SimProcess::dedicated();
+    sim.add_fault(json!({"count": 10, "status": 429, "retry_after_secs": 30}));
+    let cancel = CancellationToken::new();
+    let mut cfg = config(&sim);
+    cfg.retry_deadline = Duration::from_secs(60);
+    let c = ManagementClient::new(cfg, cancel.clone()).unwrap();
+    let trigger = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        trigger.cancel();
+    });
+    let start = Instant::now();
+    assert!(c.list_tokens().await.unwrap_err().is_cancelled());
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert_eq!(sim.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn create_answered_by_a_gateway_error_is_unknown_and_sent_once() {
+    let sim = SimProcess::dedicated();
+    sim.add_fault(json!({"method": "POST", "path_suffix": "/tokens", "count": 5, "status": 503}));
+    let c = client(&sim);
+    let err = c
+        .create_token(&new_token("once", &[("read", "*")]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.outcome, CreateOutcome::Unknown);
+    assert!(err.may_have_been_created());
+    assert_eq!(err.error.status(), Some(503));
+    assert!(err.to_string().contains("may have been created"), "{err}");
+    assert_eq!(sim.count_requests("POST", "/tokens"), 1);
+    assert!(
+        c.list_tokens().await.unwrap().is_empty(),
+        "a fault does not act"
+    );
+}
+
+#[tokio::test]
+async fn create_whose_answer_is_lost_is_unknown_sent_once_and_exists() {
+    let sim = SimProcess::dedicated();
+    sim.add_fault(
+        json!({"method": "POST", "path_suffix": "/tokens", "count": 1,
+                         "drop_after_handling": true}),
+    );
+    let c = client(&sim);
+    let err = c
+        .create_token(&new_token("orphan", &[("write", "db")]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.outcome, CreateOutcome::Unknown, "{err:?}");
+    assert!(matches!(err.error, ApiError::Transport { .. }), "{err:?}");
+    let posts: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .collect();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0]["status"], serde_json::Value::Null);
+    let tokens = c.list_tokens().await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].description, "orphan");
+}
+
+#[tokio::test]
+async fn create_that_cannot_connect_is_not_sent() {
+    // A port nobody listens on: bind, read the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cfg = ClientConfig::new(
+        format!("http://127.0.0.1:{port}"),
+        Product::Clustered,
+        MANAGEMENT_TOKEN,
+    );
+    cfg.retry_deadline = Duration::from_millis(300);
+    cfg.initial_backoff = Duration::from_millis(20);
+    let c = ManagementClient::new(cfg, CancellationToken::new()).unwrap();
+    let err = c
+        .create_database(&CreateDatabase {
+            name: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.outcome, CreateOutcome::NotSent, "{err:?}");
+    assert!(
+        matches!(err.error, ApiError::DeadlineExceeded { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("Could not reach"), "{err}");
+}
+
+#[tokio::test]
+async fn simulator_rejects_what_the_api_rejects() {
+    let sim = SimProcess::dedicated();
+    let bad = |body: serde_json::Value| {
+        let a = sim.api("POST", "/tokens", Some(&body.to_string()));
+        assert_eq!(a.status, 400, "{body} -> {}", a.body);
+        assert_eq!(a.json()["code"], 400);
+        a.json()["message"].as_str().unwrap().to_owned()
+    };
+    let m = bad(json!({"description": "x", "permissions": [{"action": "admin", "resource": "*"}]}));
+    assert!(m.contains("admin"), "{m}");
+    let m =
+        bad(json!({"description": "x", "permissions": [{"action": "read", "resource": "db*"}]}));
+    assert!(m.contains("db*"), "{m}");
+    let m = bad(json!({"description": "x", "expiresAt": "2030-01-01"}));
+    assert!(m.contains("RFC 3339"), "{m}");
+    let m = bad(json!({"description": "x", "colour": "red"}));
+    assert!(m.contains("colour"), "{m}");
+    bad(json!({"description": 5}));
+    bad(json!({"permissions": []}));
+    bad(json!({"description": "x", "permissions": [{"action": "read"}]}));
+
+    let a = sim.api("GET", "/tokens/not-a-uuid", None);
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = sim.api(
+        "PATCH",
+        "/tokens/00000000-0000-4000-8000-000000000000",
+        Some("{}"),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = sim.api("POST", "/databases", Some(r#"{"name":"d","maxTables":0}"#));
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = sim.api("POST", "/databases", Some(r#"{"name":"_internal"}"#));
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = sim.api(
+        "POST",
+        "/databases",
+        Some(
+            r#"{"name":"d","partitionTemplate":[{"type":"time","value":"%Y"},
+               {"type":"bucket","value":{"tagName":"t","numberOfBuckets":100001}}]}"#,
+        ),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = sim.api(
+        "POST",
+        "/databases",
+        Some(r#"{"name":"d","retentionPeriod":-1}"#),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = sim.api("POST", "/databases", Some(r#"{"name":"d"}"#));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = sim.api("PATCH", "/databases/d", Some("{}"));
+    assert_eq!(a.status, 400, "{}", a.body);
+
+    // No bearer token: 401 with the spec's body; a Clustered path on Dedicated: 404.
+    let a = sim.request("GET", &format!("{}/tokens", sim.api_prefix()), None, false);
+    assert_eq!(
+        (a.status, a.json()),
+        (401, json!({"code": 401, "message": "unauthorized"}))
+    );
+    assert_eq!(sim.request("GET", "/api/v0/tokens", None, true).status, 404);
+    assert_eq!(sim.state()["databases"][0]["name"], "d");
+}
+
+#[tokio::test]
+async fn simulator_binary_keeps_state_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+    let sim = SimProcess::start(&["--product", "clustered", "--state", state_arg]);
+    let c = client(&sim);
+    c.create_database(&CreateDatabase {
+        name: "kept".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let token = c
+        .create_token(&new_token("kept", &[("read", "kept")]))
+        .await
+        .unwrap();
+    let secret = token.access_token.unwrap();
+    assert!(sim.terminate().success(), "exits cleanly on SIGTERM");
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(!text.contains(&secret), "access tokens are never stored");
+
+    let sim = SimProcess::start(&["--product", "clustered", "--state", state_arg]);
+    let c = client(&sim);
+    assert_eq!(c.list_databases().await.unwrap()[0].name, "kept");
+    let again = c.get_token(&token.id).await.unwrap();
+    assert_eq!(again.description, "kept");
+    assert_eq!(again.access_token, None);
+}

@@ -1,0 +1,175 @@
+//! Spawns the `influxdb3-mgmt-sim` binary for a test and talks to its `/__sim/` control
+//! endpoints. Synchronous (plain `std::net`), so it works from async and blocking tests alike.
+//! The process is killed when the handle is dropped.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::Duration;
+
+pub const MANAGEMENT_TOKEN: &str = "sim-management-token";
+pub const ACCOUNT_ID: &str = "11111111-1111-4111-8111-111111111111";
+pub const CLUSTER_ID: &str = "22222222-2222-4222-8222-222222222222";
+
+pub fn sim_binary() -> &'static str {
+    env!("CARGO_BIN_EXE_influxdb3-mgmt-sim")
+}
+
+pub struct SimProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    pub clustered: bool,
+}
+
+/// A raw HTTP answer: status and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl SimProcess {
+    /// Starts the simulator on a free port with extra flags (e.g. `["--product", "clustered"]`).
+    pub fn start(args: &[&str]) -> SimProcess {
+        let mut child = Command::new(sim_binary())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn influxdb3-mgmt-sim");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the simulator's address");
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "first line: {line:?}");
+        let clustered = args.windows(2).any(|w| w == ["--product", "clustered"]);
+        SimProcess {
+            child,
+            url,
+            clustered,
+        }
+    }
+
+    pub fn dedicated() -> SimProcess {
+        SimProcess::start(&[])
+    }
+
+    pub fn clustered() -> SimProcess {
+        SimProcess::start(&["--product", "clustered"])
+    }
+
+    /// The API prefix for the simulator's product, e.g. `/api/v0/accounts/../clusters/..`.
+    pub fn api_prefix(&self) -> String {
+        if self.clustered {
+            "/api/v0".into()
+        } else {
+            format!("/api/v0/accounts/{ACCOUNT_ID}/clusters/{CLUSTER_ID}")
+        }
+    }
+
+    /// One HTTP/1.1 request; `auth` adds the management token.
+    pub fn request(&self, method: &str, path: &str, body: Option<&str>, auth: bool) -> Answer {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect to the simulator");
+        s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+        let body = body.unwrap_or("");
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if auth {
+            req.push_str(&format!("Authorization: Bearer {MANAGEMENT_TOKEN}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        s.write_all(req.as_bytes()).expect("write request");
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).expect("read response");
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status line in {raw:?}"));
+        Answer {
+            status,
+            body: body.to_owned(),
+        }
+    }
+
+    /// An authenticated Management API request; `path` is relative to the API prefix.
+    pub fn api(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        self.request(method, &format!("{}{path}", self.api_prefix()), body, true)
+    }
+
+    /// `POST /__sim/faults` with the given JSON.
+    pub fn add_fault(&self, fault: serde_json::Value) {
+        let a = self.request("POST", "/__sim/faults", Some(&fault.to_string()), false);
+        assert_eq!(a.status, 204, "add fault: {}", a.body);
+    }
+
+    pub fn clear_faults(&self) {
+        assert_eq!(
+            self.request("DELETE", "/__sim/faults", None, false).status,
+            204
+        );
+    }
+
+    /// `GET /__sim/requests`: `[{"method", "path", "status"}]`.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        match self.request("GET", "/__sim/requests", None, false).json() {
+            serde_json::Value::Array(a) => a,
+            other => panic!("requests: {other}"),
+        }
+    }
+
+    /// How many logged API requests had this method and a path ending in `suffix`.
+    pub fn count_requests(&self, method: &str, suffix: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r["method"] == method && r["path"].as_str().unwrap_or("").ends_with(suffix))
+            .count()
+    }
+
+    pub fn clear_requests(&self) {
+        assert_eq!(
+            self.request("DELETE", "/__sim/requests", None, false)
+                .status,
+            204
+        );
+    }
+
+    /// `GET /__sim/state`: `{"tokens": [...], "databases": [...]}`.
+    pub fn state(&self) -> serde_json::Value {
+        self.request("GET", "/__sim/state", None, false).json()
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(mut self) -> ExitStatus {
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        self.child.wait().expect("wait for the simulator")
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

