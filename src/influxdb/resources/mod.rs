@@ -1,10 +1,12 @@
 //! Managed resources.
 
+pub mod database_token;
+
 use std::sync::Arc;
 
 use super::provider::Influx;
-use crate::engine::resource::DynResource;
+use crate::engine::resource::{resource, DynResource};
 
 pub fn all() -> Vec<Arc<dyn DynResource<Influx>>> {
-    vec![]
+    vec![resource(database_token::DatabaseTokenResource)]
 }
