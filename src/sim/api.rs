@@ -97,17 +97,27 @@ pub struct RequestRecord {
     pub status: Option<u16>,
 }
 
-/// What the state file holds. Access tokens are never stored (the real service keeps a hash).
+/// What the state file holds. Access tokens are never stored: like the real service, the
+/// simulator keeps a SHA-512 of each one, which is enough to tell which token a string is.
 #[derive(Default, Serialize, Deserialize)]
 struct Persisted {
     tokens: Vec<DatabaseToken>,
     databases: Vec<Database>,
+    #[serde(default)]
+    access_token_sha512: BTreeMap<String, String>,
+}
+
+fn sha512_hex(s: &str) -> String {
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA512, s.as_bytes());
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Default)]
 struct Inner {
     tokens: BTreeMap<Uuid, DatabaseToken>,
     databases: BTreeMap<String, Database>,
+    /// Token id -> SHA-512 of its access token.
+    access_token_sha512: BTreeMap<Uuid, String>,
     faults: Vec<Fault>,
     latency: Duration,
     requests: Vec<RequestRecord>,
@@ -298,6 +308,11 @@ impl Shared {
                 for d in p.databases {
                     inner.databases.insert(d.name.clone(), d);
                 }
+                for (id, h) in p.access_token_sha512 {
+                    if let Some(id) = parse_uuid(&id) {
+                        inner.access_token_sha512.insert(id, h);
+                    }
+                }
             }
         }
         Ok(Shared {
@@ -328,6 +343,11 @@ impl Shared {
         let p = Persisted {
             tokens: inner.tokens.values().cloned().collect(),
             databases: inner.databases.values().cloned().collect(),
+            access_token_sha512: inner
+                .access_token_sha512
+                .iter()
+                .map(|(id, h)| (id.to_string(), h.clone()))
+                .collect(),
         };
         let Ok(text) = serde_json::to_vec_pretty(&p) else {
             return;
@@ -471,10 +491,38 @@ impl Shared {
                     .collect();
                 json_response(200, &json!({"tokens": tokens, "databases": dbs}))
             }
+            // What the data plane does with a token: tells which token it is (by its hash),
+            // and whether it may still be used.
+            ("POST", "/__sim/authenticate") => {
+                #[derive(Deserialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Body {
+                    access_token: String,
+                }
+                let b: Body = match serde_json::from_slice(body) {
+                    Ok(b) => b,
+                    Err(e) => return bad_request(format!("expected {{\"accessToken\": ...}}: {e}")),
+                };
+                let h = sha512_hex(&b.access_token);
+                let inner = self.lock();
+                let found = inner
+                    .access_token_sha512
+                    .iter()
+                    .find(|(_, v)| **v == h)
+                    .and_then(|(id, _)| inner.tokens.get(id));
+                match found {
+                    Some(t) => json_response(
+                        200,
+                        &json!({"id": t.id, "active": t.revoked_at.is_none()}),
+                    ),
+                    None => error(404, "not found"),
+                }
+            }
             ("DELETE", "/__sim/state") => {
                 let mut inner = self.lock();
                 inner.tokens.clear();
                 inner.databases.clear();
+                inner.access_token_sha512.clear();
                 self.save_locked(&inner);
                 no_content()
             }
@@ -633,11 +681,13 @@ impl Shared {
             revoked_at: None,
             access_token: None,
         };
+        let secret = random_access_token();
         let mut inner = self.lock();
         inner.tokens.insert(id, token.clone());
+        inner.access_token_sha512.insert(id, sha512_hex(&secret));
         self.save_locked(&inner);
         let mut view = self.token_view(&token);
-        view.access_token = Some(random_access_token());
+        view.access_token = Some(secret);
         json_response(200, &view)
     }
 

@@ -88,6 +88,7 @@ Control endpoints (no auth, loopback clients only):
   GET    /__sim/requests  [{\"method\":\"POST\",\"path\":\"/api/v0/...\",\"status\":200}] (null = dropped)
   DELETE /__sim/requests  clear the request log
   GET    /__sim/state     {\"tokens\":[...],\"databases\":[...]} (never access tokens)
+  POST   /__sim/authenticate {\"accessToken\":\"apiv1_...\"} -> {\"id\":..,\"active\":bool} or 404
   DELETE /__sim/state     delete all tokens and databases
 ";
 

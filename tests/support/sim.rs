@@ -173,3 +173,23 @@ impl Drop for SimProcess {
         }
     }
 }
+
+impl SimProcess {
+    /// Which token an access token string belongs to, and whether it is still active, as the
+    /// data plane would tell (`POST /__sim/authenticate`). `None` when no token has it.
+    pub fn authenticate(&self, access_token: &str) -> Option<(String, bool)> {
+        let body = serde_json::json!({ "accessToken": access_token }).to_string();
+        let a = self.request("POST", "/__sim/authenticate", Some(&body), false);
+        match a.status {
+            200 => {
+                let j = a.json();
+                Some((
+                    j["id"].as_str().unwrap_or_default().to_owned(),
+                    j["active"].as_bool().unwrap_or(false),
+                ))
+            }
+            404 => None,
+            other => panic!("authenticate: unexpected status {other}: {}", a.body),
+        }
+    }
+}
