@@ -153,6 +153,11 @@ impl<P: Provider> Engine<P> {
         }
     }
 
+    /// The client built by ConfigureProvider, if it has run.
+    pub fn configured(&self) -> Option<Arc<P::Client>> {
+        self.client.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// StopProvider: cancel in-flight work.
     pub fn stop(&self) {
         self.stop.cancel();
@@ -183,7 +188,7 @@ impl<P: Provider> Engine<P> {
     }
 
     fn configured_client(&self, diags: &mut Diagnostics) -> Option<Arc<P::Client>> {
-        let c = self.client.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let c = self.configured();
         if c.is_none() {
             diags.error(
                 "Provider not configured",

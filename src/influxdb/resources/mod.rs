@@ -1,5 +1,6 @@
 //! Managed resources.
 
+pub mod database;
 pub mod database_token;
 
 use std::sync::Arc;
@@ -8,5 +9,8 @@ use super::provider::Influx;
 use crate::engine::resource::{resource, DynResource};
 
 pub fn all() -> Vec<Arc<dyn DynResource<Influx>>> {
-    vec![resource(database_token::DatabaseTokenResource)]
+    vec![
+        resource(database_token::DatabaseTokenResource),
+        resource(database::DatabaseResource),
+    ]
 }

@@ -1,0 +1,2 @@
+# A database is imported by its name.
+terraform import influxdb_database.metrics metrics

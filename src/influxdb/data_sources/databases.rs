@@ -1,0 +1,57 @@
+//! `influxdb_databases` data source: every database of the cluster.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::database::database_type;
+use crate::engine::schema::Attribute;
+use crate::engine::{DataSource, Diagnostics, Schema, Type};
+use crate::influxdb::provider::Influx;
+use crate::influxdb::resources::database::{state_from, DatabaseState};
+
+pub struct DatabasesDataSource;
+
+#[derive(Serialize, Deserialize, Default, Clone, Debug)]
+pub struct DatabasesModel {
+    pub databases: Option<Vec<DatabaseState>>,
+}
+
+#[async_trait]
+impl DataSource for DatabasesDataSource {
+    type Client = Influx;
+    type Model = DatabasesModel;
+
+    fn type_name(&self) -> &'static str {
+        "influxdb_databases"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "Lists the databases of the cluster.",
+            vec![Attribute::computed("databases", Type::list(database_type()))
+                .describe("The databases, sorted by name. Each has the attributes of the `influxdb_database` data source: `name`, `max_tables`, `max_columns_per_table`, `retention_period` (canonical form such as `\"30d\"`, `\"0s\"` for infinite), `partition_template` (a list of `{ type, value }`), `account_id`, `cluster_id`.")],
+        )
+    }
+
+    async fn read(
+        &self,
+        influx: &Influx,
+        _config: DatabasesModel,
+        diags: &mut Diagnostics,
+    ) -> Option<DatabasesModel> {
+        let client = influx.client(diags)?;
+        match client.list_databases().await {
+            Ok(list) => {
+                let mut databases: Vec<DatabaseState> = list.into_iter().map(state_from).collect();
+                databases.sort_by(|a, b| a.name.cmp(&b.name));
+                Some(DatabasesModel {
+                    databases: Some(databases),
+                })
+            }
+            Err(e) => {
+                diags.error("Listing the databases failed", e.to_string());
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,976 @@
+//! `influxdb_database`: a database of InfluxDB 3 Cloud Dedicated or Clustered, created,
+//! read, updated and deleted through the Management API's databases endpoints.
+//!
+//! Schema choices:
+//! - `retention_period` is a duration string (`"30d"`, `"720h"`, `"1h30m"`, `"0s"`), sent to
+//!   the API in nanoseconds. Two strings meaning the same duration are equal (no drift). When the
+//!   configuration leaves it unset, the state holds the server's value in its canonical form:
+//!   the largest unit up to days that divides it exactly (`"30d"`, `"90m"`), `"0s"` for infinite.
+//! - `partition_template` is a plain typed attribute `list(object({ type = string, value =
+//!   string }))` (no nested attributes or blocks, which Terraform 1.0.3 cannot display). A
+//!   `"bucket"` part's value is `"TAG,N"`, the tag name and the number of buckets, as influxctl's
+//!   `--template-tag-bucket TAG,N`; the tag name is everything before the last comma.
+//! - `max_tables`, `max_columns_per_table`, `retention_period` and `partition_template` are
+//!   optional and computed: unset means the server's value (no defaults are hard-coded: the
+//!   spec and the docs disagree on the column limit). Removing one of them from the
+//!   configuration keeps the current value.
+//!
+//! The API has no GET for one database, so reads list the databases and pick by name.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::schema::Attribute;
+use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
+use crate::influxdb::client::ManagementClient;
+use crate::influxdb::models::{
+    BucketPart, CreateDatabase, Database, PartitionPart, UpdateDatabase,
+};
+use crate::influxdb::names;
+use crate::influxdb::provider::Influx;
+
+pub struct DatabaseResource;
+
+/// One part of a partition template as Terraform sees it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TemplatePart {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub value: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
+pub struct DatabaseState {
+    pub name: Option<String>,
+    pub max_tables: Option<i64>,
+    pub max_columns_per_table: Option<i64>,
+    pub retention_period: Option<String>,
+    pub partition_template: Option<Vec<TemplatePart>>,
+    pub account_id: Option<String>,
+    pub cluster_id: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durations
+
+const NS: i64 = 1;
+const US: i64 = 1_000;
+const MS: i64 = 1_000_000;
+const SEC: i64 = 1_000_000_000;
+const MIN: i64 = 60 * SEC;
+const HOUR: i64 = 60 * MIN;
+const DAY: i64 = 24 * HOUR;
+const WEEK: i64 = 7 * DAY;
+
+const UNITS: &[(&str, i64)] = &[
+    ("ns", NS),
+    ("us", US),
+    ("µs", US),
+    ("ms", MS),
+    ("s", SEC),
+    ("m", MIN),
+    ("h", HOUR),
+    ("d", DAY),
+    ("w", WEEK),
+];
+
+const UNITS_HELP: &str = "ns, us, ms, s, m, h, d, w";
+
+/// Parses a duration such as `"30d"`, `"720h"`, `"1h30m"` or `"0s"` into nanoseconds.
+/// Each number needs a unit (ns, us, ms, s, m, h, d, w); `"0"` alone is also accepted.
+/// Negative values, fractions, whitespace and other units are refused with a sentence saying
+/// why.
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    if s.is_empty() {
+        return Err(
+            "The duration is empty; use for example \"30d\", or \"0s\" for infinite retention."
+                .into(),
+        );
+    }
+    if s.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "The duration {s:?} contains whitespace; write it without spaces, such as \"1h30m\"."
+        ));
+    }
+    if s.starts_with('-') {
+        return Err(format!("The duration {s:?} is negative; use a positive duration, or \"0s\" for infinite retention."));
+    }
+    if s == "0" {
+        return Ok(0);
+    }
+    let mut total: i64 = 0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(format!(
+                "The duration {s:?} is not a sequence of numbers with units, such as \"30d\" or \"1h30m\" (units: {UNITS_HELP})."
+            ));
+        }
+        let (num, after) = rest.split_at(digits);
+        if after.starts_with(['.', ',']) {
+            return Err(format!("The duration {s:?} has a fraction; write whole numbers of a smaller unit instead, such as \"1h30m\" for 1.5 hours."));
+        }
+        let unit_len = after
+            .char_indices()
+            .find(|(_, c)| c.is_ascii_digit())
+            .map_or(after.len(), |(i, _)| i);
+        let (unit, next) = after.split_at(unit_len);
+        if unit.is_empty() {
+            return Err(format!("The number {num} in the duration {s:?} has no unit; add one of {UNITS_HELP} (for example \"{num}d\")."));
+        }
+        let Some((_, factor)) = UNITS.iter().find(|(u, _)| *u == unit) else {
+            return Err(format!("The duration {s:?} uses the unknown unit {unit:?}; use one of {UNITS_HELP} (months and years are not fixed lengths: write \"30d\" or \"365d\")."));
+        };
+        let too_long = || {
+            format!("The duration {s:?} is too long; the maximum is about 292 years (\"106751d\").")
+        };
+        let n: i64 = num.parse().map_err(|_| too_long())?;
+        total = n
+            .checked_mul(*factor)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(too_long)?;
+        rest = next;
+    }
+    Ok(total)
+}
+
+/// The canonical form of a duration in nanoseconds: the largest unit up to days that divides
+/// it exactly (`"30d"`, `"36h"`, `"90m"`), `"0s"` for zero.
+pub fn format_duration(ns: i64) -> String {
+    if ns == 0 {
+        return "0s".into();
+    }
+    let sign = if ns < 0 { "-" } else { "" };
+    let abs = ns.unsigned_abs();
+    for (unit, factor) in [
+        ("d", DAY),
+        ("h", HOUR),
+        ("m", MIN),
+        ("s", SEC),
+        ("ms", MS),
+        ("us", US),
+    ] {
+        let factor = factor as u64;
+        if abs % factor == 0 {
+            return format!("{sign}{}{unit}", abs / factor);
+        }
+    }
+    format!("{sign}{abs}ns")
+}
+
+/// `"30d"` and `"720h"` are the same retention period.
+pub fn same_duration(a: &Value, b: &Value) -> bool {
+    match (
+        a.as_str().map(parse_duration),
+        b.as_str().map(parse_duration),
+    ) {
+        (Some(Ok(a)), Some(Ok(b))) => a == b,
+        _ => false,
+    }
+}
+
+fn check_retention(s: &str) -> Result<(), String> {
+    parse_duration(s)
+        .map(|_| ())
+        .map_err(|e| format!("retention_period = {s:?} is not a valid duration. {e}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partition templates
+
+pub fn template_part_type() -> Type {
+    Type::object([("type", Type::String), ("value", Type::String)])
+}
+
+pub const PARTITION_TEMPLATE_DOC: &str = "How the database's data is partitioned: a list of `{ type, value }` parts, in order. `type` is `\"time\"` (value: a strftime format such as `\"%Y-%m-%d\"`), `\"tag\"` (value: a tag name) or `\"bucket\"` (value: `\"TAG,N\"`, a tag name and a number of buckets from 1 to 100000, hashing the tag's values into N buckets; the tag name is what precedes the last comma). Exactly one time part and up to seven tag or bucket parts; a tag appears in at most one part.";
+
+/// Converts the Terraform form of one part to the API's.
+fn part_to_api(i: usize, p: &TemplatePart) -> Result<PartitionPart, String> {
+    let (Some(kind), Some(value)) = (&p.kind, &p.value) else {
+        return Err(format!(
+            "partition_template[{i}] needs both a type and a value."
+        ));
+    };
+    match kind.as_str() {
+        "time" => Ok(PartitionPart::Time(value.clone())),
+        "tag" => Ok(PartitionPart::Tag(value.clone())),
+        "bucket" => {
+            let bad = || {
+                format!(
+                    "partition_template[{i}] is a bucket part, whose value is \"TAG,N\": a tag name, a comma, and the number of buckets (for example \"customer_id,100\"); {value:?} is not."
+                )
+            };
+            let (tag, n) = value.rsplit_once(',').ok_or_else(bad)?;
+            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            let number_of_buckets = n.parse().map_err(|_| bad())?;
+            Ok(PartitionPart::Bucket(BucketPart {
+                tag_name: tag.to_owned(),
+                number_of_buckets,
+            }))
+        }
+        other => Err(format!(
+            "partition_template[{i}] has type {other:?}; use \"time\", \"tag\" or \"bucket\"."
+        )),
+    }
+}
+
+/// Converts and checks a whole template (the API's rules, with the attribute named).
+pub fn template_to_api(parts: &[TemplatePart]) -> Result<Vec<PartitionPart>, String> {
+    let api = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| part_to_api(i, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    names::validate_partition_template(&api).map_err(|e| format!("partition_template: {e}"))?;
+    Ok(api)
+}
+
+pub fn template_from_api(parts: &[PartitionPart]) -> Vec<TemplatePart> {
+    parts
+        .iter()
+        .map(|p| {
+            let (kind, value) = match p {
+                PartitionPart::Time(f) => ("time", f.clone()),
+                PartitionPart::Tag(t) => ("tag", t.clone()),
+                PartitionPart::Bucket(b) => {
+                    ("bucket", format!("{},{}", b.tag_name, b.number_of_buckets))
+                }
+            };
+            TemplatePart {
+                kind: Some(kind.to_owned()),
+                value: Some(value),
+            }
+        })
+        .collect()
+}
+
+fn template_of(v: &Value) -> Option<Vec<TemplatePart>> {
+    let parts = v.elements()?;
+    parts
+        .iter()
+        .map(|p| {
+            let s = |n: &str| p.attr(n).as_str().map(str::to_owned);
+            p.is_known().then(|| TemplatePart {
+                kind: s("type"),
+                value: s("value"),
+            })
+        })
+        .collect()
+}
+
+/// `"customer_id,0100"` and `"customer_id,100"` are the same bucket part.
+fn same_template(a: &Value, b: &Value) -> bool {
+    match (template_of(a), template_of(b)) {
+        (Some(a), Some(b)) => {
+            matches!((template_to_api(&a), template_to_api(&b)), (Ok(a), Ok(b)) if a == b)
+        }
+        _ => false,
+    }
+}
+
+fn validate_template(v: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+    let Some(parts) = v.elements() else {
+        return;
+    };
+    // Parts still unknown (computed from other resources) are checked at apply.
+    if !v.is_wholly_known() {
+        return;
+    }
+    let mut typed = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if p.is_null() {
+            diags.attribute_error(
+                path.clone(),
+                "Invalid partition_template",
+                format!("partition_template[{i}] is null; every part needs a type and a value."),
+            );
+            return;
+        }
+        let s = |n: &str| p.attr(n).as_str().map(str::to_owned);
+        typed.push(TemplatePart {
+            kind: s("type"),
+            value: s("value"),
+        });
+    }
+    if let Err(e) = template_to_api(&typed) {
+        diags.attribute_error(path.clone(), "Invalid partition_template", e);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+fn validate_limit(v: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+    let Some(n) = v.as_number() else {
+        return;
+    };
+    let name = path.to_string();
+    match n.as_i64() {
+        Some(i) if (1..=i64::from(i32::MAX)).contains(&i) => {}
+        _ => diags.attribute_error(
+            path.clone(),
+            format!("Invalid {name}"),
+            format!(
+                "{name} = {} is not allowed: it must be a whole number from 1 to {}. Leave it unset to take the server's default.",
+                n.to_decimal_string(),
+                i32::MAX
+            ),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+/// The state of a database as the API describes it.
+pub fn state_from(d: Database) -> DatabaseState {
+    DatabaseState {
+        name: Some(d.name),
+        max_tables: Some(d.max_tables),
+        max_columns_per_table: Some(d.max_columns_per_table),
+        retention_period: Some(format_duration(d.retention_period)),
+        partition_template: d.partition_template.as_deref().map(template_from_api),
+        account_id: d.account_id,
+        cluster_id: d.cluster_id,
+    }
+}
+
+/// Finds a database by name (the API has no GET for a single database).
+pub async fn find_database(
+    client: &ManagementClient,
+    name: &str,
+) -> Result<Option<Database>, crate::influxdb::client::ApiError> {
+    Ok(client
+        .list_databases()
+        .await?
+        .into_iter()
+        .find(|d| d.name == name))
+}
+
+fn api_error(diags: &mut Diagnostics, summary: &str, e: impl std::fmt::Display) {
+    diags.error(summary, e.to_string());
+}
+
+/// The description of the shared attributes, used by the resource and the data sources.
+pub mod doc {
+    pub const NAME: &str = "The database name: 1 to 64 characters of letters, digits, `_`, `-` and `/`, not starting with `_`. Names are case-sensitive.";
+    pub const MAX_TABLES: &str = "The maximum number of tables in the database.";
+    pub const MAX_COLUMNS: &str = "The maximum number of columns per table.";
+    pub const RETENTION: &str = "How long data is kept, as a duration such as `\"30d\"`, `\"720h\"` or `\"1h30m\"` (units ns, us, ms, s, m, h, d, w); `\"0s\"` means infinite.";
+    pub const ACCOUNT_ID: &str = "The Cloud Dedicated account ID; null on Clustered.";
+    pub const CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered.";
+}
+
+#[async_trait]
+impl Resource for DatabaseResource {
+    type Client = Influx;
+    type State = DatabaseState;
+
+    fn type_name(&self) -> &'static str {
+        "influxdb_database"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "A database of InfluxDB 3 Cloud Dedicated or Clustered. Destroying the resource deletes the database and its data. Tokens grant access by database name, so a token created for a deleted database also grants access to a new database of the same name.",
+            vec![
+                Attribute::required("name", Type::String)
+                    .describe(&format!("{} A change replaces the database (the API cannot rename it in place): the old database and its data are deleted.", doc::NAME))
+                    .validate_str("Invalid database name", names::validate_database_name)
+                    .requires_replace(),
+                Attribute::optional_computed("max_tables", Type::Number)
+                    .describe(&format!("{} Unset: the server's default (500 on Cloud Dedicated). Updated in place; removing it from the configuration keeps the current value.", doc::MAX_TABLES))
+                    .validate(validate_limit)
+                    .use_state_for_unknown(),
+                Attribute::optional_computed("max_columns_per_table", Type::Number)
+                    .describe(&format!("{} Unset: the server's default (200 or 250 depending on the source; the provider takes whatever the server sets). Updated in place; removing it from the configuration keeps the current value.", doc::MAX_COLUMNS))
+                    .validate(validate_limit)
+                    .use_state_for_unknown(),
+                Attribute::optional_computed("retention_period", Type::String)
+                    .describe(&format!("{} Unset on create: the server's default (infinite). Compared by value, so `\"30d\"` and `\"720h\"` are the same. When not configured, the state holds the server's value in canonical form (the largest unit up to days that divides it exactly, e.g. `\"30d\"`, `\"90m\"`, `\"0s\"`). Updated in place; removing it from the configuration keeps the current value, so set `\"0s\"` to make retention infinite again.", doc::RETENTION))
+                    .validate_str("Invalid retention_period", check_retention)
+                    .semantic_equality(same_duration)
+                    .use_state_for_unknown(),
+                Attribute::optional_computed("partition_template", Type::list(template_part_type()))
+                    .describe(&format!("{PARTITION_TEMPLATE_DOC} Set only at creation: a change replaces the database (deleting its data). Unset: the server's default partitioning (by day); removing it from the configuration of an existing database changes nothing."))
+                    .validate(validate_template)
+                    .semantic_equality(same_template)
+                    .requires_replace(),
+                Attribute::computed("account_id", Type::String)
+                    .describe(doc::ACCOUNT_ID)
+                    .use_state_for_unknown(),
+                Attribute::computed("cluster_id", Type::String)
+                    .describe(doc::CLUSTER_ID)
+                    .use_state_for_unknown(),
+            ],
+        )
+    }
+
+    fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
+        if change.is_create() {
+            return;
+        }
+        // Values that cannot change for an existing database stay as they are (also when they
+        // are null, which use_state_for_unknown leaves unknown): an unconfigured template must
+        // not look like a change that replaces the database.
+        let mut keep = vec!["account_id", "cluster_id"];
+        if change.config.attr("partition_template").is_null() {
+            keep.push("partition_template");
+        }
+        for name in keep {
+            let prior = change.prior.attr(name).clone();
+            change.planned.set_attr(name, prior);
+        }
+    }
+
+    async fn create(
+        &self,
+        influx: &Influx,
+        planned: DatabaseState,
+        diags: &mut Diagnostics,
+    ) -> Option<DatabaseState> {
+        let client = influx.client(diags)?;
+        let name = planned.name.clone().unwrap_or_default();
+        let retention_period = match planned.retention_period.as_deref().map(parse_duration) {
+            Some(Err(e)) => {
+                diags.attribute_error(
+                    AttributePath::root("retention_period"),
+                    "Invalid retention_period",
+                    e,
+                );
+                return None;
+            }
+            Some(Ok(ns)) => Some(ns),
+            None => None,
+        };
+        let partition_template = match planned.partition_template.as_deref().map(template_to_api) {
+            Some(Err(e)) => {
+                diags.attribute_error(
+                    AttributePath::root("partition_template"),
+                    "Invalid partition_template",
+                    e,
+                );
+                return None;
+            }
+            Some(Ok(p)) => Some(p),
+            None => None,
+        };
+        let body = CreateDatabase {
+            name: name.clone(),
+            max_tables: planned.max_tables,
+            max_columns_per_table: planned.max_columns_per_table,
+            retention_period,
+            partition_template,
+        };
+        match client.create_database(&body).await {
+            Ok(d) => Some(state_from(d)),
+            Err(e) if e.may_have_been_created() => {
+                adopt_after_unknown_outcome(client, &body, &e.to_string(), diags).await
+            }
+            Err(e) if e.error.is_conflict() => {
+                diags.attribute_error(
+                    AttributePath::root("name"),
+                    "Database already exists",
+                    format!("{}\n\nA database named {name:?} already exists in this cluster. To manage it with Terraform, import it: terraform import ADDRESS {name}", e.error),
+                );
+                None
+            }
+            Err(e) => {
+                api_error(diags, "Creating the database failed", e);
+                None
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        influx: &Influx,
+        current: DatabaseState,
+        diags: &mut Diagnostics,
+    ) -> Option<DatabaseState> {
+        let client = influx.client(diags)?;
+        let name = current.name.clone().unwrap_or_default();
+        match find_database(client, &name).await {
+            Ok(Some(d)) => Some(state_from(d)),
+            Ok(None) => {
+                diags.warning(
+                    "Database deleted outside Terraform",
+                    format!("The database {name:?} no longer exists. It is removed from the state and the next apply creates it again (empty)."),
+                );
+                None
+            }
+            Err(e) => {
+                api_error(diags, "Reading the database failed", e);
+                None
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        influx: &Influx,
+        prior: DatabaseState,
+        planned: DatabaseState,
+        diags: &mut Diagnostics,
+    ) -> Option<DatabaseState> {
+        let client = influx.client(diags)?;
+        let name = prior.name.clone().unwrap_or_default();
+        let changed = |p: Option<i64>, q: Option<i64>| match (p, q) {
+            (Some(p), q) if Some(p) != q => Some(p),
+            _ => None,
+        };
+        let ns = |s: &Option<String>| s.as_deref().and_then(|s| parse_duration(s).ok());
+        let retention_period = match (&planned.retention_period, ns(&planned.retention_period)) {
+            (Some(s), None) => {
+                diags.attribute_error(
+                    AttributePath::root("retention_period"),
+                    "Invalid retention_period",
+                    check_retention(s).err().unwrap_or_default(),
+                );
+                return None;
+            }
+            (_, p) => changed(p, ns(&prior.retention_period)),
+        };
+        // PATCH only what changed.
+        let body = UpdateDatabase {
+            max_tables: changed(planned.max_tables, prior.max_tables),
+            max_columns_per_table: changed(
+                planned.max_columns_per_table,
+                prior.max_columns_per_table,
+            ),
+            retention_period,
+        };
+        if body == UpdateDatabase::default() {
+            // Nothing the API can change differs (only the spelling of equal values).
+            return Some(DatabaseState {
+                retention_period: planned.retention_period.or(prior.retention_period.clone()),
+                ..prior
+            });
+        }
+        match client.update_database(&name, &body).await {
+            Ok(d) => Some(state_from(d)),
+            Err(e) if e.is_not_found() => {
+                diags.error(
+                    "Updating the database failed",
+                    format!("{e}\n\nThe database {name:?} was deleted outside Terraform. Run terraform apply again to create it."),
+                );
+                None
+            }
+            Err(e) => {
+                api_error(diags, "Updating the database failed", e);
+                None
+            }
+        }
+    }
+
+    async fn delete(&self, influx: &Influx, prior: DatabaseState, diags: &mut Diagnostics) {
+        let Some(client) = influx.client(diags) else {
+            return;
+        };
+        let name = prior.name.unwrap_or_default();
+        match client.delete_database(&name).await {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => api_error(diags, "Deleting the database failed", e),
+        }
+    }
+
+    async fn import(
+        &self,
+        influx: &Influx,
+        id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<DatabaseState> {
+        if let Err(e) = names::validate_database_name(id) {
+            diags.error(
+                "Invalid import ID",
+                format!("A database is imported by its name. {e}"),
+            );
+            return None;
+        }
+        let client = influx.client(diags)?;
+        match find_database(client, id).await {
+            Ok(Some(d)) => Some(state_from(d)),
+            Ok(None) => {
+                diags.error(
+                    "Cannot import non-existent remote object",
+                    format!("No database named {id:?} exists in this cluster. Database names are case-sensitive."),
+                );
+                None
+            }
+            Err(e) => {
+                api_error(diags, "Importing the database failed", e);
+                None
+            }
+        }
+    }
+}
+
+/// After a create whose outcome is unknown (timeout, connection lost, 5xx), looks for the
+/// database. A database has no secret that could have been lost, and one that existed before
+/// the call would have been refused with 409, so a database with this name and the requested
+/// settings is the one this call created: it is adopted into the state (with a warning). One
+/// with other settings is reported, not adopted. Returns the state to record, if any.
+async fn adopt_after_unknown_outcome(
+    client: &ManagementClient,
+    body: &CreateDatabase,
+    error: &str,
+    diags: &mut Diagnostics,
+) -> Option<DatabaseState> {
+    let name = &body.name;
+    let found = match find_database(client, name).await {
+        Ok(f) => f,
+        Err(e) => {
+            diags.error(
+                "Creating the database failed",
+                format!("{error}\n\nWhether the database {name:?} was created could not be checked ({e}). List the databases (influxctl database list); if it exists, import it (terraform import ADDRESS {name}), otherwise run terraform apply again."),
+            );
+            return None;
+        }
+    };
+    let Some(d) = found else {
+        diags.error(
+            "Creating the database failed",
+            format!("{error}\n\nThe database {name:?} does not exist on the server: nothing was created. Run terraform apply again."),
+        );
+        return None;
+    };
+    let matches = body.max_tables.is_none_or(|v| v == d.max_tables)
+        && body
+            .max_columns_per_table
+            .is_none_or(|v| v == d.max_columns_per_table)
+        && body
+            .retention_period
+            .is_none_or(|v| v == d.retention_period)
+        && (body.partition_template.is_none() || body.partition_template == d.partition_template);
+    if matches {
+        diags.warning(
+            "Database created despite a failed request",
+            format!("{error}\n\nThe database {name:?} exists on the server with the requested settings, so the request did create it; it is recorded in the state."),
+        );
+        Some(state_from(d))
+    } else {
+        diags.error(
+            "Creating the database failed",
+            format!("{error}\n\nA database named {name:?} now exists, but its settings differ from the configuration, so it may not be the one this request created. Inspect it (influxctl database list); import it (terraform import ADDRESS {name}) to manage it, or choose another name."),
+        );
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::server::plan;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        let schema = DatabaseResource.schema();
+        let mut v = Value::empty_object(&schema.ty());
+        for (k, x) in pairs {
+            v.set_attr(k, x.clone());
+        }
+        v
+    }
+
+    fn part(t: &str, v: &str) -> Value {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("type".to_owned(), Value::from(t));
+        m.insert("value".to_owned(), Value::from(v));
+        Value::Object(m)
+    }
+
+    fn run_plan(
+        prior: &Value,
+        config: &Value,
+    ) -> (crate::engine::server::PlanOutcome, Diagnostics) {
+        let schema = DatabaseResource.schema();
+        let mut d = Diagnostics::default();
+        let out = plan(
+            &schema,
+            prior,
+            config,
+            |c, d| DatabaseResource.modify_plan(c, d),
+            &mut d,
+        );
+        (out, d)
+    }
+
+    fn validate(config: &Value) -> Diagnostics {
+        let mut d = Diagnostics::default();
+        DatabaseResource.schema().validate(config, &mut d);
+        d
+    }
+
+    #[test]
+    fn schema_is_valid() {
+        DatabaseResource.schema().check().unwrap();
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("0s"), Ok(0));
+        assert_eq!(parse_duration("0"), Ok(0));
+        assert_eq!(parse_duration("30d"), Ok(30 * DAY));
+        assert_eq!(parse_duration("720h"), Ok(30 * DAY));
+        assert_eq!(parse_duration("1h30m"), Ok(90 * MIN));
+        assert_eq!(parse_duration("2w1d"), Ok(15 * DAY));
+        assert_eq!(parse_duration("1s500ms"), Ok(1500 * MS));
+        assert_eq!(parse_duration("3us"), Ok(3000));
+        assert_eq!(parse_duration("3µs"), Ok(3000));
+        assert_eq!(parse_duration("7ns"), Ok(7));
+        for (bad, why) in [
+            ("", "empty"),
+            ("-1h", "negative"),
+            ("1 h", "whitespace"),
+            (" 1h", "whitespace"),
+            ("30", "no unit"),
+            ("1h30", "no unit"),
+            ("1mo", "unknown unit \"mo\""),
+            ("1y", "unknown unit"),
+            ("1.5h", "fraction"),
+            ("h", "numbers with units"),
+            ("99999999999999999999d", "too long"),
+            ("300000w", "too long"),
+        ] {
+            let e = parse_duration(bad).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn durations_format_canonically_and_round_trip() {
+        assert_eq!(format_duration(0), "0s");
+        assert_eq!(format_duration(30 * DAY), "30d");
+        assert_eq!(format_duration(14 * DAY), "14d");
+        assert_eq!(format_duration(36 * HOUR), "36h");
+        assert_eq!(format_duration(90 * MIN), "90m");
+        assert_eq!(format_duration(1500 * MS), "1500ms");
+        assert_eq!(format_duration(3_600_000_000_001), "3600000000001ns");
+        for ns in [0, 1, 999, 1000, SEC, 90 * MIN, 30 * DAY, i64::MAX] {
+            assert_eq!(parse_duration(&format_duration(ns)), Ok(ns), "{ns}");
+        }
+        assert!(same_duration(&"30d".into(), &"720h".into()));
+        assert!(!same_duration(&"30d".into(), &"31d".into()));
+        assert!(!same_duration(&"30d".into(), &"bad".into()));
+    }
+
+    #[test]
+    fn bad_retention_is_reported_on_the_attribute() {
+        let d = validate(&obj(&[
+            ("name", "db".into()),
+            ("retention_period", "30 days".into()),
+        ]));
+        let errs: Vec<_> = d.iter().collect();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].attribute,
+            Some(AttributePath::root("retention_period"))
+        );
+        assert!(errs[0].summary.contains("retention_period"));
+        assert!(
+            errs[0].detail.contains("retention_period = \"30 days\""),
+            "{}",
+            errs[0].detail
+        );
+    }
+
+    #[test]
+    fn bad_names_and_limits_are_reported_on_the_attribute() {
+        let d = validate(&obj(&[
+            ("name", "_internal".into()),
+            ("max_tables", Value::from(0)),
+        ]));
+        let attrs: Vec<_> = d.iter().map(|e| e.attribute.clone().unwrap()).collect();
+        assert_eq!(
+            attrs,
+            vec![
+                AttributePath::root("name"),
+                AttributePath::root("max_tables")
+            ]
+        );
+        assert!(d.iter().nth(1).unwrap().detail.contains("max_tables = 0"));
+    }
+
+    #[test]
+    fn partition_templates_convert_and_validate() {
+        let tp = |k: &str, v: &str| TemplatePart {
+            kind: Some(k.into()),
+            value: Some(v.into()),
+        };
+        let api = template_to_api(&[
+            tp("tag", "region"),
+            tp("bucket", "a,b,100"),
+            tp("time", "%Y"),
+        ])
+        .unwrap();
+        assert_eq!(
+            api,
+            vec![
+                PartitionPart::Tag("region".into()),
+                PartitionPart::Bucket(BucketPart {
+                    tag_name: "a,b".into(),
+                    number_of_buckets: 100
+                }),
+                PartitionPart::Time("%Y".into()),
+            ]
+        );
+        assert_eq!(
+            template_from_api(&api),
+            vec![
+                tp("tag", "region"),
+                tp("bucket", "a,b,100"),
+                tp("time", "%Y")
+            ]
+        );
+        for (bad, why) in [
+            (vec![tp("tag", "a")], "exactly one time part"),
+            (vec![tp("time", "%Y"), tp("month", "x")], "type \"month\""),
+            (vec![tp("time", "%Y"), tp("bucket", "a")], "\"TAG,N\""),
+            (vec![tp("time", "%Y"), tp("bucket", "a, 10")], "\"TAG,N\""),
+            (
+                vec![tp("time", "%Y"), tp("bucket", "a,0")],
+                "between 1 and 100000",
+            ),
+            (
+                vec![
+                    tp("time", "%Y"),
+                    TemplatePart {
+                        kind: Some("tag".into()),
+                        value: None,
+                    },
+                ],
+                "both a type and a value",
+            ),
+        ] {
+            let e = template_to_api(&bad).unwrap_err();
+            assert!(e.contains("partition_template"), "{e}");
+            assert!(e.contains(why), "{why}: {e}");
+        }
+        let mut eight = vec![tp("time", "%Y")];
+        eight.extend((0..8).map(|i| tp("tag", &format!("t{i}"))));
+        assert!(template_to_api(&eight)
+            .unwrap_err()
+            .contains("between 1 and 8"));
+    }
+
+    #[test]
+    fn bad_partition_template_is_reported_on_the_attribute() {
+        let config = obj(&[
+            ("name", "db".into()),
+            (
+                "partition_template",
+                Value::List(vec![part("tag", "a"), part("tag", "b")]),
+            ),
+        ]);
+        let d = validate(&config);
+        let errs: Vec<_> = d.iter().collect();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].attribute,
+            Some(AttributePath::root("partition_template"))
+        );
+        assert!(errs[0].detail.contains("exactly one time part"));
+
+        // Unknown parts are left for later.
+        let config = obj(&[
+            ("name", "db".into()),
+            ("partition_template", Value::List(vec![Value::Unknown])),
+        ]);
+        assert!(!validate(&config).has_errors());
+    }
+
+    fn existing() -> Value {
+        obj(&[
+            ("name", "db".into()),
+            ("max_tables", Value::from(500)),
+            ("max_columns_per_table", Value::from(250)),
+            ("retention_period", "30d".into()),
+            ("partition_template", Value::Null),
+            ("account_id", "acc".into()),
+            ("cluster_id", "clu".into()),
+        ])
+    }
+
+    #[test]
+    fn create_plans_server_values_unknown() {
+        let (out, d) = run_plan(&Value::Null, &obj(&[("name", "db".into())]));
+        assert!(!d.has_errors(), "{d:?}");
+        for a in [
+            "max_tables",
+            "max_columns_per_table",
+            "retention_period",
+            "partition_template",
+            "account_id",
+        ] {
+            assert_eq!(out.planned.attr(a), &Value::Unknown, "{a}");
+        }
+    }
+
+    #[test]
+    fn equal_retention_in_another_unit_is_no_change() {
+        let prior = existing();
+        let config = obj(&[("name", "db".into()), ("retention_period", "720h".into())]);
+        let (out, d) = run_plan(&prior, &config);
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(out.planned, prior);
+        assert!(out.requires_replace.is_empty());
+
+        // An unset configuration keeps everything the server set.
+        let (out, _) = run_plan(&prior, &obj(&[("name", "db".into())]));
+        assert_eq!(out.planned, prior);
+    }
+
+    #[test]
+    fn retention_change_updates_in_place_without_touching_the_template() {
+        let prior = existing();
+        let config = obj(&[("name", "db".into()), ("retention_period", "7d".into())]);
+        let (out, d) = run_plan(&prior, &config);
+        assert!(!d.has_errors(), "{d:?}");
+        assert!(
+            out.requires_replace.is_empty(),
+            "{:?}",
+            out.requires_replace
+        );
+        assert_eq!(out.planned.attr("retention_period"), &Value::from("7d"));
+        assert_eq!(out.planned.attr("partition_template"), &Value::Null);
+        assert_eq!(out.planned.attr("max_tables"), &Value::from(500));
+        assert_eq!(out.planned.attr("account_id"), &Value::from("acc"));
+    }
+
+    #[test]
+    fn name_and_template_changes_replace() {
+        let prior = existing();
+        let (out, _) = run_plan(&prior, &obj(&[("name", "db2".into())]));
+        assert_eq!(out.requires_replace, vec![AttributePath::root("name")]);
+
+        let config = obj(&[
+            ("name", "db".into()),
+            ("partition_template", Value::List(vec![part("time", "%Y")])),
+        ]);
+        let (out, _) = run_plan(&prior, &config);
+        assert_eq!(
+            out.requires_replace,
+            vec![AttributePath::root("partition_template")]
+        );
+
+        // The same template spelled differently is no change.
+        let mut prior = existing();
+        prior.set_attr(
+            "partition_template",
+            Value::List(vec![part("time", "%Y"), part("bucket", "a,10")]),
+        );
+        let config = obj(&[
+            ("name", "db".into()),
+            (
+                "partition_template",
+                Value::List(vec![part("time", "%Y"), part("bucket", "a,010")]),
+            ),
+        ]);
+        let (out, _) = run_plan(&prior, &config);
+        assert!(out.requires_replace.is_empty());
+        assert_eq!(out.planned, prior);
+    }
+}
