@@ -1,0 +1,27 @@
+terraform {
+  required_providers {
+    influxdb = {
+      source = "example.com/influxdata/influxdb"
+    }
+  }
+}
+
+# InfluxDB 3 Cloud Dedicated: account and cluster IDs (here from variables), the management
+# token from the INFLUXDB3_MANAGEMENT_TOKEN environment variable.
+provider "influxdb" {
+  account_id = var.account_id
+  cluster_id = var.cluster_id
+}
+
+# InfluxDB 3 Clustered: the cluster's own URL, and neither account_id nor cluster_id.
+# provider "influxdb" {
+#   url = "https://cluster-host.example.com"
+# }
+
+variable "account_id" {
+  type = string
+}
+
+variable "cluster_id" {
+  type = string
+}

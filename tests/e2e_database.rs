@@ -1,0 +1,701 @@
+//! End-to-end tests of `influxdb_database`, the database and token data sources and the
+//! `examples/modules/database-with-tokens` module, with the real Terraform 1.0.3 (human output)
+//! against the simulator. They fail, never skip, when Terraform cannot be installed.
+
+#[path = "support/sim.rs"]
+mod sim;
+#[path = "support/terraform.rs"]
+mod terraform;
+
+use serde_json::{json, Value};
+use sim::SimProcess;
+use terraform::{provider_block, repo_root, TfOutput, Workspace};
+
+const DAY_NS: i64 = 86_400_000_000_000;
+
+/// A workspace whose terraform commands talk to `sim`.
+fn workspace(sim: &SimProcess) -> Workspace {
+    let mut ws = Workspace::new();
+    ws.set_env("INFLUXDB3_URL", &sim.url)
+        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
+    if !sim.clustered {
+        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
+            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    }
+    ws
+}
+
+fn tf(ws: &Workspace, args: &[&str]) -> TfOutput {
+    let mut all: Vec<&str> = args.to_vec();
+    all.push("-no-color");
+    ws.terraform(&all)
+}
+
+fn apply(ws: &Workspace, vars: &[&str]) -> TfOutput {
+    let mut args = vec!["apply", "-auto-approve"];
+    args.extend_from_slice(vars);
+    let out = tf(ws, &args);
+    out.assert_success();
+    out
+}
+
+/// `plan -detailed-exitcode` must report no changes.
+#[track_caller]
+fn assert_no_changes(ws: &Workspace, vars: &[&str]) {
+    let mut args = vec!["plan", "-detailed-exitcode"];
+    args.extend_from_slice(vars);
+    let out = tf(ws, &args);
+    out.assert_code(0);
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+}
+
+fn databases(sim: &SimProcess) -> Vec<Value> {
+    sim.state()["databases"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn database(sim: &SimProcess, name: &str) -> Option<Value> {
+    databases(sim).into_iter().find(|d| d["name"] == name)
+}
+
+fn tokens(sim: &SimProcess) -> Vec<Value> {
+    sim.state()["tokens"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn active_tokens(sim: &SimProcess) -> Vec<Value> {
+    tokens(sim)
+        .into_iter()
+        .filter(|t| t.get("revokedAt").is_none_or(Value::is_null))
+        .collect()
+}
+
+/// `terraform output -json NAME`.
+fn output(ws: &Workspace, name: &str) -> Value {
+    let out = ws.terraform(&["output", "-json", name]);
+    out.assert_success();
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("output {name}: {e}: {}", out.stdout))
+}
+
+fn copy_module(ws: &Workspace) {
+    let src = repo_root().join("examples/modules/database-with-tokens");
+    for f in ["main.tf", "variables.tf", "outputs.tf"] {
+        let text = std::fs::read_to_string(src.join(f)).unwrap();
+        ws.write(&format!("modules/database-with-tokens/{f}"), &text);
+    }
+}
+
+#[test]
+fn module_lifecycle_apply_update_rename_destroy() {
+    let sim = SimProcess::dedicated();
+    let ws = workspace(&sim);
+    copy_module(&ws);
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"{}
+variable "db" {{
+  type    = string
+  default = "metrics"
+}}
+
+variable "retention" {{
+  type    = string
+  default = "30d"
+}}
+
+module "db" {{
+  source           = "./modules/database-with-tokens"
+  database_name    = var.db
+  retention_period = var.retention
+  readers          = ["grafana", "analyst"]
+  writers          = ["telegraf"]
+}}
+
+output "tokens" {{
+  value     = module.db.tokens
+  sensitive = true
+}}
+
+output "token_ids" {{
+  value = module.db.token_ids
+}}
+
+output "database_name" {{
+  value = module.db.database_name
+}}
+"#,
+            provider_block("")
+        ),
+    );
+    ws.get();
+
+    // Create.
+    let out = apply(&ws, &[]);
+    assert!(
+        out.stdout.contains("4 added, 0 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    let db = database(&sim, "metrics").expect("database created");
+    assert_eq!(db["retentionPeriod"], json!(30 * DAY_NS));
+    assert_eq!(db["maxTables"], json!(500), "server default taken");
+    let active = active_tokens(&sim);
+    assert_eq!(active.len(), 3, "{active:?}");
+    let mut descriptions: Vec<&str> = active
+        .iter()
+        .map(|t| t["description"].as_str().unwrap())
+        .collect();
+    descriptions.sort();
+    assert_eq!(
+        descriptions,
+        vec![
+            "analyst: read metrics",
+            "grafana: read metrics",
+            "telegraf: read and write metrics"
+        ]
+    );
+    let telegraf = active
+        .iter()
+        .find(|t| t["description"].as_str().unwrap().starts_with("telegraf"))
+        .unwrap();
+    assert_eq!(
+        telegraf["permissions"],
+        json!([{"action": "read", "resource": "metrics"}, {"action": "write", "resource": "metrics"}])
+    );
+
+    let secrets = output(&ws, "tokens");
+    let secrets = secrets.as_object().unwrap();
+    assert_eq!(secrets.len(), 3);
+    assert!(
+        secrets
+            .values()
+            .all(|s| s.as_str().unwrap().starts_with("apiv1_")),
+        "{secrets:?}"
+    );
+    assert_eq!(output(&ws, "database_name"), json!("metrics"));
+    let ids_before = output(&ws, "token_ids");
+
+    // Nothing to do; the same retention written in hours is no change either.
+    assert_no_changes(&ws, &[]);
+    assert_no_changes(&ws, &["-var", "retention=720h"]);
+
+    // A new retention updates the database in place with one PATCH.
+    sim.clear_requests();
+    let out = apply(&ws, &["-var", "retention=7d"]);
+    assert!(
+        out.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("updated in-place"), "{}", out.stdout);
+    assert_eq!(
+        database(&sim, "metrics").unwrap()["retentionPeriod"],
+        json!(7 * DAY_NS)
+    );
+    assert_eq!(sim.count_requests("PATCH", "/databases/metrics"), 1);
+    assert_eq!(sim.count_requests("POST", "/databases"), 0);
+    assert_eq!(sim.count_requests("DELETE", "/databases/metrics"), 0);
+    assert_no_changes(&ws, &["-var", "retention=7d"]);
+    assert_no_changes(&ws, &["-var", "retention=168h"]);
+
+    // Renaming replaces the database; the tokens are updated in place to the new name.
+    let vars = ["-var", "retention=7d", "-var", "db=metrics-v2"];
+    let plan = tf(&ws, &["plan"].into_iter().chain(vars).collect::<Vec<_>>());
+    plan.assert_success();
+    assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("# forces replacement"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("1 to add, 3 to change, 1 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    let out = apply(&ws, &vars);
+    assert!(
+        out.stdout.contains("1 added, 3 changed, 1 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert!(database(&sim, "metrics").is_none(), "old database deleted");
+    let db = database(&sim, "metrics-v2").expect("new database");
+    assert_eq!(db["retentionPeriod"], json!(7 * DAY_NS));
+    let active = active_tokens(&sim);
+    assert_eq!(active.len(), 3, "no token revoked or created: {active:?}");
+    for t in &active {
+        for p in t["permissions"].as_array().unwrap() {
+            assert_eq!(p["resource"], "metrics-v2", "{t}");
+        }
+        assert!(
+            t["description"].as_str().unwrap().ends_with("metrics-v2"),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        output(&ws, "token_ids"),
+        ids_before,
+        "tokens kept their IDs"
+    );
+    assert_eq!(output(&ws, "database_name"), json!("metrics-v2"));
+    assert_no_changes(&ws, &vars);
+
+    // Destroy removes everything.
+    let out = tf(&ws, &["destroy", "-auto-approve", "-var", "db=metrics-v2"]);
+    out.assert_success();
+    assert!(out.stdout.contains("5 destroyed"), "{}", out.stdout);
+    assert!(databases(&sim).is_empty(), "{:?}", databases(&sim));
+    let all = tokens(&sim);
+    assert_eq!(all.len(), 3);
+    assert!(
+        all.iter().all(|t| t["revokedAt"].is_string()),
+        "all revoked: {all:?}"
+    );
+}
+
+#[test]
+fn resource_with_template_and_limits_then_import_and_drift() {
+    let sim = SimProcess::dedicated();
+    let ws = workspace(&sim);
+    let config = |max_tables: u32| {
+        format!(
+            r#"{}
+resource "influxdb_database" "events" {{
+  name                  = "team/events"
+  retention_period      = "1h30m"
+  max_tables            = {max_tables}
+  max_columns_per_table = 300
+  partition_template = [
+    {{ type = "tag", value = "region" }},
+    {{ type = "bucket", value = "customer_id,100" }},
+    {{ type = "time", value = "%Y-%m-%d" }},
+  ]
+}}
+
+resource "influxdb_database" "plain" {{
+  name = "plain"
+}}
+
+output "plain" {{
+  value = influxdb_database.plain
+}}
+"#,
+            provider_block("")
+        )
+    };
+    ws.write("main.tf", &config(1000));
+    let out = apply(&ws, &[]);
+    assert!(out.stdout.contains("2 added"), "{}", out.stdout);
+    let db = database(&sim, "team/events").unwrap();
+    assert_eq!(db["maxTables"], json!(1000));
+    assert_eq!(db["maxColumnsPerTable"], json!(300));
+    assert_eq!(db["retentionPeriod"], json!(5_400_000_000_000i64));
+    assert_eq!(
+        db["partitionTemplate"],
+        json!([{"type": "tag", "value": "region"},
+               {"type": "bucket", "value": {"tagName": "customer_id", "numberOfBuckets": 100}},
+               {"type": "time", "value": "%Y-%m-%d"}])
+    );
+    // The unconfigured database shows the server's values, retention in canonical form.
+    let plain = output(&ws, "plain");
+    assert_eq!(plain["retention_period"], "0s");
+    assert_eq!(plain["max_tables"], 500);
+    assert_eq!(plain["max_columns_per_table"], 250);
+    assert_eq!(plain["partition_template"], Value::Null);
+    assert_eq!(plain["account_id"], sim::ACCOUNT_ID);
+    assert_eq!(plain["cluster_id"], sim::CLUSTER_ID);
+    assert_no_changes(&ws, &[]);
+
+    // Changing a limit patches only that limit.
+    sim.clear_requests();
+    ws.write("main.tf", &config(2000));
+    let out = apply(&ws, &[]);
+    assert!(
+        out.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        sim.count_requests("PATCH", "/databases/team%2Fevents"),
+        1,
+        "{:?}",
+        sim.requests()
+    );
+    assert_eq!(
+        database(&sim, "team/events").unwrap()["maxTables"],
+        json!(2000)
+    );
+
+    // Changed outside Terraform: the plan shows the drift and puts it back in place.
+    let a = sim.api(
+        "PATCH",
+        "/databases/plain",
+        Some(r#"{"retentionPeriod": 3600000000000}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
+    plan.assert_code(0); // unconfigured retention takes the server's value: no change planned
+    assert!(
+        plan.stdout.contains("changed outside of Terraform") || plan.stdout.contains("No changes"),
+        "{}",
+        plan.stdout
+    );
+
+    // Deleted outside Terraform: a warning, then planned for creation.
+    let a = sim.api("DELETE", "/databases/plain", None);
+    assert_eq!(a.status, 204);
+    let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
+    plan.assert_code(2);
+    assert!(
+        plan.combined()
+            .contains("Database deleted outside Terraform"),
+        "{}",
+        plan.combined()
+    );
+    assert!(
+        plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+
+    // Import by name into a fresh workspace whose configuration spells the values differently.
+    let ws2 = workspace(&sim);
+    ws2.write(
+        "main.tf",
+        &format!(
+            r#"{}
+resource "influxdb_database" "events" {{
+  name                  = "team/events"
+  retention_period      = "90m"
+  max_tables            = 2000
+  max_columns_per_table = 300
+  partition_template = [
+    {{ type = "tag", value = "region" }},
+    {{ type = "bucket", value = "customer_id,0100" }},
+    {{ type = "time", value = "%Y-%m-%d" }},
+  ]
+}}
+"#,
+            provider_block("")
+        ),
+    );
+    let out = tf(&ws2, &["import", "influxdb_database.events", "team/events"]);
+    out.assert_success();
+    assert!(out.stdout.contains("Import successful"), "{}", out.stdout);
+    assert_no_changes(&ws2, &[]);
+    let bad = tf(&ws2, &["import", "influxdb_database.events", "nope"]);
+    bad.assert_failure();
+}
+
+#[test]
+fn bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call() {
+    let sim = SimProcess::dedicated();
+    let ws = workspace(&sim);
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"retention_period = "30 days""#,
+            "retention_period",
+            "whitespace",
+        ),
+        (
+            r#"retention_period = "-1h""#,
+            "retention_period",
+            "negative",
+        ),
+        (
+            r#"retention_period = "1mo""#,
+            "retention_period",
+            "unknown unit \"mo\"",
+        ),
+        (
+            r#"partition_template = [{ type = "tag", value = "a" }]"#,
+            "partition_template",
+            "exactly one time part",
+        ),
+        (
+            r#"partition_template = [{ type = "time", value = "%Y" }, { type = "month", value = "x" }]"#,
+            "partition_template",
+            "\"month\"",
+        ),
+        (
+            r#"partition_template = [{ type = "time", value = "%Y" }, { type = "bucket", value = "a" }]"#,
+            "partition_template",
+            "\"TAG,N\"",
+        ),
+        (r#"max_tables = 0"#, "max_tables", "from 1 to"),
+    ];
+    for (attr_line, attr, why) in cases {
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\nresource \"influxdb_database\" \"db\" {{\n  name = \"db\"\n  {attr_line}\n}}\n",
+                provider_block("")
+            ),
+        );
+        let out = tf(&ws, &["plan"]);
+        out.assert_failure();
+        let text = out.combined();
+        assert!(
+            text.contains(&format!("Invalid {attr}")),
+            "{attr_line}:\n{text}"
+        );
+        assert!(text.contains(why), "{attr_line}: expected {why:?}:\n{text}");
+        // Terraform points at the attribute's line.
+        assert!(
+            text.contains(attr_line.split(" =").next().unwrap()),
+            "{text}"
+        );
+    }
+    // A bad name too.
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"influxdb_database\" \"db\" {{\n  name = \"_internal\"\n}}\n",
+            provider_block("")
+        ),
+    );
+    let out = tf(&ws, &["plan"]);
+    out.assert_failure();
+    assert!(
+        out.combined().contains("Invalid database name"),
+        "{}",
+        out.combined()
+    );
+    assert!(
+        sim.requests().is_empty(),
+        "no API call: {:?}",
+        sim.requests()
+    );
+}
+
+#[test]
+fn data_sources_return_what_the_simulator_holds() {
+    let sim = SimProcess::dedicated();
+    let created = |body: Value| {
+        let a = sim.api("POST", "/databases", Some(&body.to_string()));
+        assert_eq!(a.status, 200, "{}", a.body);
+    };
+    created(json!({"name": "alpha", "retentionPeriod": 30 * DAY_NS}));
+    created(
+        json!({"name": "beta", "maxTables": 10, "maxColumnsPerTable": 20,
+                   "partitionTemplate": [{"type": "time", "value": "%Y-%m"},
+                                          {"type": "bucket", "value": {"tagName": "host", "numberOfBuckets": 7}}]}),
+    );
+    let token = |body: Value| {
+        let a = sim.api("POST", "/tokens", Some(&body.to_string()));
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.json()
+    };
+    let t1 = token(
+        json!({"description": "reader", "permissions": [{"action": "read", "resource": "alpha"}]}),
+    );
+    let t2 = token(
+        json!({"description": "writer", "permissions": [{"action": "write", "resource": "beta"},
+                                                                   {"action": "read", "resource": "*"}],
+                          "expiresAt": "2031-01-01T00:00:00.000Z"}),
+    );
+    let t3 = token(json!({"description": "old", "permissions": []}));
+    assert_eq!(
+        sim.api(
+            "DELETE",
+            &format!("/tokens/{}", t3["id"].as_str().unwrap()),
+            None
+        )
+        .status,
+        204
+    );
+
+    let ws = workspace(&sim);
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"{}
+data "influxdb_databases" "all" {{}}
+
+data "influxdb_database" "beta" {{
+  name = "beta"
+}}
+
+data "influxdb_database_token" "writer" {{
+  id = "{}"
+}}
+
+data "influxdb_database_token" "old" {{
+  id = "{}"
+}}
+
+data "influxdb_database_tokens" "active" {{}}
+
+data "influxdb_database_tokens" "all" {{
+  include_revoked = true
+}}
+
+output "databases" {{
+  value = data.influxdb_databases.all.databases
+}}
+
+output "beta" {{
+  value = data.influxdb_database.beta
+}}
+
+output "writer" {{
+  value = data.influxdb_database_token.writer
+}}
+
+output "old" {{
+  value = data.influxdb_database_token.old
+}}
+
+output "active" {{
+  value = data.influxdb_database_tokens.active
+}}
+
+output "all" {{
+  value = data.influxdb_database_tokens.all
+}}
+"#,
+            provider_block(""),
+            t2["id"].as_str().unwrap(),
+            t3["id"].as_str().unwrap(),
+        ),
+    );
+    apply(&ws, &[]);
+
+    let acc = sim::ACCOUNT_ID;
+    let clu = sim::CLUSTER_ID;
+    assert_eq!(
+        output(&ws, "databases"),
+        json!([
+            {"name": "alpha", "max_tables": 500, "max_columns_per_table": 250, "retention_period": "30d",
+             "partition_template": null, "account_id": acc, "cluster_id": clu},
+            {"name": "beta", "max_tables": 10, "max_columns_per_table": 20, "retention_period": "0s",
+             "partition_template": [{"type": "time", "value": "%Y-%m"}, {"type": "bucket", "value": "host,7"}],
+             "account_id": acc, "cluster_id": clu},
+        ])
+    );
+    assert_eq!(output(&ws, "beta"), output(&ws, "databases")[1]);
+
+    let view = |t: &Value, perms: Value| {
+        json!({"id": t["id"], "description": t["description"], "permissions": perms,
+               "expires_at": t.get("expiresAt").cloned().unwrap_or(Value::Null),
+               "created_at": t["createdAt"], "revoked_at": null,
+               "account_id": acc, "cluster_id": clu})
+    };
+    let w = view(
+        &t2,
+        json!([{"action": "read", "resource": "*"}, {"action": "write", "resource": "beta"}]),
+    );
+    assert_eq!(output(&ws, "writer"), w);
+    assert!(w.get("access_token").is_none());
+    let old = output(&ws, "old");
+    assert!(old["revoked_at"].is_string(), "{old}");
+    assert_eq!(old["description"], "old");
+
+    // Oldest first, by created_at then id (two tokens may share a millisecond).
+    let order = |list: &mut Vec<Value>, created: &str| {
+        list.sort_by_key(|t| {
+            (
+                t[created].as_str().unwrap().to_owned(),
+                t["id"].as_str().unwrap().to_owned(),
+            )
+        })
+    };
+    let r = view(&t1, json!([{"action": "read", "resource": "alpha"}]));
+    let mut expected = vec![r, w];
+    order(&mut expected, "created_at");
+    assert_eq!(
+        output(&ws, "active"),
+        json!({"include_revoked": false, "tokens": expected})
+    );
+    let all = output(&ws, "all");
+    assert_eq!(all["include_revoked"], true);
+    let ids: Vec<&str> = all["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let mut sim_tokens = tokens(&sim);
+    order(&mut sim_tokens, "createdAt");
+    let sim_ids: Vec<&str> = sim_tokens
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, sim_ids);
+    assert_eq!(ids.len(), 3);
+
+    // No token string anywhere in the state.
+    let state = ws.read("terraform.tfstate");
+    assert!(
+        !state.contains("apiv1_"),
+        "a token string leaked into the state"
+    );
+    assert!(
+        !state.contains("access_token"),
+        "data sources have no access_token attribute"
+    );
+
+    // A missing database or token is an error naming it.
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\ndata \"influxdb_database\" \"x\" {{\n  name = \"missing\"\n}}\n",
+            provider_block("")
+        ),
+    );
+    let out = tf(&ws, &["plan"]);
+    out.assert_failure();
+    assert!(
+        out.combined().contains("No database named \"missing\""),
+        "{}",
+        out.combined()
+    );
+}
+
+#[test]
+fn create_with_lost_answer_adopts_the_database() {
+    let sim = SimProcess::dedicated();
+    let ws = workspace(&sim);
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"influxdb_database\" \"db\" {{\n  name = \"lost\"\n  retention_period = \"2d\"\n}}\n",
+            provider_block("")
+        ),
+    );
+    sim.add_fault(
+        json!({"method": "POST", "path_suffix": "/databases", "drop_after_handling": true}),
+    );
+    let out = tf(&ws, &["apply", "-auto-approve"]);
+    out.assert_success();
+    assert!(
+        out.combined()
+            .contains("Database created despite a failed request"),
+        "{}",
+        out.combined()
+    );
+    assert_eq!(
+        sim.count_requests("POST", "/databases"),
+        1,
+        "a create is never retried"
+    );
+    assert_no_changes(&ws, &[]);
+
+    // A create refused because the name exists says how to import it.
+    let ws2 = workspace(&sim);
+    ws2.write("main.tf", &ws.read("main.tf"));
+    let out = tf(&ws2, &["apply", "-auto-approve"]);
+    out.assert_failure();
+    assert!(
+        out.combined().contains("terraform import ADDRESS lost"),
+        "{}",
+        out.combined()
+    );
+}
