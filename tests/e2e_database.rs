@@ -250,7 +250,11 @@ output "database_name" {{
     // Destroy removes everything.
     let out = tf(&ws, &["destroy", "-auto-approve", "-var", "db=metrics-v2"]);
     out.assert_success();
-    assert!(out.stdout.contains("5 destroyed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Resources: 4 destroyed"),
+        "{}",
+        out.stdout
+    );
     assert!(databases(&sim).is_empty(), "{:?}", databases(&sim));
     let all = tokens(&sim);
     assert_eq!(all.len(), 3);
@@ -333,20 +337,37 @@ output "plain" {{
         json!(2000)
     );
 
-    // Changed outside Terraform: the plan shows the drift and puts it back in place.
+    // Changed outside Terraform: the plan shows the drift and the apply puts it back in place.
     let a = sim.api(
         "PATCH",
-        "/databases/plain",
+        "/databases/team%2Fevents",
         Some(r#"{"retentionPeriod": 3600000000000}"#),
     );
     assert_eq!(a.status, 200, "{}", a.body);
     let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
-    plan.assert_code(0); // unconfigured retention takes the server's value: no change planned
+    plan.assert_code(2);
     assert!(
-        plan.stdout.contains("changed outside of Terraform") || plan.stdout.contains("No changes"),
+        plan.stdout.contains("changed outside of Terraform"),
         "{}",
         plan.stdout
     );
+    assert!(
+        plan.stdout
+            .contains(r#"~ retention_period      = "1h" -> "1h30m""#),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    apply(&ws, &[]);
+    assert_eq!(
+        database(&sim, "team/events").unwrap()["retentionPeriod"],
+        json!(5_400_000_000_000i64)
+    );
+    assert_no_changes(&ws, &[]);
 
     // Deleted outside Terraform: a warning, then planned for creation.
     let a = sim.api("DELETE", "/databases/plain", None);
@@ -698,4 +719,37 @@ fn create_with_lost_answer_adopts_the_database() {
         "{}",
         out.combined()
     );
+}
+
+#[test]
+fn clustered_database_has_null_account_and_cluster_and_updates_cleanly() {
+    let sim = SimProcess::clustered();
+    let ws = workspace(&sim);
+    let config = |retention: &str| {
+        format!(
+            "{}\nresource \"influxdb_database\" \"db\" {{\n  name = \"c1\"\n  retention_period = \"{retention}\"\n}}\n\noutput \"db\" {{\n  value = influxdb_database.db\n}}\n",
+            provider_block("")
+        )
+    };
+    ws.write("main.tf", &config("1w"));
+    apply(&ws, &[]);
+    let db = output(&ws, "db");
+    assert_eq!(db["account_id"], Value::Null);
+    assert_eq!(db["cluster_id"], Value::Null);
+    assert_eq!(db["retention_period"], "1w", "the configured spelling is kept");
+    assert_eq!(database(&sim, "c1").unwrap()["retentionPeriod"], json!(7 * DAY_NS));
+    assert_no_changes(&ws, &[]);
+
+    // An update keeps the null IDs and the unset template as they are: in place, no
+    // "(known after apply)" forcing a replacement.
+    ws.write("main.tf", &config("14d"));
+    let plan = tf(&ws, &["plan"]);
+    plan.assert_success();
+    assert!(plan.stdout.contains("0 to add, 1 to change, 0 to destroy"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("known after apply"), "{}", plan.stdout);
+    apply(&ws, &[]);
+    assert_eq!(database(&sim, "c1").unwrap()["retentionPeriod"], json!(14 * DAY_NS));
+    assert_no_changes(&ws, &[]);
+    tf(&ws, &["destroy", "-auto-approve"]).assert_success();
+    assert!(databases(&sim).is_empty());
 }

@@ -356,7 +356,9 @@ fn an_ambiguous_create_leaves_no_active_orphan_token() {
 
 #[test]
 fn invalid_configuration_fails_at_plan_naming_the_attribute_without_api_calls() {
-    let cases: [(&str, &[(&str, &str)], Option<&str>, &str, &str); 5] = [
+    // (what, permissions, expires_at, the error's summary, the attribute Terraform quotes)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>, &'a str, &'a str);
+    let cases: [Case; 5] = [
         ("bad action", &[("admin", "db")], None, "Invalid permission action", "permissions"),
         ("bad database", &[("read", "_internal")], None, "Invalid permission resource", "permissions"),
         ("bad database", &[("read", "my db")], None, "Invalid permission resource", "permissions"),

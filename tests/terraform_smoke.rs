@@ -62,21 +62,26 @@ fn provider_logs_reach_terraform_trace_log_and_plugin_exits_gracefully() {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    // Our hclog JSON lines are relogged at their own level: go-plugin strips the JSON and prints
-    // "[LEVEL] provider.terraform-provider-influxdb: message: key=value ...". A line that still
-    // carries raw JSON means the level was not recognised.
-    let leveled = provider_lines
-        .iter()
-        .filter(|l| {
-            ["[TRACE]", "[DEBUG]", "[INFO]", "[WARN]", "[ERROR]"]
-                .iter()
-                .any(|lv| l.contains(lv))
-        })
-        .count();
-    assert_eq!(
-        leveled,
-        provider_lines.len(),
-        "every provider line should carry a level:\n{}",
+    // Our hclog JSON lines are relogged at their own level, with the JSON keys as key=value
+    // pairs: "[TRACE] provider.terraform-provider-influxdb: GetProviderSchema: @module=provider.influxdb
+    // timestamp=...". A line go-plugin could not parse is relogged verbatim at DEBUG, so a
+    // provider line at another level, and the @module key, prove the JSON was understood.
+    assert!(
+        provider_lines
+            .iter()
+            .any(|l| l.contains("@module=provider.influxdb")),
+        "no provider line carries @module=provider.influxdb:\n{}",
+        provider_lines.join("\n")
+    );
+    assert!(
+        provider_lines
+            .iter()
+            .any(
+                |l| ["[TRACE]", "[INFO]", "[WARN]", "[ERROR]"].iter().any(|lv| l
+                    .contains(&format!("{lv} provider.terraform-provider-influxdb:"))
+                    || l.contains(&format!("{lv}  provider.terraform-provider-influxdb:")))
+            ),
+        "every provider line is at DEBUG: their levels were not taken from the JSON:\n{}",
         provider_lines.join("\n")
     );
     assert!(
@@ -84,9 +89,22 @@ fn provider_logs_reach_terraform_trace_log_and_plugin_exits_gracefully() {
         "provider JSON was not parsed by go-plugin (raw hclog JSON relogged):\n{}",
         provider_lines.join("\n")
     );
+    // Every provider process Terraform started has exited.
+    let started = text
+        .lines()
+        .filter(|l| l.contains("provider: plugin started:"))
+        .count();
+    let exited = text
+        .lines()
+        .filter(|l| l.contains("provider: plugin process exited:"))
+        .count();
     assert!(
-        text.contains("plugin exited") || text.contains("plugin process exited"),
-        "the provider process never exited according to the log"
+        started > 0,
+        "the log shows no provider process being started"
+    );
+    assert_eq!(
+        started, exited,
+        "{started} provider processes started but {exited} exited"
     );
     assert!(
         !text.contains("plugin failed to exit gracefully"),
