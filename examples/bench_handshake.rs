@@ -14,7 +14,7 @@
 //! failed; missing the targets is reported, not failed.
 
 #[path = "../tests/support/plugin.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod plugin;
 
 use std::io::{BufRead, BufReader};
@@ -30,6 +30,10 @@ struct Sample {
     handshake: Duration,
     hwm_kib: u64,
     rss_kib: u64,
+    /// RssAnon and RssFile (0 if the kernel does not report them): most of a small Rust
+    /// binary's RSS at start-up is its own file-backed code pages.
+    anon_kib: u64,
+    file_kib: u64,
 }
 
 fn status_kib(status: &str, key: &str) -> Option<u64> {
@@ -81,6 +85,8 @@ fn measure(bin: &Path, cert_pem: &str) -> Result<Sample, String> {
                         handshake,
                         hwm_kib,
                         rss_kib,
+                        anon_kib: status_kib(&s, "RssAnon:").unwrap_or(0),
+                        file_kib: status_kib(&s, "RssFile:").unwrap_or(0),
                     }),
                     _ => Err(format!("no VmHWM/VmRSS in /proc/{pid}/status")),
                 },
@@ -178,6 +184,10 @@ fn main() {
     let (t_o, t_g) = (ms(&samples[0]), ms(&samples[1]));
     let (h_o, h_g) = (hwm(&samples[0]), hwm(&samples[1]));
     let (r_o, r_g) = (rss(&samples[0]), rss(&samples[1]));
+    let anon = |v: &Vec<Sample>| stats(v.iter().map(|s| s.anon_kib as f64 / 1024.0).collect());
+    let file = |v: &Vec<Sample>| stats(v.iter().map(|s| s.file_kib as f64 / 1024.0).collect());
+    let (a_o, a_g) = (anon(&samples[0]), anon(&samples[1]));
+    let (f_o, f_g) = (file(&samples[0]), file(&samples[1]));
 
     println!("Handshake benchmark: {runs} alternating runs per binary (+{warmup} warm-up each, discarded)");
     println!("  ours: {}", bins[0].1.display());
@@ -197,6 +207,8 @@ fn main() {
     row("VmHWM at handshake median (MiB)", h_o.median, h_g.median);
     row("VmHWM at handshake max (MiB)", h_o.max, h_g.max);
     row("VmRSS at handshake median (MiB)", r_o.median, r_g.median);
+    row("  of which RssAnon median (MiB)", a_o.median, a_g.median);
+    row("  of which RssFile median (MiB)", f_o.median, f_g.median);
     println!();
     let time_ratio = t_o.median / t_g.median;
     let mem_ratio = h_o.median / h_g.median;

@@ -153,10 +153,7 @@ mod tests {
     #[test]
     fn registered_secrets_are_scrubbed() {
         redact("apiv1_0123456789abcdef");
-        assert_eq!(
-            scrub("token=apiv1_0123456789abcdef!"),
-            "token=[REDACTED]!"
-        );
+        assert_eq!(scrub("token=apiv1_0123456789abcdef!"), "token=[REDACTED]!");
         redact("short");
         assert_eq!(scrub("short"), "short");
     }

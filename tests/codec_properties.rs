@@ -88,7 +88,8 @@ fn value_of(ty: Type, json_safe: bool) -> BoxedStrategy<Value> {
 }
 
 fn typed_value(json_safe: bool) -> impl Strategy<Value = (Type, Value)> {
-    any_type().prop_flat_map(move |t| value_of(t.clone(), json_safe).prop_map(move |v| (t.clone(), v)))
+    any_type()
+        .prop_flat_map(move |t| value_of(t.clone(), json_safe).prop_map(move |v| (t.clone(), v)))
 }
 
 proptest! {

@@ -152,26 +152,41 @@ fn the_check_reports_a_missing_attribute_page_and_example() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("thing.md");
     let example = dir.path().join("resource.tf");
-    std::fs::write(&page, "# influxdb_thing\n\n## Example Usage\n\n- `name` (String)\n").unwrap();
+    std::fs::write(
+        &page,
+        "# influxdb_thing\n\n## Example Usage\n\n- `name` (String)\n",
+    )
+    .unwrap();
     std::fs::write(&example, "resource \"influxdb_thing\" \"x\" {}\n").unwrap();
     let schema = Schema::new(
         "",
         vec![
             Attribute::required("name", Type::String),
-            Attribute::computed(
-                "parts",
-                Type::list(Type::object([("kind", Type::String)])),
-            ),
+            Attribute::computed("parts", Type::list(Type::object([("kind", Type::String)]))),
         ],
     );
     let mut problems = Vec::new();
-    check("resource", "influxdb_thing", &schema, &page, &example, &mut problems);
+    check(
+        "resource",
+        "influxdb_thing",
+        &schema,
+        &page,
+        &example,
+        &mut problems,
+    );
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(problems[0].contains("`parts`"));
     assert!(problems[1].contains("`kind`"));
 
     let mut problems = Vec::new();
     let missing = dir.path().join("missing.md");
-    check("resource", "influxdb_thing", &schema, &missing, &missing, &mut problems);
+    check(
+        "resource",
+        "influxdb_thing",
+        &schema,
+        &missing,
+        &missing,
+        &mut problems,
+    );
     assert_eq!(problems.len(), 2, "{problems:?}");
 }

@@ -736,8 +736,14 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly() {
     let db = output(&ws, "db");
     assert_eq!(db["account_id"], Value::Null);
     assert_eq!(db["cluster_id"], Value::Null);
-    assert_eq!(db["retention_period"], "1w", "the configured spelling is kept");
-    assert_eq!(database(&sim, "c1").unwrap()["retentionPeriod"], json!(7 * DAY_NS));
+    assert_eq!(
+        db["retention_period"], "1w",
+        "the configured spelling is kept"
+    );
+    assert_eq!(
+        database(&sim, "c1").unwrap()["retentionPeriod"],
+        json!(7 * DAY_NS)
+    );
     assert_no_changes(&ws, &[]);
 
     // An update keeps the null IDs and the unset template as they are: in place, no
@@ -745,10 +751,21 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly() {
     ws.write("main.tf", &config("14d"));
     let plan = tf(&ws, &["plan"]);
     plan.assert_success();
-    assert!(plan.stdout.contains("0 to add, 1 to change, 0 to destroy"), "{}", plan.stdout);
-    assert!(!plan.stdout.contains("known after apply"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("known after apply"),
+        "{}",
+        plan.stdout
+    );
     apply(&ws, &[]);
-    assert_eq!(database(&sim, "c1").unwrap()["retentionPeriod"], json!(14 * DAY_NS));
+    assert_eq!(
+        database(&sim, "c1").unwrap()["retentionPeriod"],
+        json!(14 * DAY_NS)
+    );
     assert_no_changes(&ws, &[]);
     tf(&ws, &["destroy", "-auto-approve"]).assert_success();
     assert!(databases(&sim).is_empty());

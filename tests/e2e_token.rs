@@ -73,7 +73,8 @@ impl Setup {
 
     /// The attributes of `influxdb_database_token.t` in the state file.
     fn state(&self) -> J {
-        let state: J = serde_json::from_str(&self.ws.read("terraform.tfstate")).expect("state JSON");
+        let state: J =
+            serde_json::from_str(&self.ws.read("terraform.tfstate")).expect("state JSON");
         state["resources"]
             .as_array()
             .and_then(|r| r.iter().find(|r| r["name"] == "t"))
@@ -132,15 +133,25 @@ fn apply_keeps_the_written_expiry_and_the_next_plan_is_empty() {
         ),
     );
     let out = s.apply();
-    assert!(out.stdout.contains("access_token = (sensitive value)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("access_token = (sensitive value)"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("1 added"), "{}", out.stdout);
     s.assert_plan_empty();
 
     let st = s.state();
     let id = st["id"].as_str().expect("id").to_owned();
-    assert_eq!(st["expires_at"], "2030-01-01T02:00:00+02:00", "state keeps what the user wrote");
+    assert_eq!(
+        st["expires_at"], "2030-01-01T02:00:00+02:00",
+        "state keeps what the user wrote"
+    );
     let api = s.sim_token(&id);
-    assert_eq!(api["expiresAt"], "2030-01-01T00:00:00.000Z", "the API holds the same instant in UTC");
+    assert_eq!(
+        api["expiresAt"], "2030-01-01T00:00:00.000Z",
+        "the API holds the same instant in UTC"
+    );
 
     // The token Terraform hands out is the one the simulator issued for this id.
     let token = s.output_token();
@@ -159,8 +170,16 @@ fn changing_the_description_updates_in_place() {
     s.ws.write("main.tf", &token_tf("after", &[("read", "a")], None));
     let plan = s.tf(&["plan"]);
     plan.assert_success();
-    assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
-    assert!(!plan.stdout.contains("known after apply"), "no noise in an update:\n{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("known after apply"),
+        "no noise in an update:\n{}",
+        plan.stdout
+    );
     s.apply();
     assert_eq!(s.state()["id"], id);
     assert_eq!(s.output_token(), token);
@@ -171,15 +190,24 @@ fn changing_the_description_updates_in_place() {
 #[test]
 fn changing_permissions_updates_in_place_and_order_never_matters() {
     let s = setup();
-    s.ws.write("main.tf", &token_tf("t", &[("read", "a"), ("write", "b")], None));
+    s.ws.write(
+        "main.tf",
+        &token_tf("t", &[("read", "a"), ("write", "b")], None),
+    );
     s.apply();
     let (id, token) = (s.state()["id"].clone(), s.output_token());
 
     // The same set in another order is no change.
-    s.ws.write("main.tf", &token_tf("t", &[("write", "b"), ("read", "a")], None));
+    s.ws.write(
+        "main.tf",
+        &token_tf("t", &[("write", "b"), ("read", "a")], None),
+    );
     s.assert_plan_empty();
 
-    s.ws.write("main.tf", &token_tf("t", &[("read", "a"), ("read", "*")], None));
+    s.ws.write(
+        "main.tf",
+        &token_tf("t", &[("read", "a"), ("read", "*")], None),
+    );
     let plan = s.tf(&["plan"]);
     assert!(plan.stdout.contains("updated in-place"), "{}", plan.stdout);
     s.apply();
@@ -195,31 +223,54 @@ fn changing_permissions_updates_in_place_and_order_never_matters() {
     // An empty set is a token with no access.
     s.ws.write("main.tf", &token_tf("t", &[], None));
     s.apply();
-    assert_eq!(s.sim_token(id.as_str().unwrap())["permissions"], J::Array(vec![]));
+    assert_eq!(
+        s.sim_token(id.as_str().unwrap())["permissions"],
+        J::Array(vec![])
+    );
     s.assert_plan_empty();
 }
 
 #[test]
 fn changing_expires_at_replaces_the_token() {
     let s = setup();
-    s.ws.write("main.tf", &token_tf("t", &[("read", "a")], Some("2030-01-01T00:00:00Z")));
+    s.ws.write(
+        "main.tf",
+        &token_tf("t", &[("read", "a")], Some("2030-01-01T00:00:00Z")),
+    );
     s.apply();
-    let (old_id, old_token) = (s.state()["id"].as_str().unwrap().to_owned(), s.output_token());
+    let (old_id, old_token) = (
+        s.state()["id"].as_str().unwrap().to_owned(),
+        s.output_token(),
+    );
 
     // The same instant written differently is not a change.
-    s.ws.write("main.tf", &token_tf("t", &[("read", "a")], Some("2030-01-01T01:00:00.000+01:00")));
+    s.ws.write(
+        "main.tf",
+        &token_tf("t", &[("read", "a")], Some("2030-01-01T01:00:00.000+01:00")),
+    );
     s.assert_plan_empty();
 
-    s.ws.write("main.tf", &token_tf("t", &[("read", "a")], Some("2031-06-01T00:00:00Z")));
+    s.ws.write(
+        "main.tf",
+        &token_tf("t", &[("read", "a")], Some("2031-06-01T00:00:00Z")),
+    );
     let plan = s.tf(&["plan"]);
     assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("forces replacement"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("forces replacement"),
+        "{}",
+        plan.stdout
+    );
     s.apply();
     let new_id = s.state()["id"].as_str().unwrap().to_owned();
     let new_token = s.output_token();
     assert_ne!(new_id, old_id);
     assert_ne!(new_token, old_token);
-    assert_eq!(s.sim.authenticate(&old_token), Some((old_id, false)), "the old token is revoked");
+    assert_eq!(
+        s.sim.authenticate(&old_token),
+        Some((old_id, false)),
+        "the old token is revoked"
+    );
     assert_eq!(s.sim.authenticate(&new_token), Some((new_id, true)));
     s.assert_plan_empty();
 }
@@ -230,12 +281,25 @@ fn a_token_revoked_behind_terraforms_back_is_created_again() {
     s.ws.write("main.tf", &token_tf("t", &[("read", "a")], None));
     s.apply();
     let old_id = s.state()["id"].as_str().unwrap().to_owned();
-    assert_eq!(s.sim.api("DELETE", &format!("/tokens/{old_id}"), None).status, 204);
+    assert_eq!(
+        s.sim
+            .api("DELETE", &format!("/tokens/{old_id}"), None)
+            .status,
+        204
+    );
 
     let plan = s.tf(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
-    assert!(plan.stdout.contains("1 to add, 0 to change, 0 to destroy"), "{}", plan.stdout);
-    assert!(plan.combined().contains("revoked outside Terraform"), "{}", plan.combined());
+    assert!(
+        plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.combined().contains("revoked outside Terraform"),
+        "{}",
+        plan.combined()
+    );
 
     s.apply();
     let new_id = s.state()["id"].as_str().unwrap().to_owned();
@@ -250,12 +314,19 @@ fn a_token_deleted_behind_terraforms_back_is_created_again() {
     s.ws.write("main.tf", &token_tf("t", &[("read", "a")], None));
     s.apply();
     // Wipe the simulator: the token's id now answers 404.
-    assert_eq!(s.sim.request("DELETE", "/__sim/state", None, false).status, 204);
+    assert_eq!(
+        s.sim.request("DELETE", "/__sim/state", None, false).status,
+        204
+    );
 
     let plan = s.tf(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     assert!(plan.stdout.contains("1 to add"), "{}", plan.stdout);
-    assert!(plan.combined().contains("deleted outside Terraform"), "{}", plan.combined());
+    assert!(
+        plan.combined().contains("deleted outside Terraform"),
+        "{}",
+        plan.combined()
+    );
     s.apply();
     assert_eq!(s.active_tokens().len(), 1);
     s.assert_plan_empty();
@@ -264,15 +335,27 @@ fn a_token_deleted_behind_terraforms_back_is_created_again() {
 #[test]
 fn permissions_changed_outside_terraform_show_as_drift_and_are_restored() {
     let s = setup();
-    s.ws.write("main.tf", &token_tf("t", &[("read", "a"), ("write", "a")], None));
+    s.ws.write(
+        "main.tf",
+        &token_tf("t", &[("read", "a"), ("write", "a")], None),
+    );
     s.apply();
     let id = s.state()["id"].as_str().unwrap().to_owned();
     let patch = r#"{"permissions":[{"action":"read","resource":"*"}]}"#;
-    assert_eq!(s.sim.api("PATCH", &format!("/tokens/{id}"), Some(patch)).status, 200);
+    assert_eq!(
+        s.sim
+            .api("PATCH", &format!("/tokens/{id}"), Some(patch))
+            .status,
+        200
+    );
 
     let plan = s.tf(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
-    assert!(plan.stdout.contains("changed outside of Terraform"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("changed outside of Terraform"),
+        "{}",
+        plan.stdout
+    );
     assert!(plan.stdout.contains("updated in-place"), "{}", plan.stdout);
     s.apply();
     assert_eq!(
@@ -288,7 +371,9 @@ fn import_by_id_then_destroy_revokes_every_token_and_a_second_destroy_is_a_no_op
     let created = s.sim.api(
         "POST",
         "/tokens",
-        Some(r#"{"description":"made by hand","permissions":[{"action":"read","resource":"db1"}]}"#),
+        Some(
+            r#"{"description":"made by hand","permissions":[{"action":"read","resource":"db1"}]}"#,
+        ),
     );
     assert_eq!(created.status, 200, "{}", created.body);
     let id = created.json()["id"].as_str().unwrap().to_owned();
@@ -298,33 +383,61 @@ fn import_by_id_then_destroy_revokes_every_token_and_a_second_destroy_is_a_no_op
         "\nresource \"influxdb_database_token\" \"other\" {\n  description = \"second\"\n  permissions = [{ action = \"write\", resource = \"*\" }]\n}\n",
     );
     s.ws.write("main.tf", &cfg);
-    s.tf(&["import", "influxdb_database_token.t", &id]).assert_success();
+    s.tf(&["import", "influxdb_database_token.t", &id])
+        .assert_success();
     let st = s.state();
     assert_eq!(st["id"], id.as_str());
-    assert!(st["access_token"].is_null(), "the API never returns the token string again");
+    assert!(
+        st["access_token"].is_null(),
+        "the API never returns the token string again"
+    );
     assert_eq!(st["description"], "made by hand");
 
     let plan = s.tf(&["plan"]);
-    assert!(plan.stdout.contains("1 to add, 0 to change, 0 to destroy"), "only `other` is new:\n{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
+        "only `other` is new:\n{}",
+        plan.stdout
+    );
     s.apply();
     assert_eq!(s.active_tokens().len(), 2);
 
     s.tf(&["destroy", "-auto-approve"]).assert_success();
-    assert!(s.active_tokens().is_empty(), "destroy revokes every token: {:?}", s.active_tokens());
+    assert!(
+        s.active_tokens().is_empty(),
+        "destroy revokes every token: {:?}",
+        s.active_tokens()
+    );
     s.sim.clear_requests();
     let again = s.tf(&["destroy", "-auto-approve"]);
     again.assert_success();
-    assert!(again.stdout.contains("0 destroyed") || again.stdout.contains("No changes"), "{}", again.stdout);
-    assert_eq!(s.sim.count_requests("DELETE", ""), 0, "a second destroy calls nothing");
+    assert!(
+        again.stdout.contains("0 destroyed") || again.stdout.contains("No changes"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        s.sim.count_requests("DELETE", ""),
+        0,
+        "a second destroy calls nothing"
+    );
 }
 
 #[test]
 fn an_import_of_an_unknown_id_is_a_clear_error() {
     let s = setup();
     s.ws.write("main.tf", &token_tf("t", &[("read", "a")], None));
-    let out = s.tf(&["import", "influxdb_database_token.t", "00000000-0000-4000-8000-000000000000"]);
+    let out = s.tf(&[
+        "import",
+        "influxdb_database_token.t",
+        "00000000-0000-4000-8000-000000000000",
+    ]);
     out.assert_failure();
-    assert!(out.stderr.contains("non-existent") || out.stderr.contains("No influxdb_database_token"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("non-existent") || out.stderr.contains("No influxdb_database_token"),
+        "{}",
+        out.stderr
+    );
     let out = s.tf(&["import", "influxdb_database_token.t", "not-a-uuid"]);
     out.assert_failure();
     assert!(out.stderr.contains("not a UUID"), "{}", out.stderr);
@@ -340,9 +453,20 @@ fn an_ambiguous_create_leaves_no_active_orphan_token() {
     }));
     let out = s.tf(&["apply", "-auto-approve"]);
     out.assert_failure();
-    assert!(out.stderr.contains("revoked"), "the error explains the cleanup:\n{}", out.stderr);
-    assert_eq!(s.sim.count_requests("POST", "/tokens"), 1, "a create is never retried blindly");
-    let all = s.sim.state()["tokens"].as_array().cloned().unwrap_or_default();
+    assert!(
+        out.stderr.contains("revoked"),
+        "the error explains the cleanup:\n{}",
+        out.stderr
+    );
+    assert_eq!(
+        s.sim.count_requests("POST", "/tokens"),
+        1,
+        "a create is never retried blindly"
+    );
+    let all = s.sim.state()["tokens"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(all.len(), 1, "the server did create one token");
     assert!(s.active_tokens().is_empty(), "and it is revoked: {all:?}");
 
@@ -357,13 +481,49 @@ fn an_ambiguous_create_leaves_no_active_orphan_token() {
 #[test]
 fn invalid_configuration_fails_at_plan_naming_the_attribute_without_api_calls() {
     // (what, permissions, expires_at, the error's summary, the attribute Terraform quotes)
-    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>, &'a str, &'a str);
+    type Case<'a> = (
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+    );
     let cases: [Case; 5] = [
-        ("bad action", &[("admin", "db")], None, "Invalid permission action", "permissions"),
-        ("bad database", &[("read", "_internal")], None, "Invalid permission resource", "permissions"),
-        ("bad database", &[("read", "my db")], None, "Invalid permission resource", "permissions"),
-        ("bad time", &[("read", "db")], Some("next tuesday"), "Invalid expires_at", "expires_at"),
-        ("past time", &[("read", "db")], Some("2001-01-01T00:00:00Z"), "expires_at is in the past", "expires_at"),
+        (
+            "bad action",
+            &[("admin", "db")],
+            None,
+            "Invalid permission action",
+            "permissions",
+        ),
+        (
+            "bad database",
+            &[("read", "_internal")],
+            None,
+            "Invalid permission resource",
+            "permissions",
+        ),
+        (
+            "bad database",
+            &[("read", "my db")],
+            None,
+            "Invalid permission resource",
+            "permissions",
+        ),
+        (
+            "bad time",
+            &[("read", "db")],
+            Some("next tuesday"),
+            "Invalid expires_at",
+            "expires_at",
+        ),
+        (
+            "past time",
+            &[("read", "db")],
+            Some("2001-01-01T00:00:00Z"),
+            "expires_at is in the past",
+            "expires_at",
+        ),
     ];
     let s = setup();
     for (what, perms, expires, summary, attribute) in cases {
@@ -373,8 +533,16 @@ fn invalid_configuration_fails_at_plan_naming_the_attribute_without_api_calls() 
         out.assert_failure();
         assert!(out.stderr.contains(summary), "{what}: {}", out.stderr);
         // Terraform quotes the offending line of the configuration.
-        assert!(out.stderr.contains(&format!("{attribute} ")), "{what}: {}", out.stderr);
-        assert!(s.sim.requests().is_empty(), "{what}: no API call: {:?}", s.sim.requests());
+        assert!(
+            out.stderr.contains(&format!("{attribute} ")),
+            "{what}: {}",
+            out.stderr
+        );
+        assert!(
+            s.sim.requests().is_empty(),
+            "{what}: no API call: {:?}",
+            s.sim.requests()
+        );
     }
     let empty = token_tf("", &[("read", "db")], None);
     s.ws.write("main.tf", &empty);
@@ -390,20 +558,34 @@ fn secrets_never_reach_the_trace_log_and_schema_marks_access_token_sensitive() {
     let log = s.ws.path().join("trace.log");
     let log_s = log.to_string_lossy().to_string();
     let env = [("TF_LOG", "trace"), ("TF_LOG_PATH", log_s.as_str())];
-    let apply = s.ws.terraform_with_env(&["apply", "-auto-approve", "-no-color"], &env);
+    let apply =
+        s.ws.terraform_with_env(&["apply", "-auto-approve", "-no-color"], &env);
     apply.assert_success();
     let token = s.output_token();
-    s.ws.terraform_with_env(&["plan", "-no-color"], &env).assert_success();
-    let destroy = s.ws.terraform_with_env(&["destroy", "-auto-approve", "-no-color"], &env);
+    s.ws.terraform_with_env(&["plan", "-no-color"], &env)
+        .assert_success();
+    let destroy =
+        s.ws.terraform_with_env(&["destroy", "-auto-approve", "-no-color"], &env);
     destroy.assert_success();
 
     let text = std::fs::read_to_string(&log).expect("trace log");
-    assert!(text.contains("provider.terraform-provider-influxdb"), "the provider logged");
-    assert!(text.contains("ApplyResourceChange"), "our own lines are in the log");
-    assert!(!text.contains(sim::MANAGEMENT_TOKEN), "management token leaked into the log");
+    assert!(
+        text.contains("provider.terraform-provider-influxdb"),
+        "the provider logged"
+    );
+    assert!(
+        text.contains("ApplyResourceChange"),
+        "our own lines are in the log"
+    );
+    assert!(
+        !text.contains(sim::MANAGEMENT_TOKEN),
+        "management token leaked into the log"
+    );
     assert!(!text.contains(&token), "access token leaked into the log");
     for out in [&apply, &destroy] {
-        assert!(!out.combined().contains(&token) && !out.combined().contains(sim::MANAGEMENT_TOKEN));
+        assert!(
+            !out.combined().contains(&token) && !out.combined().contains(sim::MANAGEMENT_TOKEN)
+        );
     }
 
     let schema = s.tf(&["providers", "schema", "-json"]);
@@ -418,10 +600,16 @@ fn secrets_never_reach_the_trace_log_and_schema_marks_access_token_sensitive() {
 #[test]
 fn tokens_work_against_clustered() {
     let s = setup_with(SimProcess::clustered());
-    s.ws.write("main.tf", &token_tf("clustered", &[("read", "a")], Some("2030-01-01T00:00:00Z")));
+    s.ws.write(
+        "main.tf",
+        &token_tf("clustered", &[("read", "a")], Some("2030-01-01T00:00:00Z")),
+    );
     s.apply();
     let st = s.state();
-    assert!(st["account_id"].is_null() && st["cluster_id"].is_null(), "{st}");
+    assert!(
+        st["account_id"].is_null() && st["cluster_id"].is_null(),
+        "{st}"
+    );
     let id = st["id"].as_str().unwrap().to_owned();
     assert_eq!(s.sim.authenticate(&s.output_token()), Some((id, true)));
     s.assert_plan_empty();

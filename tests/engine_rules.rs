@@ -60,7 +60,9 @@ impl Resource for ThingResource {
                 Attribute::optional("note", Type::String),
                 Attribute::optional_computed("size", Type::Number),
                 Attribute::optional("zone", Type::String).requires_replace(),
-                Attribute::computed("secret", Type::String).sensitive().use_state_for_unknown(),
+                Attribute::computed("secret", Type::String)
+                    .sensitive()
+                    .use_state_for_unknown(),
                 Attribute::optional("label", Type::String).semantic_equality(case_insensitive),
             ],
         )
@@ -85,7 +87,13 @@ impl Resource for ThingResource {
         s.things.lock().unwrap().get(cur.id.as_deref()?).cloned()
     }
 
-    async fn update(&self, s: &Store, prior: Thing, mut t: Thing, _: &mut Diagnostics) -> Option<Thing> {
+    async fn update(
+        &self,
+        s: &Store,
+        prior: Thing,
+        mut t: Thing,
+        _: &mut Diagnostics,
+    ) -> Option<Thing> {
         t.id = prior.id.clone();
         t.secret = prior.secret;
         t.size = s.forced_size.lock().unwrap().or(t.size).or(prior.size);
@@ -95,7 +103,10 @@ impl Resource for ThingResource {
     }
 
     async fn delete(&self, s: &Store, prior: Thing, _: &mut Diagnostics) {
-        s.things.lock().unwrap().remove(prior.id.as_deref().unwrap_or(""));
+        s.things
+            .lock()
+            .unwrap()
+            .remove(prior.id.as_deref().unwrap_or(""));
     }
 }
 
@@ -110,7 +121,12 @@ impl Provider for TestProvider {
     fn schema(&self) -> Schema {
         Schema::new("test provider", vec![])
     }
-    async fn configure(&self, _: serde_json::Value, _: CancellationToken, _: &mut Diagnostics) -> Option<Store> {
+    async fn configure(
+        &self,
+        _: serde_json::Value,
+        _: CancellationToken,
+        _: &mut Diagnostics,
+    ) -> Option<Store> {
         Some(Store::default())
     }
     fn resources(&self) -> Vec<Arc<dyn DynResource<Store>>> {
@@ -131,7 +147,11 @@ struct Harness {
 }
 
 fn obj(pairs: &[(&str, Value)]) -> Value {
-    let ty = ThingResource { rename_on_create: false }.schema().ty();
+    let ty = ThingResource {
+        rename_on_create: false,
+    }
+    .schema()
+    .ty();
     let mut v = Value::empty_object(&ty);
     for (k, x) in pairs {
         v.set_attr(k, x.clone());
@@ -161,9 +181,13 @@ impl Harness {
     /// PlanResourceChange as Terraform calls it (proposed = config merged with prior; the
     /// engine does not rely on it).
     fn plan(&self, prior: &Value, config: &Value) -> (Value, Vec<AttributePath>, Diagnostics) {
-        let r = self
-            .engine
-            .plan_resource_change("test_thing", &self.dv(prior), &self.dv(config), &self.dv(config), &[]);
+        let r = self.engine.plan_resource_change(
+            "test_thing",
+            &self.dv(prior),
+            &self.dv(config),
+            &self.dv(config),
+            &[],
+        );
         let planned = if r.planned_state.is_empty() {
             Value::Null
         } else {
@@ -177,7 +201,10 @@ impl Harness {
             .engine
             .apply_resource_change("test_thing", &self.dv(prior), &self.dv(planned), &[])
             .await;
-        (r.state.map(|s| self.value(&s)).unwrap_or(Value::Null), r.diagnostics)
+        (
+            r.state.map(|s| self.value(&s)).unwrap_or(Value::Null),
+            r.diagnostics,
+        )
     }
 
     /// Plan and apply a create; returns the new state.
@@ -195,7 +222,11 @@ fn assert_compatible(planned: &Value, new: &Value) {
     if let Value::Object(attrs) = planned {
         for (k, v) in attrs {
             if v.is_wholly_known() {
-                assert_eq!(v, new.attr(k), "Terraform: inconsistent result after apply for {k}");
+                assert_eq!(
+                    v,
+                    new.attr(k),
+                    "Terraform: inconsistent result after apply for {k}"
+                );
             }
         }
     }
@@ -204,7 +235,9 @@ fn assert_compatible(planned: &Value, new: &Value) {
 #[tokio::test]
 async fn configured_values_are_planned_exactly_as_written() {
     let h = Harness::new(false).await;
-    let state = h.create(&obj(&[("name", "a".into()), ("note", "n".into())])).await;
+    let state = h
+        .create(&obj(&[("name", "a".into()), ("note", "n".into())]))
+        .await;
 
     // Update: the new configuration's values, and a removed optional value becomes null.
     let config = obj(&[("name", "b".into())]);
@@ -262,13 +295,18 @@ async fn use_state_for_unknown_keeps_stable_computed_values() {
 #[tokio::test]
 async fn requires_replace_reports_only_attributes_that_change() {
     let h = Harness::new(false).await;
-    let state = h.create(&obj(&[("name", "a".into()), ("zone", "z1".into())])).await;
+    let state = h
+        .create(&obj(&[("name", "a".into()), ("zone", "z1".into())]))
+        .await;
     let (_, rr, _) = h.plan(&state, &obj(&[("name", "b".into()), ("zone", "z1".into())]));
     assert!(rr.is_empty(), "{rr:?}");
     let (_, rr, _) = h.plan(&state, &obj(&[("name", "a".into()), ("zone", "z2".into())]));
     assert_eq!(rr, vec![AttributePath::root("zone")]);
     // Never on create.
-    let (_, rr, _) = h.plan(&Value::Null, &obj(&[("name", "a".into()), ("zone", "z2".into())]));
+    let (_, rr, _) = h.plan(
+        &Value::Null,
+        &obj(&[("name", "a".into()), ("zone", "z2".into())]),
+    );
     assert!(rr.is_empty());
 }
 
@@ -276,24 +314,38 @@ async fn requires_replace_reports_only_attributes_that_change() {
 async fn destroy_plans_are_null_and_delete_returns_null() {
     let h = Harness::new(false).await;
     let state = h.create(&obj(&[("name", "a".into())])).await;
-    let r = h
-        .engine
-        .plan_resource_change("test_thing", &h.dv(&state), &h.dv(&Value::Null), &h.dv(&Value::Null), &[]);
+    let r = h.engine.plan_resource_change(
+        "test_thing",
+        &h.dv(&state),
+        &h.dv(&Value::Null),
+        &h.dv(&Value::Null),
+        &[],
+    );
     // Terraform: "planned a non-null destroy value".
     assert_eq!(h.value(&r.planned_state), Value::Null);
     let (new, d) = h.apply(&state, &Value::Null).await;
     assert!(!d.has_errors());
-    assert_eq!(new, Value::Null, "Terraform rejects a non-null object after delete");
+    assert_eq!(
+        new,
+        Value::Null,
+        "Terraform rejects a non-null object after delete"
+    );
 }
 
 #[tokio::test]
 async fn state_after_apply_is_wholly_known_and_keeps_planned_values() {
     let h = Harness::new(false).await;
     let (planned, _, _) = h.plan(&Value::Null, &obj(&[("name", "a".into())]));
-    assert!(!planned.is_wholly_known(), "id, size and secret are unknown before create");
+    assert!(
+        !planned.is_wholly_known(),
+        "id, size and secret are unknown before create"
+    );
     let (new, d) = h.apply(&Value::Null, &planned).await;
     assert!(!d.has_errors(), "{d:?}");
-    assert!(new.is_wholly_known(), "Terraform: provider still indicated an unknown value");
+    assert!(
+        new.is_wholly_known(),
+        "Terraform: provider still indicated an unknown value"
+    );
     assert_compatible(&planned, &new);
 
     // A resource that changes a configured value is reported by the engine itself, with the
@@ -309,13 +361,19 @@ async fn state_after_apply_is_wholly_known_and_keeps_planned_values() {
 async fn semantically_equal_values_keep_what_the_user_wrote() {
     let h = Harness::new(false).await;
     // The server upper-cases labels; the user's spelling stays, so the apply is consistent.
-    let (planned, _, _) = h.plan(&Value::Null, &obj(&[("name", "a".into()), ("label", "blue".into())]));
+    let (planned, _, _) = h.plan(
+        &Value::Null,
+        &obj(&[("name", "a".into()), ("label", "blue".into())]),
+    );
     let (state, d) = h.apply(&Value::Null, &planned).await;
     assert!(!d.has_errors(), "{d:?}");
     assert_compatible(&planned, &state);
     assert_eq!(state.attr("label"), &Value::from("blue"));
     // And "BLUE" in the configuration later is no change.
-    let (planned, _, _) = h.plan(&state, &obj(&[("name", "a".into()), ("label", "BLUE".into())]));
+    let (planned, _, _) = h.plan(
+        &state,
+        &obj(&[("name", "a".into()), ("label", "BLUE".into())]),
+    );
     assert_eq!(planned, state);
 }
 
@@ -323,12 +381,22 @@ async fn semantically_equal_values_keep_what_the_user_wrote() {
 async fn a_null_state_from_read_means_the_object_is_gone() {
     let h = Harness::new(false).await;
     let state = h.create(&obj(&[("name", "a".into())])).await;
-    let r = h.engine.read_resource("test_thing", &h.dv(&state), &[]).await;
+    let r = h
+        .engine
+        .read_resource("test_thing", &h.dv(&state), &[])
+        .await;
     assert_eq!(h.value(&r.state.unwrap()), state);
     h.store().things.lock().unwrap().clear();
-    let r = h.engine.read_resource("test_thing", &h.dv(&state), &[]).await;
+    let r = h
+        .engine
+        .read_resource("test_thing", &h.dv(&state), &[])
+        .await;
     assert!(!r.diagnostics.has_errors());
-    assert_eq!(h.value(&r.state.unwrap()), Value::Null, "gone: Terraform plans a create");
+    assert_eq!(
+        h.value(&r.state.unwrap()),
+        Value::Null,
+        "gone: Terraform plans a create"
+    );
 }
 
 #[tokio::test]
@@ -341,7 +409,9 @@ async fn every_stored_state_is_upgraded_and_removed_attributes_are_dropped() {
     assert_eq!(v.attr("name"), &Value::from("a"));
     assert_eq!(v.attr("size"), &Value::from(3));
     // An attribute added since the state was written is null.
-    let r = h.engine.upgrade_resource_state("test_thing", 0, br#"{"id":"x","name":"a"}"#);
+    let r = h
+        .engine
+        .upgrade_resource_state("test_thing", 0, br#"{"id":"x","name":"a"}"#);
     assert_eq!(h.value(&r.state.unwrap()).attr("label"), &Value::Null);
     // A state from a newer schema is refused, not misread.
     let r = h.engine.upgrade_resource_state("test_thing", 7, raw);

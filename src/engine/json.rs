@@ -173,7 +173,12 @@ pub fn encode(v: &Value, ty: &Type, opts: EncodeOptions) -> Result<J, JsonError>
             J::Object(
                 attrs
                     .iter()
-                    .map(|(k, t)| Ok((k.clone(), encode(m.get(k).unwrap_or(&Value::Null), t, opts)?)))
+                    .map(|(k, t)| {
+                        Ok((
+                            k.clone(),
+                            encode(m.get(k).unwrap_or(&Value::Null), t, opts)?,
+                        ))
+                    })
                     .collect::<Result<_, JsonError>>()?,
             )
         }
@@ -201,7 +206,14 @@ mod tests {
         let ty = Type::object([("a", Type::String)]);
         let j: J = serde_json::from_str(r#"{"a":"x","gone":1}"#).unwrap();
         assert!(decode(&j, &ty, DecodeOptions::default()).is_err());
-        let v = decode(&j, &ty, DecodeOptions { ignore_undefined_attributes: true }).unwrap();
+        let v = decode(
+            &j,
+            &ty,
+            DecodeOptions {
+                ignore_undefined_attributes: true,
+            },
+        )
+        .unwrap();
         assert_eq!(v.attr("a"), &Value::from("x"));
     }
 

@@ -261,7 +261,9 @@ impl<'a> Reader<'a> {
             },
             Type::Number => self.number(m).map(Value::Number),
             Type::List(t) | Type::Set(t) => {
-                let n = self.array_len(m)?.ok_or(MsgpackError("expected an array".into()))?;
+                let n = self
+                    .array_len(m)?
+                    .ok_or(MsgpackError("expected an array".into()))?;
                 let mut v = Vec::with_capacity(n.min(self.buf.len()));
                 for _ in 0..n {
                     v.push(self.value(t, depth + 1)?);
@@ -273,9 +275,14 @@ impl<'a> Reader<'a> {
                 })
             }
             Type::Tuple(ts) => {
-                let n = self.array_len(m)?.ok_or(MsgpackError("expected an array".into()))?;
+                let n = self
+                    .array_len(m)?
+                    .ok_or(MsgpackError("expected an array".into()))?;
                 if n != ts.len() {
-                    return err(format!("a tuple of {} elements is required ({n} given)", ts.len()));
+                    return err(format!(
+                        "a tuple of {} elements is required ({n} given)",
+                        ts.len()
+                    ));
                 }
                 let v = ts
                     .iter()
@@ -284,7 +291,9 @@ impl<'a> Reader<'a> {
                 Ok(Value::Tuple(v))
             }
             Type::Map(t) => {
-                let n = self.map_len(m)?.ok_or(MsgpackError("expected a map".into()))?;
+                let n = self
+                    .map_len(m)?
+                    .ok_or(MsgpackError("expected a map".into()))?;
                 let mut out = BTreeMap::new();
                 for _ in 0..n {
                     let k = self.string()?;
@@ -294,7 +303,9 @@ impl<'a> Reader<'a> {
                 Ok(Value::Map(out))
             }
             Type::Object(attrs) => {
-                let n = self.map_len(m)?.ok_or(MsgpackError("expected an object".into()))?;
+                let n = self
+                    .map_len(m)?
+                    .ok_or(MsgpackError("expected an object".into()))?;
                 if n != attrs.len() {
                     return err(format!(
                         "an object with {} attributes is required ({n} given)",
@@ -321,7 +332,9 @@ impl<'a> Reader<'a> {
                 let tm = self.marker()?;
                 let n = match self.bin_len(tm)? {
                     Some(n) => n,
-                    None => self.str_len(tm)?.ok_or(MsgpackError("expected type JSON".into()))?,
+                    None => self
+                        .str_len(tm)?
+                        .ok_or(MsgpackError("expected type JSON".into()))?,
                 };
                 let t = Type::from_json_bytes(self.take(n)?)
                     .map_err(|e| MsgpackError(e.to_string()))?;
@@ -389,13 +402,22 @@ mod tests {
         assert_eq!(encode(&n("1.5"), &Type::Number).unwrap()[0], 0xcb);
         let big = encode(&n("123456789012345678901234567890"), &Type::Number).unwrap();
         assert_eq!(big[0], 0xbe, "a 30-char decimal string");
-        assert_eq!(decode(&big, &Type::Number).unwrap(), n("123456789012345678901234567890"));
-        assert_eq!(decode(&[0xa3, b'0', b'.', b'1'], &Type::Number).unwrap(), n("0.1"));
+        assert_eq!(
+            decode(&big, &Type::Number).unwrap(),
+            n("123456789012345678901234567890")
+        );
+        assert_eq!(
+            decode(&[0xa3, b'0', b'.', b'1'], &Type::Number).unwrap(),
+            n("0.1")
+        );
     }
 
     #[test]
     fn dynamic_values_carry_their_type() {
-        let v = Value::Dynamic(Box::new(Type::list(Type::Bool)), Box::new(Value::List(vec![true.into()])));
+        let v = Value::Dynamic(
+            Box::new(Type::list(Type::Bool)),
+            Box::new(Value::List(vec![true.into()])),
+        );
         let bytes = encode(&v, &Type::Dynamic).unwrap();
         assert_eq!(decode(&bytes, &Type::Dynamic).unwrap(), v);
     }

@@ -142,8 +142,14 @@ pub trait Provider: Send + Sync + 'static {
 
 /// Converts a value of `ty` to a typed struct; unknowns become `None`.
 pub fn to_typed<T: DeserializeOwned>(v: &Value, ty: &Type) -> Result<T, String> {
-    let j = json::encode(v, ty, json::EncodeOptions { unknown_as_null: true })
-        .map_err(|e| e.to_string())?;
+    let j = json::encode(
+        v,
+        ty,
+        json::EncodeOptions {
+            unknown_as_null: true,
+        },
+    )
+    .map_err(|e| e.to_string())?;
     serde_json::from_value(j).map_err(|e| e.to_string())
 }
 
@@ -172,8 +178,13 @@ pub trait DynResource<C>: Send + Sync {
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
     async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
-    async fn update(&self, c: &C, prior: &Value, planned: &Value, diags: &mut Diagnostics)
-        -> Option<Value>;
+    async fn update(
+        &self,
+        c: &C,
+        prior: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value>;
     async fn delete(&self, c: &C, prior: &Value, diags: &mut Diagnostics);
     async fn import(&self, c: &C, id: &str, diags: &mut Diagnostics) -> Option<Value>;
 }
@@ -188,7 +199,11 @@ struct TypedResource<R: Resource> {
 pub fn resource<R: Resource>(r: R) -> Arc<dyn DynResource<R::Client>> {
     let schema = r.schema();
     let ty = schema.ty();
-    Arc::new(TypedResource { inner: r, schema, ty })
+    Arc::new(TypedResource {
+        inner: r,
+        schema,
+        ty,
+    })
 }
 
 impl<R: Resource> TypedResource<R> {
@@ -218,7 +233,12 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
         self.inner.modify_plan(change, diags)
     }
-    async fn create(&self, c: &R::Client, planned: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    async fn create(
+        &self,
+        c: &R::Client,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let planned = self.typed(planned, "planned state", diags)?;
         let out = self.inner.create(c, planned, diags).await;
         self.value(out, diags)
@@ -269,7 +289,11 @@ struct TypedDataSource<D: DataSource> {
 pub fn data_source<D: DataSource>(d: D) -> Arc<dyn DynDataSource<D::Client>> {
     let schema = d.schema();
     let ty = schema.ty();
-    Arc::new(TypedDataSource { inner: d, schema, ty })
+    Arc::new(TypedDataSource {
+        inner: d,
+        schema,
+        ty,
+    })
 }
 
 #[async_trait]

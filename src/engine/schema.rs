@@ -155,7 +155,11 @@ impl Schema {
 
     /// The object type of the whole schema.
     pub fn ty(&self) -> Type {
-        Type::object(self.attributes.iter().map(|a| (a.name.clone(), a.ty.clone())))
+        Type::object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.ty.clone())),
+        )
     }
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
@@ -181,8 +185,7 @@ impl Schema {
     pub fn check(&self) -> Result<(), String> {
         for a in &self.attributes {
             let ok_name = !a.name.is_empty()
-                && a
-                    .name
+                && a.name
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !ok_name {
@@ -192,7 +195,10 @@ impl Schema {
                 return Err(format!("{}: one of required, optional, computed", a.name));
             }
             if a.required && (a.optional || a.computed) {
-                return Err(format!("{}: required excludes optional and computed", a.name));
+                return Err(format!(
+                    "{}: required excludes optional and computed",
+                    a.name
+                ));
             }
         }
         Ok(())
@@ -209,7 +215,11 @@ pub mod validators {
             } else {
                 Err(format!(
                     "{s:?} is not allowed here; use one of: {}.",
-                    allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|a| format!("{a:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             }
         }

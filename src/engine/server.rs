@@ -155,7 +155,10 @@ impl<P: Provider> Engine<P> {
 
     /// The client built by ConfigureProvider, if it has run.
     pub fn configured(&self) -> Option<Arc<P::Client>> {
-        self.client.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.client
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// StopProvider: cancel in-flight work.
@@ -167,10 +170,17 @@ impl<P: Provider> Engine<P> {
         self.stop.clone()
     }
 
-    fn resource(&self, name: &str, diags: &mut Diagnostics) -> Option<Arc<dyn DynResource<P::Client>>> {
+    fn resource(
+        &self,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn DynResource<P::Client>>> {
         let r = self.resources.get(name).cloned();
         if r.is_none() {
-            diags.error("Unknown resource type", format!("This provider has no resource {name:?}."));
+            diags.error(
+                "Unknown resource type",
+                format!("This provider has no resource {name:?}."),
+            );
         }
         r
     }
@@ -182,7 +192,10 @@ impl<P: Provider> Engine<P> {
     ) -> Option<Arc<dyn DynDataSource<P::Client>>> {
         let d = self.data_sources.get(name).cloned();
         if d.is_none() {
-            diags.error("Unknown data source", format!("This provider has no data source {name:?}."));
+            diags.error(
+                "Unknown data source",
+                format!("This provider has no data source {name:?}."),
+            );
         }
         d
     }
@@ -219,11 +232,18 @@ impl<P: Provider> Engine<P> {
         let typed = match to_typed::<P::Config>(&v, &ty) {
             Ok(t) => t,
             Err(e) => {
-                diags.error("Provider internal error", format!("provider configuration: {e}"));
+                diags.error(
+                    "Provider internal error",
+                    format!("provider configuration: {e}"),
+                );
                 return diags;
             }
         };
-        if let Some(client) = self.provider.configure(typed, self.stop.clone(), &mut diags).await {
+        if let Some(client) = self
+            .provider
+            .configure(typed, self.stop.clone(), &mut diags)
+            .await
+        {
             *self.client.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(client));
         }
         diags
@@ -379,7 +399,13 @@ impl<P: Provider> Engine<P> {
             };
         }
 
-        let outcome = plan(schema, &prior, &config, |change, d| r.modify_plan(change, d), &mut diags);
+        let outcome = plan(
+            schema,
+            &prior,
+            &config,
+            |change, d| r.modify_plan(change, d),
+            &mut diags,
+        );
         let planned_state = if diags.has_errors() {
             Vec::new()
         } else {
@@ -419,7 +445,11 @@ impl<P: Provider> Engine<P> {
         // Delete: the new state is null, whatever happened; on error keep the prior.
         if planned.is_null() {
             r.delete(&client, &prior, &mut diags).await;
-            let state = if diags.has_errors() { &prior } else { &Value::Null };
+            let state = if diags.has_errors() {
+                &prior
+            } else {
+                &Value::Null
+            };
             return StateResponse {
                 state: encode(state, &ty, &mut diags),
                 private: Vec::new(),
@@ -495,7 +525,11 @@ impl<P: Provider> Engine<P> {
     // -----------------------------------------------------------------------------------------
     // Data sources
 
-    pub fn validate_data_source_config(&self, type_name: &str, config: &DynamicValue) -> Diagnostics {
+    pub fn validate_data_source_config(
+        &self,
+        type_name: &str,
+        config: &DynamicValue,
+    ) -> Diagnostics {
         let mut diags = Diagnostics::default();
         let Some(d) = self.data_source(type_name, &mut diags) else {
             return diags;
@@ -630,9 +664,19 @@ pub fn plan(
 
 /// The checks Terraform makes on a plan (`AssertPlanValid`), made before Terraform does so that
 /// a mistake in a resource's plan modification reads as a clear provider error.
-fn check_plan(schema: &Schema, prior: &Value, config: &Value, planned: &Value, diags: &mut Diagnostics) {
+fn check_plan(
+    schema: &Schema,
+    prior: &Value,
+    config: &Value,
+    planned: &Value,
+    diags: &mut Diagnostics,
+) {
     for a in &schema.attributes {
-        let (cfg, pri, pl) = (config.attr(&a.name), prior.attr(&a.name), planned.attr(&a.name));
+        let (cfg, pri, pl) = (
+            config.attr(&a.name),
+            prior.attr(&a.name),
+            planned.attr(&a.name),
+        );
         let ok = pl == cfg
             || (pl == pri && !pri.is_null() && !cfg.is_null())
             || (a.computed && (!a.optional || cfg.is_null()));
@@ -660,7 +704,12 @@ fn keep_semantically_equal(schema: &Schema, earlier: &Value, new: &mut Value) {
         };
         let before = earlier.attr(&a.name);
         let after = new.attr(&a.name);
-        if !before.is_null() && before.is_wholly_known() && !after.is_null() && before != after && eq(before, after) {
+        if !before.is_null()
+            && before.is_wholly_known()
+            && !after.is_null()
+            && before != after
+            && eq(before, after)
+        {
             let keep = before.clone();
             new.set_attr(&a.name, keep);
         }
@@ -676,7 +725,10 @@ fn check_apply_result(schema: &Schema, planned: &Value, new: &Value, diags: &mut
             diags.push(
                 Diagnostic::error(
                     "Provider returned an unknown value after apply",
-                    format!("{} is still unknown after apply. This is a bug in the provider.", a.name),
+                    format!(
+                        "{} is still unknown after apply. This is a bug in the provider.",
+                        a.name
+                    ),
                 )
                 .at(AttributePath::root(&a.name)),
             );

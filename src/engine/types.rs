@@ -62,7 +62,12 @@ impl Type {
             ]),
             Type::Object(attrs) => J::Array(vec![
                 "object".into(),
-                J::Object(attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect()),
+                J::Object(
+                    attrs
+                        .iter()
+                        .map(|(k, t)| (k.clone(), t.to_json()))
+                        .collect(),
+                ),
             ]),
         }
     }
@@ -169,7 +174,10 @@ mod tests {
 
     #[test]
     fn cty_json_matches_terraform() {
-        let t = Type::set(Type::object([("action", Type::String), ("resource", Type::String)]));
+        let t = Type::set(Type::object([
+            ("action", Type::String),
+            ("resource", Type::String),
+        ]));
         assert_eq!(
             String::from_utf8(t.to_json_bytes()).unwrap(),
             r#"["set",["object",{"action":"string","resource":"string"}]]"#
@@ -180,7 +188,13 @@ mod tests {
 
     #[test]
     fn malformed_types_are_errors() {
-        for bad in [r#""strin""#, r#"["list"]"#, r#"["object",[]]"#, "7", r#"[1,2]"#] {
+        for bad in [
+            r#""strin""#,
+            r#"["list"]"#,
+            r#"["object",[]]"#,
+            "7",
+            r#"[1,2]"#,
+        ] {
             assert!(Type::from_json_bytes(bad.as_bytes()).is_err(), "{bad}");
         }
     }

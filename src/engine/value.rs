@@ -85,7 +85,9 @@ impl FromStr for Number {
         }
         // Guard against pathological exponents ("1e999999999") that would allocate without end.
         if let Some(pos) = s.find(['e', 'E']) {
-            let exp: i64 = s[pos + 1..].parse().map_err(|_| format!("invalid number {s:?}"))?;
+            let exp: i64 = s[pos + 1..]
+                .parse()
+                .map_err(|_| format!("invalid number {s:?}"))?;
             if exp.abs() > 100_000 {
                 return Err(format!("number {s:?} is out of range"));
             }
@@ -157,19 +159,15 @@ fn set_eq(a: &[Value], b: &[Value]) -> bool {
         return false;
     }
     let mut used = vec![false; b.len()];
-    a.iter().all(|x| {
-        match b
-            .iter()
-            .enumerate()
-            .find(|(i, y)| !used[*i] && x == *y)
-        {
+    a.iter().all(
+        |x| match b.iter().enumerate().find(|(i, y)| !used[*i] && x == *y) {
             Some((i, _)) => {
                 used[i] = true;
                 true
             }
             None => false,
-        }
-    })
+        },
+    )
 }
 
 impl Value {
@@ -190,7 +188,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown => false,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
             _ => true,

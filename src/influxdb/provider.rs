@@ -131,7 +131,9 @@ impl crate::engine::Provider for InfluxProvider {
         stop: CancellationToken,
         diags: &mut Diagnostics,
     ) -> Option<Influx> {
-        let pick = |v: Option<String>, env_name: &str| v.filter(|s| !s.is_empty()).or_else(|| env(env_name));
+        let pick = |v: Option<String>, env_name: &str| {
+            v.filter(|s| !s.is_empty()).or_else(|| env(env_name))
+        };
         let url = pick(config.url, "INFLUXDB3_URL");
         let account_id = pick(config.account_id, "INFLUXDB3_ACCOUNT_ID");
         let cluster_id = pick(config.cluster_id, "INFLUXDB3_CLUSTER_ID");
@@ -142,7 +144,11 @@ impl crate::engine::Provider for InfluxProvider {
 
         // Values from the environment get the same checks as configured ones.
         for ((name, env_name), value, check) in [
-            (ATTRS[0], &url, validate_url as fn(&str) -> Result<(), String>),
+            (
+                ATTRS[0],
+                &url,
+                validate_url as fn(&str) -> Result<(), String>,
+            ),
             (ATTRS[1], &account_id, validate_uuid),
             (ATTRS[2], &cluster_id, validate_uuid),
         ] {
@@ -154,7 +160,10 @@ impl crate::engine::Provider for InfluxProvider {
             }
         }
         let product = match (account_id, cluster_id) {
-            (Some(account_id), Some(cluster_id)) => Product::Dedicated { account_id, cluster_id },
+            (Some(account_id), Some(cluster_id)) => Product::Dedicated {
+                account_id,
+                cluster_id,
+            },
             (None, None) => Product::Clustered,
             (Some(_), None) => {
                 diags.error("Missing cluster_id", "account_id is set, so this is Cloud Dedicated, which also needs cluster_id (or INFLUXDB3_CLUSTER_ID). For InfluxDB Clustered set neither.");

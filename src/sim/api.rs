@@ -501,7 +501,9 @@ impl Shared {
                 }
                 let b: Body = match serde_json::from_slice(body) {
                     Ok(b) => b,
-                    Err(e) => return bad_request(format!("expected {{\"accessToken\": ...}}: {e}")),
+                    Err(e) => {
+                        return bad_request(format!("expected {{\"accessToken\": ...}}: {e}"))
+                    }
                 };
                 let h = sha512_hex(&b.access_token);
                 let inner = self.lock();
@@ -511,10 +513,9 @@ impl Shared {
                     .find(|(_, v)| **v == h)
                     .and_then(|(id, _)| inner.tokens.get(id));
                 match found {
-                    Some(t) => json_response(
-                        200,
-                        &json!({"id": t.id, "active": t.revoked_at.is_none()}),
-                    ),
+                    Some(t) => {
+                        json_response(200, &json!({"id": t.id, "active": t.revoked_at.is_none()}))
+                    }
                     None => error(404, "not found"),
                 }
             }

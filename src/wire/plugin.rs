@@ -24,7 +24,9 @@ impl pb::grpc_controller_server::GrpcController for Controller {
 }
 
 /// A stream that sends nothing and ends when the plugin shuts down.
-fn idle_stream<T: Send + 'static>(shutdown: &CancellationToken) -> ReceiverStream<Result<T, Status>> {
+fn idle_stream<T: Send + 'static>(
+    shutdown: &CancellationToken,
+) -> ReceiverStream<Result<T, Status>> {
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     let shutdown = shutdown.clone();
     tokio::spawn(async move {

@@ -95,7 +95,11 @@ fn schema(s: &Schema) -> pb::Schema {
 }
 
 fn state_parts(r: StateResponse) -> (Option<pb::DynamicValue>, Vec<u8>, Vec<pb::Diagnostic>) {
-    (r.state.and_then(msgpack), r.private, diagnostics(r.diagnostics))
+    (
+        r.state.and_then(msgpack),
+        r.private,
+        diagnostics(r.diagnostics),
+    )
 }
 
 #[tonic::async_trait]
@@ -152,7 +156,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         req: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
-        let d = self.engine.validate_provider_config(&dv(req.into_inner().config));
+        let d = self
+            .engine
+            .validate_provider_config(&dv(req.into_inner().config));
         Ok(Response::new(pb::validate_provider_config::Response {
             diagnostics: diagnostics(d),
         }))
@@ -163,7 +169,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = req.into_inner();
-        crate::debug!("ConfigureProvider", "terraform_version" = req.terraform_version);
+        crate::debug!(
+            "ConfigureProvider",
+            "terraform_version" = req.terraform_version
+        );
         let d = self.engine.configure_provider(&dv(req.config)).await;
         Ok(Response::new(pb::configure_provider::Response {
             diagnostics: diagnostics(d),
@@ -202,8 +211,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
         let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
-        let (state, _, diagnostics) =
-            state_parts(self.engine.upgrade_resource_state(&req.type_name, req.version, &raw));
+        let (state, _, diagnostics) = state_parts(self.engine.upgrade_resource_state(
+            &req.type_name,
+            req.version,
+            &raw,
+        ));
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state: state,
             diagnostics,
@@ -281,7 +293,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
         crate::debug!("ImportResourceState", "type" = req.type_name);
-        let (imported, d) = self.engine.import_resource_state(&req.type_name, &req.id).await;
+        let (imported, d) = self
+            .engine
+            .import_resource_state(&req.type_name, &req.id)
+            .await;
         Ok(Response::new(pb::import_resource_state::Response {
             imported_resources: imported
                 .into_iter()
@@ -303,7 +318,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
         crate::debug!("ReadDataSource", "type" = req.type_name);
-        let r = self.engine.read_data_source(&req.type_name, &dv(req.config)).await;
+        let r = self
+            .engine
+            .read_data_source(&req.type_name, &dv(req.config))
+            .await;
         let (state, _, diagnostics) = state_parts(r);
         Ok(Response::new(pb::read_data_source::Response {
             state,

@@ -154,7 +154,9 @@ fn apply_socket_group(path: &Path, group: &str) -> Result<(), String> {
             // immediately, on this thread, before any other call that could overwrite it.
             let gr = unsafe { libc::getgrnam(name.as_ptr()) };
             if gr.is_null() {
-                return Err(format!("PLUGIN_UNIX_SOCKET_GROUP: no group named {group:?}"));
+                return Err(format!(
+                    "PLUGIN_UNIX_SOCKET_GROUP: no group named {group:?}"
+                ));
             }
             unsafe { (*gr).gr_gid }
         }
@@ -342,8 +344,10 @@ async fn accept_plain(
 /// the developer's Ctrl-C stops the server. SIGTERM always stops it cleanly.
 async fn watch_signals(debug: bool, shutdown: CancellationToken) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-    else {
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
         crate::warn!("cannot install signal handlers");
         return;
     };

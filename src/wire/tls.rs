@@ -47,8 +47,12 @@ pub fn server_identity() -> Result<ServerIdentity, TlsError> {
         .map_err(|e| tls_err("generating the server key")(&e))?;
     let mut params = CertificateParams::new(vec!["localhost".to_owned()])
         .map_err(|e| tls_err("certificate parameters")(&e))?;
-    params.distinguished_name.push(DnType::CommonName, "localhost");
-    params.distinguished_name.push(DnType::OrganizationName, "HashiCorp");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "HashiCorp");
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![
         KeyUsagePurpose::DigitalSignature,
@@ -189,6 +193,8 @@ mod tests {
             .contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
         assert!(v.verify_client_cert(&id.cert, &[], UnixTime::now()).is_ok());
         let other = server_identity().unwrap();
-        assert!(v.verify_client_cert(&other.cert, &[], UnixTime::now()).is_err());
+        assert!(v
+            .verify_client_cert(&other.cert, &[], UnixTime::now())
+            .is_err());
     }
 }

@@ -12,7 +12,9 @@ use time::OffsetDateTime;
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
 use crate::influxdb::client::ManagementClient;
-use crate::influxdb::models::{CreateDatabaseToken, DatabaseToken, Permission, UpdateDatabaseToken};
+use crate::influxdb::models::{
+    CreateDatabaseToken, DatabaseToken, Permission, UpdateDatabaseToken,
+};
 use crate::influxdb::names;
 use crate::influxdb::provider::Influx;
 
@@ -44,7 +46,11 @@ pub fn validate_permissions(v: &Value, path: &AttributePath, diags: &mut Diagnos
     for el in v.elements().unwrap_or_default() {
         let (action, resource) = (el.attr("action"), el.attr("resource"));
         for (field, value, check) in [
-            ("action", action, names::validate_action as fn(&str) -> Result<(), String>),
+            (
+                "action",
+                action,
+                names::validate_action as fn(&str) -> Result<(), String>,
+            ),
             ("resource", resource, names::validate_permission_resource),
         ] {
             if value.is_null() {
@@ -62,7 +68,9 @@ pub fn validate_permissions(v: &Value, path: &AttributePath, diags: &mut Diagnos
                 diags.attribute_error(
                     path.clone(),
                     "Duplicate permission",
-                    format!("The permission {{ action = {a:?}, resource = {r:?} }} is listed twice."),
+                    format!(
+                        "The permission {{ action = {a:?}, resource = {r:?} }} is listed twice."
+                    ),
                 );
             }
             seen.push((a, r));
@@ -185,7 +193,10 @@ impl Resource for DatabaseTokenResource {
             } else {
                 diags.warning(
                     "Database token expired",
-                    format!("Token {id} expired at {}; it will be replaced.", names::format_api_timestamp(t)),
+                    format!(
+                        "Token {id} expired at {}; it will be replaced.",
+                        names::format_api_timestamp(t)
+                    ),
                 );
                 change.force_replace("id");
             }
@@ -287,7 +298,10 @@ impl Resource for DatabaseTokenResource {
                 .then(|| sorted(planned.permissions.clone().unwrap_or_default())),
         };
         if body.description.is_none() && body.permissions.is_none() {
-            return Some(TokenState { id: Some(id), ..prior });
+            return Some(TokenState {
+                id: Some(id),
+                ..prior
+            });
         }
         match client.update_token(&id, &body).await {
             Ok(t) => Some(state_from(t, prior.access_token)),
@@ -310,9 +324,17 @@ impl Resource for DatabaseTokenResource {
         }
     }
 
-    async fn import(&self, influx: &Influx, id: &str, diags: &mut Diagnostics) -> Option<TokenState> {
+    async fn import(
+        &self,
+        influx: &Influx,
+        id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<TokenState> {
         if let Err(e) = crate::influxdb::provider::validate_uuid(id) {
-            diags.error("Invalid import ID", format!("A database token is imported by its ID. {e}"));
+            diags.error(
+                "Invalid import ID",
+                format!("A database token is imported by its ID. {e}"),
+            );
             return None;
         }
         let client = influx.client(diags)?;
@@ -320,7 +342,10 @@ impl Resource for DatabaseTokenResource {
             Ok(t) if t.revoked_at.is_some() => {
                 diags.error(
                     "Cannot import a revoked token",
-                    format!("Token {id} was revoked at {}; it can no longer be used.", t.revoked_at.as_deref().unwrap_or("?")),
+                    format!(
+                        "Token {id} was revoked at {}; it can no longer be used.",
+                        t.revoked_at.as_deref().unwrap_or("?")
+                    ),
                 );
                 None
             }
@@ -355,14 +380,20 @@ async fn revoke_orphans(
         }
     };
     let now = OffsetDateTime::now_utc();
-    let expires = body.expires_at.as_deref().and_then(|s| names::parse_rfc3339(s).ok());
+    let expires = body
+        .expires_at
+        .as_deref()
+        .and_then(|s| names::parse_rfc3339(s).ok());
     let orphans: Vec<_> = tokens
         .into_iter()
         .filter(|t| {
             t.revoked_at.is_none()
                 && t.description == body.description
                 && sorted(t.permissions.clone()) == body.permissions
-                && t.expires_at.as_deref().and_then(|s| names::parse_rfc3339(s).ok()) == expires
+                && t.expires_at
+                    .as_deref()
+                    .and_then(|s| names::parse_rfc3339(s).ok())
+                    == expires
                 && names::parse_rfc3339(&t.created_at)
                     .map(|c| c >= started - window && c <= now + window)
                     .unwrap_or(false)
@@ -402,11 +433,7 @@ mod tests {
     }
 
     fn perms(list: &[(&str, &str)]) -> Value {
-        Value::Set(
-            list.iter()
-                .map(|(a, r)| obj_perm(a, r))
-                .collect(),
-        )
+        Value::Set(list.iter().map(|(a, r)| obj_perm(a, r)).collect())
     }
 
     fn obj_perm(a: &str, r: &str) -> Value {
@@ -427,7 +454,9 @@ mod tests {
         schema.validate(&config, &mut d);
         let errs: Vec<_> = d.iter().collect();
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(errs.iter().all(|e| e.attribute == Some(AttributePath::root("permissions"))));
+        assert!(errs
+            .iter()
+            .all(|e| e.attribute == Some(AttributePath::root("permissions"))));
         assert!(errs[0].detail.contains("\"admin\""));
     }
 
@@ -440,7 +469,13 @@ mod tests {
             ("expires_at", "2001-01-01T00:00:00Z".into()),
         ]);
         let mut d = Diagnostics::default();
-        plan(&schema, &Value::Null, &config, |c, d| DatabaseTokenResource.modify_plan(c, d), &mut d);
+        plan(
+            &schema,
+            &Value::Null,
+            &config,
+            |c, d| DatabaseTokenResource.modify_plan(c, d),
+            &mut d,
+        );
         assert!(d.has_errors());
         assert_eq!(d.0[0].attribute, Some(AttributePath::root("expires_at")));
     }
@@ -462,14 +497,32 @@ mod tests {
             ("expires_at", "2030-01-01T00:00:00.000Z".into()),
         ]);
         let mut d = Diagnostics::default();
-        let out = plan(&schema, &prior, &config, |c, d| DatabaseTokenResource.modify_plan(c, d), &mut d);
+        let out = plan(
+            &schema,
+            &prior,
+            &config,
+            |c, d| DatabaseTokenResource.modify_plan(c, d),
+            &mut d,
+        );
         assert!(!d.has_errors(), "{d:?}");
-        assert_eq!(out.planned, prior, "no change, so the plan is the prior state");
+        assert_eq!(
+            out.planned, prior,
+            "no change, so the plan is the prior state"
+        );
         assert!(out.requires_replace.is_empty());
 
         // A real change of instant replaces the token.
         config.set_attr("expires_at", "2031-01-01T00:00:00Z".into());
-        let out = plan(&schema, &prior, &config, |c, d| DatabaseTokenResource.modify_plan(c, d), &mut d);
-        assert_eq!(out.requires_replace, vec![AttributePath::root("expires_at")]);
+        let out = plan(
+            &schema,
+            &prior,
+            &config,
+            |c, d| DatabaseTokenResource.modify_plan(c, d),
+            &mut d,
+        );
+        assert_eq!(
+            out.requires_replace,
+            vec![AttributePath::root("expires_at")]
+        );
     }
 }
