@@ -14,9 +14,8 @@ cargo build --all-targets
 
 if cargo nextest --version >/dev/null 2>&1; then
     # nextest runs each test in its own process: parallel across test binaries too.
+    # (The crate has no doc tests, which nextest would not run.)
     cargo nextest run --all-targets --no-fail-fast
-    # nextest does not run doc tests.
-    cargo test --doc
 else
     cargo test --all-targets --no-fail-fast
 fi
