@@ -279,6 +279,43 @@ async fn unix_socket_dir_is_honoured() {
 }
 
 #[tokio::test]
+async fn unix_socket_group_makes_the_socket_group_accessible() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // Our own group: chown to it is always allowed.
+    let gid = own_gid();
+    let mut p = Plugin::launch_with(
+        bin(),
+        LaunchOptions::default().env("PLUGIN_UNIX_SOCKET_GROUP", gid.to_string()),
+    );
+    let meta = std::fs::metadata(p.socket_path()).unwrap();
+    assert_eq!(meta.gid(), gid);
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+    let mut c = p.provider_client().await.unwrap();
+    get_schema(&mut c).await.unwrap();
+    drop(c);
+    p.shutdown().await.unwrap();
+
+    // A group that does not exist is a clear error, not a panic.
+    let out = Plugin::try_launch_with(
+        bin(),
+        LaunchOptions::default().env("PLUGIN_UNIX_SOCKET_GROUP", "no-such-group-here"),
+    );
+    let (err, stderr) = out.err().expect("an unknown group must fail");
+    assert!(
+        stderr.contains("PLUGIN_UNIX_SOCKET_GROUP"),
+        "{err}\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// The test process's primary group, from a file it creates.
+fn own_gid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    let f = tempfile::NamedTempFile::new().unwrap();
+    f.as_file().metadata().unwrap().gid()
+}
+
+#[tokio::test]
 async fn tls_disabled_serves_plaintext_h2c() {
     let mut p = Plugin::launch_with(bin(), LaunchOptions::default().no_tls());
     assert_eq!(
