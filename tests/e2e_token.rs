@@ -616,3 +616,50 @@ fn tokens_work_against_clustered() {
     s.tf(&["destroy", "-auto-approve"]).assert_success();
     assert!(s.active_tokens().is_empty());
 }
+
+#[test]
+fn an_expired_token_must_be_replaced_and_the_plan_says_why() {
+    let s = setup();
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(4);
+    let soon = soon
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    s.ws.write(
+        "main.tf",
+        &token_tf("short-lived", &[("read", "a")], Some(&soon)),
+    );
+    s.apply();
+    let (old_id, old_token) = (
+        s.state()["id"].as_str().unwrap().to_owned(),
+        s.output_token(),
+    );
+    std::thread::sleep(std::time::Duration::from_secs(5));
+
+    // Still configured with the past time: the token cannot be replaced by an equally expired
+    // one, and the plan says so, on the attribute.
+    let plan = s.tf(&["plan"]);
+    plan.assert_failure();
+    assert!(
+        plan.stderr.contains("Database token expired"),
+        "{}",
+        plan.stderr
+    );
+    assert!(plan.stderr.contains(&old_id), "{}", plan.stderr);
+    assert!(plan.stderr.contains("expires_at"), "{}", plan.stderr);
+
+    // A future time replaces it; the expired token is revoked.
+    s.ws.write(
+        "main.tf",
+        &token_tf(
+            "short-lived",
+            &[("read", "a")],
+            Some("2031-01-01T00:00:00Z"),
+        ),
+    );
+    let plan = s.tf(&["plan"]);
+    assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    s.apply();
+    assert_ne!(s.state()["id"].as_str().unwrap(), old_id);
+    assert_eq!(s.sim.authenticate(&old_token), Some((old_id, false)));
+    s.assert_plan_empty();
+}

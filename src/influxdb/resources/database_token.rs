@@ -78,14 +78,14 @@ pub fn validate_permissions(v: &Value, path: &AttributePath, diags: &mut Diagnos
     }
 }
 
+/// The same instant at the API's precision (it keeps milliseconds), whatever the offset or the
+/// number of fractional digits written.
 fn same_instant(a: &Value, b: &Value) -> bool {
-    match (a.as_str(), b.as_str()) {
-        (Some(a), Some(b)) => match (names::parse_rfc3339(a), names::parse_rfc3339(b)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        },
-        _ => false,
-    }
+    let millis = |v: &Value| {
+        let t = names::parse_rfc3339(v.as_str()?).ok()?;
+        Some(t.unix_timestamp_nanos().div_euclid(1_000_000))
+    };
+    matches!((millis(a), millis(b)), (Some(a), Some(b)) if a == b)
 }
 
 fn expires_in_past(v: &Value) -> Option<OffsetDateTime> {
@@ -458,6 +458,28 @@ mod tests {
             .iter()
             .all(|e| e.attribute == Some(AttributePath::root("permissions"))));
         assert!(errs[0].detail.contains("\"admin\""));
+    }
+
+    #[test]
+    fn instants_compare_at_the_apis_millisecond_precision() {
+        let v = |s: &str| Value::from(s);
+        assert!(same_instant(
+            &v("2030-01-01T02:00:00+02:00"),
+            &v("2030-01-01T00:00:00.000Z")
+        ));
+        assert!(same_instant(
+            &v("2030-01-01T00:00:00.527405140Z"),
+            &v("2030-01-01T00:00:00.527Z")
+        ));
+        assert!(!same_instant(
+            &v("2030-01-01T00:00:00.528Z"),
+            &v("2030-01-01T00:00:00.527Z")
+        ));
+        assert!(same_instant(
+            &v("1969-12-31T23:59:59.9999Z"),
+            &v("1969-12-31T23:59:59.999Z")
+        ));
+        assert!(!same_instant(&v("not a time"), &v("not a time")));
     }
 
     #[test]
