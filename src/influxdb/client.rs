@@ -216,6 +216,14 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// For deletes: an object that is already gone (404) counts as deleted.
+pub fn gone_is_ok(r: Result<(), ApiError>) -> Result<(), ApiError> {
+    match r {
+        Err(e) if e.is_not_found() => Ok(()),
+        other => other,
+    }
+}
+
 /// Whether a failed create may have created something on the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CreateOutcome {

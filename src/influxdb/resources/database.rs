@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
-use crate::influxdb::client::ManagementClient;
+use crate::influxdb::client::{gone_is_ok, ManagementClient};
 use crate::influxdb::models::{
     BucketPart, CreateDatabase, Database, PartitionPart, UpdateDatabase,
 };
@@ -350,10 +350,6 @@ pub async fn find_database(
         .find(|d| d.name == name))
 }
 
-fn api_error(diags: &mut Diagnostics, summary: &str, e: impl std::fmt::Display) {
-    diags.error(summary, e.to_string());
-}
-
 /// The description of the shared attributes, used by the resource and the data sources.
 pub mod doc {
     pub const NAME: &str = "The database name: 1 to 64 characters of letters, digits, `_`, `-` and `/`, not starting with `_`. Names are case-sensitive.";
@@ -479,7 +475,7 @@ impl Resource for DatabaseResource {
                 None
             }
             Err(e) => {
-                api_error(diags, "Creating the database failed", e);
+                diags.error("Creating the database failed", e.to_string());
                 None
             }
         }
@@ -503,7 +499,7 @@ impl Resource for DatabaseResource {
                 None
             }
             Err(e) => {
-                api_error(diags, "Reading the database failed", e);
+                diags.error("Reading the database failed", e.to_string());
                 None
             }
         }
@@ -560,7 +556,7 @@ impl Resource for DatabaseResource {
                 None
             }
             Err(e) => {
-                api_error(diags, "Updating the database failed", e);
+                diags.error("Updating the database failed", e.to_string());
                 None
             }
         }
@@ -571,10 +567,8 @@ impl Resource for DatabaseResource {
             return;
         };
         let name = prior.name.unwrap_or_default();
-        match client.delete_database(&name).await {
-            Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) => api_error(diags, "Deleting the database failed", e),
+        if let Err(e) = gone_is_ok(client.delete_database(&name).await) {
+            diags.error("Deleting the database failed", e.to_string());
         }
     }
 
@@ -602,7 +596,7 @@ impl Resource for DatabaseResource {
                 None
             }
             Err(e) => {
-                api_error(diags, "Importing the database failed", e);
+                diags.error("Importing the database failed", e.to_string());
                 None
             }
         }

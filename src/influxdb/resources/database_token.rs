@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
-use crate::influxdb::client::ManagementClient;
+use crate::influxdb::client::{gone_is_ok, ManagementClient};
 use crate::influxdb::models::{
     CreateDatabaseToken, DatabaseToken, Permission, UpdateDatabaseToken,
 };
@@ -112,10 +112,6 @@ fn state_from(t: DatabaseToken, access_token: Option<String>) -> TokenState {
         account_id: t.account_id,
         cluster_id: t.cluster_id,
     }
-}
-
-fn api_error(diags: &mut Diagnostics, summary: &str, e: impl std::fmt::Display) {
-    diags.error(summary, e.to_string());
 }
 
 #[async_trait]
@@ -237,7 +233,7 @@ impl Resource for DatabaseTokenResource {
                 None
             }
             Err(e) => {
-                api_error(diags, "Creating the database token failed", e);
+                diags.error("Creating the database token failed", e.to_string());
                 None
             }
         }
@@ -272,7 +268,7 @@ impl Resource for DatabaseTokenResource {
                 None
             }
             Err(e) => {
-                api_error(diags, "Reading the database token failed", e);
+                diags.error("Reading the database token failed", e.to_string());
                 None
             }
         }
@@ -306,7 +302,7 @@ impl Resource for DatabaseTokenResource {
         match client.update_token(&id, &body).await {
             Ok(t) => Some(state_from(t, prior.access_token)),
             Err(e) => {
-                api_error(diags, "Updating the database token failed", e);
+                diags.error("Updating the database token failed", e.to_string());
                 None
             }
         }
@@ -317,10 +313,8 @@ impl Resource for DatabaseTokenResource {
             return;
         };
         let id = prior.id.unwrap_or_default();
-        match client.delete_token(&id).await {
-            Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) => api_error(diags, "Revoking the database token failed", e),
+        if let Err(e) = gone_is_ok(client.delete_token(&id).await) {
+            diags.error("Revoking the database token failed", e.to_string());
         }
     }
 
@@ -352,7 +346,7 @@ impl Resource for DatabaseTokenResource {
             Ok(t) => Some(state_from(t, None)),
             Err(e) if e.is_not_found() => None,
             Err(e) => {
-                api_error(diags, "Importing the database token failed", e);
+                diags.error("Importing the database token failed", e.to_string());
                 None
             }
         }
