@@ -4,7 +4,8 @@
 //! Rules:
 //! - the identity is derived from the state it goes with, never computed separately, so it
 //!   never changes while the object lives (Terraform rejects a changed identity);
-//! - a null state has no identity;
+//! - a null state has no identity, and a planned state whose identity is not yet wholly known
+//!   (a create) has none either;
 //! - an import identity must set every `required_for_import` attribute, and any other
 //!   attribute it sets must match the object found.
 
@@ -100,7 +101,8 @@ impl<P: Provider> Engine<P> {
     }
 
     /// The identity (msgpack) of a state (msgpack) of `type_name`; `None` when the type has no
-    /// identity or the state is null or unreadable.
+    /// identity, the state is null or unreadable, or the identity is not wholly known yet (a
+    /// planned create: Terraform cannot store a partly unknown identity in a plan).
     pub fn identity_of(&self, type_name: &str, state: &[u8]) -> Option<Vec<u8>> {
         let mut diags = Diagnostics::default();
         let r = self.resources.get(type_name)?;
@@ -112,6 +114,9 @@ impl<P: Provider> Engine<P> {
             &mut diags,
         )?;
         let identity = id.derive(&state, r.schema())?;
+        if !identity.is_wholly_known() {
+            return None;
+        }
         encode(&identity, &id.ty(r.schema()), &mut diags)
     }
 
