@@ -192,5 +192,9 @@ fn created_resources_have_an_identity_and_a_foreign_identity_is_refused() {
     );
     let out = tf(&ws, &["plan"]);
     out.assert_failure();
-    assert!(out.combined().contains("name"), "{}", out.combined());
+    assert!(
+        out.combined().contains("attribute \"name\" is required"),
+        "{}",
+        out.combined()
+    );
 }
