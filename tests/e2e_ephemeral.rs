@@ -63,7 +63,10 @@ fn calls(sim: &SimProcess) -> Vec<(String, String)> {
 }
 
 fn tokens(sim: &SimProcess) -> Vec<J> {
-    sim.state()["tokens"].as_array().cloned().unwrap_or_default()
+    sim.state()["tokens"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Every token the run created was revoked by the end of it, and the log holds exactly one
@@ -73,8 +76,14 @@ fn assert_opened_and_closed(sim: &SimProcess, phases: usize) {
     assert_eq!(all.len(), phases, "one token per phase: {all:?}");
     for t in &all {
         assert_eq!(t["description"], "ci run");
-        assert!(!t["revokedAt"].is_null(), "revoked by the end of the run: {t}");
-        assert!(!t["expiresAt"].is_null(), "the safety net: it expires anyway");
+        assert!(
+            !t["revokedAt"].is_null(),
+            "revoked by the end of the run: {t}"
+        );
+        assert!(
+            !t["expiresAt"].is_null(),
+            "the safety net: it expires anyway"
+        );
         let id = t["id"].as_str().unwrap();
         let revokes = calls(sim)
             .iter()
@@ -174,12 +183,17 @@ resource "influxdb_database" "probe" {{
     );
     plan.assert_success();
     assert_shows_open_and_close(&plan);
-    assert!(plan.stdout.contains("influxdb_database.probe will be created"));
+    assert!(plan
+        .stdout
+        .contains("influxdb_database.probe will be created"));
     assert_opened_and_closed(&sim, 1);
 
     assert_no_secret("the plan output", &plan.combined());
     let trace = std::fs::read_to_string(&log).expect("trace log");
-    assert!(trace.contains("OpenEphemeralResource"), "the log covers the open");
+    assert!(
+        trace.contains("OpenEphemeralResource"),
+        "the log covers the open"
+    );
     assert_no_secret("the trace log", &trace);
     let saved = plan_file_contents(&ws, "tfplan");
     assert!(saved.contains("probe"), "the unzipped plan is readable");
@@ -213,8 +227,14 @@ fn an_ephemeral_token_is_opened_and_revoked_in_each_phase_of_an_apply() {
     // One open/close for the plan phase, one for the apply phase.
     assert_opened_and_closed(&sim, 2);
     let state = ws.read("terraform.tfstate");
-    assert!(state.contains("ephemeral-apply"), "the database is in state");
-    assert!(!state.contains("ephemeral."), "no ephemeral resource in state");
+    assert!(
+        state.contains("ephemeral-apply"),
+        "the database is in state"
+    );
+    assert!(
+        !state.contains("ephemeral."),
+        "no ephemeral resource in state"
+    );
     assert_no_secret("terraform.tfstate", &state);
     assert_no_secret("the apply output", &apply.combined());
     assert_no_secret("the trace log", &std::fs::read_to_string(&log).unwrap());
@@ -304,10 +324,7 @@ fn closing_a_token_that_is_already_gone_succeeds() {
     out.assert_success();
     assert!(!out.combined().contains("Error"), "{}", out.combined());
     assert_eq!(
-        calls(&sim)
-            .iter()
-            .filter(|(m, _)| m == "DELETE")
-            .count(),
+        calls(&sim).iter().filter(|(m, _)| m == "DELETE").count(),
         1,
         "one revoke, answered 404, not retried"
     );
@@ -324,10 +341,6 @@ fn terraform_1_0_3_rejects_ephemeral_blocks() {
     );
     let out = ws.terraform(&["validate", "-no-color"]);
     out.assert_failure();
-    assert!(
-        out.combined().contains("ephemeral"),
-        "{}",
-        out.combined()
-    );
+    assert!(out.combined().contains("ephemeral"), "{}", out.combined());
     assert!(calls(&sim).is_empty());
 }

@@ -139,8 +139,14 @@ fn generated_config_from_import_blocks_plans_only_the_imports() {
     let out = tf(&ws, &["plan", "-generate-config-out=generated.tf"]);
     out.assert_success();
     let generated = ws.read("generated.tf");
-    assert!(generated.contains("resource \"influxdb_database\" \"d\""), "{generated}");
-    assert!(generated.contains("resource \"influxdb_database_token\" \"t\""), "{generated}");
+    assert!(
+        generated.contains("resource \"influxdb_database\" \"d\""),
+        "{generated}"
+    );
+    assert!(
+        generated.contains("resource \"influxdb_database_token\" \"t\""),
+        "{generated}"
+    );
     assert!(!generated.contains("access_token"), "{generated}");
 
     tf(&ws, &["validate"]).assert_success();

@@ -55,15 +55,17 @@ fn the_modules_terraform_test_passes_against_the_simulator_and_cleans_up() {
 #[test]
 fn the_modules_terraform_test_catches_a_broken_module() {
     let (_sim, ws) = setup();
-    let broken = ws
-        .read("main.tf")
-        .replace("    { action = \"write\", resource = influxdb_database.this.name },\n", "");
+    let broken = ws.read("main.tf").replace(
+        "    { action = \"write\", resource = influxdb_database.this.name },\n",
+        "",
+    );
     assert_ne!(broken, ws.read("main.tf"), "the module was changed");
     ws.write("main.tf", &broken);
     let out = ws.terraform(&["test", "-no-color"]);
     out.assert_failure();
     assert!(
-        out.combined().contains("Writers can read and write the database."),
+        out.combined()
+            .contains("Writers can read and write the database."),
         "{}",
         out.combined()
     );

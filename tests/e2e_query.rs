@@ -103,7 +103,8 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
     );
     let revoked = make_token(&sim, "old", json!([]));
     assert_eq!(
-        sim.api("DELETE", &format!("/tokens/{revoked}"), None).status,
+        sim.api("DELETE", &format!("/tokens/{revoked}"), None)
+            .status,
         204
     );
 
@@ -135,7 +136,11 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
     let generated = ws.read("generated.tf");
     assert_eq!(generated.matches("import {").count(), 4, "{generated}");
     assert_eq!(generated.matches("identity = {").count(), 4, "{generated}");
-    assert!(generated.contains(&format!("id         = \"{grafana}\"")) || generated.contains(&format!("id = \"{grafana}\"")), "{generated}");
+    assert!(
+        generated.contains(&format!("id         = \"{grafana}\""))
+            || generated.contains(&format!("id = \"{grafana}\"")),
+        "{generated}"
+    );
     assert!(!generated.contains("access_token"), "{generated}");
 
     let apply = tf(&ws, &["apply", "-auto-approve"]);
@@ -156,7 +161,10 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
     for (ty, attrs, identity) in &resources {
         assert!(!identity.is_null(), "{ty} has an identity in state");
         if ty == "influxdb_database_token" {
-            assert!(attrs["access_token"].is_null(), "imported tokens have no token string");
+            assert!(
+                attrs["access_token"].is_null(),
+                "imported tokens have no token string"
+            );
             assert_eq!(identity["id"], attrs["id"]);
         } else {
             assert_eq!(identity["name"], attrs["name"]);
@@ -170,7 +178,9 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
     assert_eq!(events.1["partition_template"].as_array().unwrap().len(), 3);
 
     // Managed now: a change in the configuration is applied to the hand-made token.
-    let text = ws.read("generated.tf").replace("\"grafana\"", "\"grafana dashboards\"");
+    let text = ws
+        .read("generated.tf")
+        .replace("\"grafana\"", "\"grafana dashboards\"");
     ws.write("generated.tf", &text);
     let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
@@ -243,5 +253,9 @@ fn an_invalid_list_configuration_is_reported() {
     );
     let out = tf(&ws, &["query"]);
     out.assert_failure();
-    assert!(out.combined().contains("include_revoked"), "{}", out.combined());
+    assert!(
+        out.combined().contains("include_revoked"),
+        "{}",
+        out.combined()
+    );
 }

@@ -81,7 +81,10 @@ impl Resource for ThingResource {
         Some(t)
     }
     async fn delete(&self, s: &Store, prior: Thing, _: &mut Diagnostics) {
-        s.things.lock().unwrap().remove(prior.id.as_deref().unwrap_or(""));
+        s.things
+            .lock()
+            .unwrap()
+            .remove(prior.id.as_deref().unwrap_or(""));
     }
     async fn import(&self, s: &Store, id: &str, _: &mut Diagnostics) -> Option<Thing> {
         s.things.lock().unwrap().get(id).cloned()
@@ -290,8 +293,12 @@ impl Provider for TestProvider {
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Store>>> {
         vec![
-            ephemeral_resource(LeaseEphemeral { fail_after_open: false }),
-            ephemeral_resource(LeaseEphemeral { fail_after_open: true }),
+            ephemeral_resource(LeaseEphemeral {
+                fail_after_open: false,
+            }),
+            ephemeral_resource(LeaseEphemeral {
+                fail_after_open: true,
+            }),
         ]
     }
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Store>>> {
@@ -479,7 +486,10 @@ async fn import_by_identity_refuses_an_object_that_does_not_match() {
         .import_resource_by_identity("test_thing", &dv(&given, &identity_ty()))
         .await;
     assert!(imported.is_empty(), "nothing imported on a mismatch");
-    let err = d.iter().find(|x| x.summary.contains("does not match")).expect("mismatch");
+    let err = d
+        .iter()
+        .find(|x| x.summary.contains("does not match"))
+        .expect("mismatch");
     assert_eq!(err.attribute, Some(AttributePath::root("zone")));
     assert!(err.detail.contains("\"elsewhere\"") && err.detail.contains("\"z1\""));
 }
@@ -492,7 +502,10 @@ async fn a_stored_identity_is_upgraded_from_json() {
     let v = msgpack::decode(&r.identity.unwrap(), &identity_ty()).unwrap();
     assert_eq!(v.attr("id"), &Value::from("id-9"));
     let r = e.upgrade_resource_identity("test_thing", 1, br#"{"id":"x"}"#);
-    assert!(r.diagnostics.has_errors(), "a newer identity version is refused");
+    assert!(
+        r.diagnostics.has_errors(),
+        "a newer identity version is refused"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,7 +596,10 @@ fn list_config(prefix: Option<&str>) -> DynamicValue {
     let ty = Type::object([("name_prefix", Type::String)]);
     let v = object(
         &ty,
-        &[("name_prefix", prefix.map(Value::from).unwrap_or(Value::Null))],
+        &[(
+            "name_prefix",
+            prefix.map(Value::from).unwrap_or(Value::Null),
+        )],
     );
     dv(&v, &ty)
 }
@@ -595,7 +611,9 @@ async fn list_results_carry_the_identity_and_the_object_only_when_asked() {
     create(&e, "beta").await;
     create(&e, "alfalfa").await;
 
-    let r = e.list("test_thing", &list_config(Some("al")), false, 100).await;
+    let r = e
+        .list("test_thing", &list_config(Some("al")), false, 100)
+        .await;
     assert!(!r.diagnostics.has_errors(), "{:?}", r.diagnostics);
     let names: Vec<_> = r.events.iter().map(|e| e.display_name.as_str()).collect();
     assert_eq!(names, ["alpha", "alfalfa"]);

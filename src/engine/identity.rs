@@ -76,9 +76,9 @@ impl IdentitySchema {
         self.attributes
             .iter()
             .map(|a| {
-                let s = state
-                    .attribute(&a.name)
-                    .ok_or_else(|| format!("identity attribute {:?} is not in the schema", a.name))?;
+                let s = state.attribute(&a.name).ok_or_else(|| {
+                    format!("identity attribute {:?} is not in the schema", a.name)
+                })?;
                 if s.sensitive {
                     return Err(format!("identity attribute {:?} is sensitive", a.name));
                 }

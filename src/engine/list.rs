@@ -102,7 +102,9 @@ impl<L: ListResource> DynListResource<L::Client> for TypedList<L> {
         let bug = |diags: &mut Diagnostics, what: &str, e: String| {
             diags.error(
                 "Provider internal error",
-                format!("{name}: could not convert the {what}: {e}. This is a bug in the provider."),
+                format!(
+                    "{name}: could not convert the {what}: {e}. This is a bug in the provider."
+                ),
             )
         };
         let config = match to_typed(config, &self.ty) {

@@ -18,7 +18,7 @@ mod identity;
 mod list;
 
 pub use ephemeral::{ClosedResponse, OpenResponse};
-pub use identity::{IdentitySchemaInfo, IdentityResponse};
+pub use identity::{IdentityResponse, IdentitySchemaInfo};
 pub use list::{ListEvent, ListResponse};
 
 use std::collections::HashMap;

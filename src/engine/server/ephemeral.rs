@@ -114,7 +114,9 @@ impl<P: Provider> Engine<P> {
             if !diags.has_errors() {
                 diags.error(
                     "Provider returned no result",
-                    format!("{type_name}: the open produced nothing. This is a bug in the provider."),
+                    format!(
+                        "{type_name}: the open produced nothing. This is a bug in the provider."
+                    ),
                 );
             }
             return failed(diags);
@@ -130,7 +132,9 @@ impl<P: Provider> Engine<P> {
         if !result.is_wholly_known() {
             diags.error(
                 "Provider produced an incomplete ephemeral result",
-                format!("{type_name}: the result has unknown values. This is a bug in the provider."),
+                format!(
+                    "{type_name}: the result has unknown values. This is a bug in the provider."
+                ),
             );
         }
         if diags.has_errors() {

@@ -70,7 +70,9 @@ impl<P: Provider> Engine<P> {
         let Some(id) = r.identity() else {
             diags.error(
                 "Resource has no identity",
-                format!("{type_name} has no identity schema, so a stored identity cannot be upgraded."),
+                format!(
+                    "{type_name} has no identity schema, so a stored identity cannot be upgraded."
+                ),
             );
             return failed(diags);
         };

@@ -86,7 +86,9 @@ impl<P: Provider> Engine<P> {
         let Some(id_schema) = r.identity() else {
             diags.error(
                 "Provider internal error",
-                format!("{type_name} is listed but has no identity. This is a bug in the provider."),
+                format!(
+                    "{type_name} is listed but has no identity. This is a bug in the provider."
+                ),
             );
             return failed(diags);
         };

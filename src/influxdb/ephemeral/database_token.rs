@@ -103,11 +103,7 @@ impl EphemeralResource for EphemeralDatabaseToken {
         let ns = match parse_duration(ttl) {
             Ok(ns) => ns,
             Err(e) => {
-                diags.attribute_error(
-                    crate::engine::AttributePath::root("ttl"),
-                    "Invalid ttl",
-                    e,
-                );
+                diags.attribute_error(crate::engine::AttributePath::root("ttl"), "Invalid ttl", e);
                 return None;
             }
         };
