@@ -344,3 +344,42 @@ fn terraform_1_0_3_rejects_ephemeral_blocks() {
     assert!(out.combined().contains("ephemeral"), "{}", out.combined());
     assert!(calls(&sim).is_empty());
 }
+
+/// A token whose configuration depends on a database created in the same run is not known at
+/// plan time: it is not opened then (no token made for nothing), and is opened once, during the
+/// apply, after the database exists.
+#[test]
+fn a_token_for_a_database_created_in_the_same_run_is_opened_only_during_the_apply() {
+    let (sim, ws) = setup(Tf::V1_15_5);
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"{}
+resource "influxdb_database" "d" {{
+  name = "created-in-this-run"
+}}
+
+ephemeral "influxdb_database_token" "ci" {{
+  # account_id is known only after the database is created.
+  description = "ci run"
+  permissions = [{{ action = "read", resource = "${{influxdb_database.d.name}}${{substr(influxdb_database.d.account_id, 0, 0)}}" }}]
+  ttl         = "10m"
+}}
+{CHECK_BLOCK}"#,
+            provider_block("")
+        ),
+    );
+    let plan = ws.terraform(&["plan", "-no-color"]);
+    plan.assert_success();
+    assert!(tokens(&sim).is_empty(), "nothing opened while unknown");
+
+    let apply = ws.terraform(&["apply", "-auto-approve", "-no-color"]);
+    apply.assert_success();
+    assert_shows_open_and_close(&apply);
+    assert_opened_and_closed(&sim, 1);
+    let t = &tokens(&sim)[0];
+    assert_eq!(
+        t["permissions"][0]["resource"], "created-in-this-run",
+        "opened with the final configuration"
+    );
+}
