@@ -5,14 +5,22 @@
 //!   `examples/resources/<name>/resource.tf` (plus `import.sh` when the page has an Import
 //!   section);
 //! - data sources: `docs/data-sources/<name without influxdb_>.md` and
-//!   `examples/data-sources/<name>/data-source.tf`.
+//!   `examples/data-sources/<name>/data-source.tf`;
+//! - ephemeral resources: `docs/ephemeral-resources/<short>.md` and
+//!   `examples/ephemeral-resources/<name>/ephemeral-resource.tf`, the page saying which Terraform
+//!   version they need (1.10);
+//! - list resources: `docs/list-resources/<short>.md` and
+//!   `examples/list-resources/<name>/list-resource.tfquery.hcl`, the page saying which Terraform
+//!   version they need (1.14);
+//! - resource identities: an `## Identity` section on the resource's page naming every identity
+//!   attribute, and `examples/resources/<name>/import-by-identity.tf`.
 //!
 //! The schemas come straight from the crate, so a new attribute without documentation fails
 //! here.
 
 use std::path::{Path, PathBuf};
 
-use terraform_provider_influxdb::engine::{Engine, Schema, Type};
+use terraform_provider_influxdb::engine::{Engine, IdentitySchema, Schema, Type};
 use terraform_provider_influxdb::influxdb::provider::InfluxProvider;
 
 fn root() -> PathBuf {
@@ -103,6 +111,126 @@ fn check(
     }
 }
 
+/// The page's `## Identity` section names every identity attribute, and the import-by-identity
+/// example exists.
+fn check_identity(
+    name: &str,
+    identity: &IdentitySchema,
+    page: &Path,
+    example_dir: &Path,
+    problems: &mut Vec<String>,
+) {
+    let text = std::fs::read_to_string(page).unwrap_or_default();
+    let Some(start) = text.find("## Identity") else {
+        problems.push(format!(
+            "resource {name}: {} has no \"## Identity\" section",
+            page.display()
+        ));
+        return;
+    };
+    let section = &text[start + 2..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    for a in &identity.attributes {
+        if !section.contains(&format!("`{}`", a.name)) {
+            problems.push(format!(
+                "resource {name}: identity attribute `{}` is not documented in the Identity section of {}",
+                a.name,
+                page.display()
+            ));
+        }
+    }
+    let example = example_dir.join("import-by-identity.tf");
+    match std::fs::read_to_string(&example) {
+        Ok(t) if t.contains("identity = {") => {}
+        _ => problems.push(format!(
+            "resource {name}: no import-by-identity example at {}",
+            example.display()
+        )),
+    }
+}
+
+fn check_version_note(
+    kind: &str,
+    name: &str,
+    page: &Path,
+    version: &str,
+    problems: &mut Vec<String>,
+) {
+    let text = std::fs::read_to_string(page).unwrap_or_default();
+    if !text.contains(&format!("Requires Terraform {version} or later")) {
+        problems.push(format!(
+            "{kind} {name}: {} does not say it requires Terraform {version} or later",
+            page.display()
+        ));
+    }
+}
+
+#[test]
+fn every_ephemeral_and_list_resource_and_identity_is_documented() {
+    let engine = Engine::new(InfluxProvider);
+    let schemas = engine.schemas();
+    let root = root();
+    let mut problems = Vec::new();
+    assert!(!schemas.ephemeral_resources.is_empty() && !schemas.list_resources.is_empty());
+    for (name, schema) in &schemas.ephemeral_resources {
+        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
+        let page = root.join(format!("docs/ephemeral-resources/{short}.md"));
+        check(
+            "ephemeral resource",
+            name,
+            schema,
+            &page,
+            &root.join(format!(
+                "examples/ephemeral-resources/{name}/ephemeral-resource.tf"
+            )),
+            &mut problems,
+        );
+        check_version_note("ephemeral resource", name, &page, "1.10", &mut problems);
+    }
+    for (name, schema) in &schemas.list_resources {
+        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
+        let page = root.join(format!("docs/list-resources/{short}.md"));
+        check(
+            "list resource",
+            name,
+            schema,
+            &page,
+            &root.join(format!(
+                "examples/list-resources/{name}/list-resource.tfquery.hcl"
+            )),
+            &mut problems,
+        );
+        check_version_note("list resource", name, &page, "1.14", &mut problems);
+    }
+    let (identities, d) = engine.identity_schemas();
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(
+        identities.len(),
+        schemas.resources.len(),
+        "every resource has an identity"
+    );
+    for (name, _) in &schemas.resources {
+        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
+        let identity = terraform_provider_influxdb::influxdb::resources::all()
+            .into_iter()
+            .find(|r| r.type_name() == *name)
+            .and_then(|r| r.identity().cloned())
+            .expect("identity");
+        check_identity(
+            name,
+            &identity,
+            &root.join(format!("docs/resources/{short}.md")),
+            &root.join(format!("examples/resources/{name}")),
+            &mut problems,
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "documentation problems:\n{}",
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn every_schema_attribute_is_documented_and_every_type_has_an_example() {
     let engine = Engine::new(InfluxProvider);
@@ -144,6 +272,33 @@ fn the_database_page_has_an_import_section() {
     let text = std::fs::read_to_string(root().join("docs/resources/database.md")).unwrap();
     assert!(text.contains("## Import"));
     assert!(text.contains("terraform import influxdb_database."));
+}
+
+#[test]
+fn the_identity_check_reports_an_undocumented_identity_attribute() {
+    use terraform_provider_influxdb::engine::IdentityAttribute;
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("thing.md");
+    std::fs::write(
+        &page,
+        "# thing\n\n## Identity\n\n- `name` (String)\n\n## Import\n\n`zone`\n",
+    )
+    .unwrap();
+    let identity = IdentitySchema::new(vec![
+        IdentityAttribute::required("name", ""),
+        IdentityAttribute::optional("zone", ""),
+    ]);
+    let mut problems = Vec::new();
+    check_identity(
+        "influxdb_thing",
+        &identity,
+        &page,
+        dir.path(),
+        &mut problems,
+    );
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("`zone`"), "only in another section");
+    assert!(problems[1].contains("import-by-identity.tf"));
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! Nothing here knows about gRPC or protobuf.
 
 pub mod diag;
+pub mod ephemeral;
+pub mod identity;
 pub mod json;
+pub mod list;
 pub mod msgpack;
 pub mod resource;
 pub mod schema;
@@ -12,6 +15,9 @@ pub mod types;
 pub mod value;
 
 pub use diag::{AttributePath, Diagnostic, Diagnostics, Severity};
+pub use ephemeral::{ephemeral_resource, EphemeralResource, Opened};
+pub use identity::{IdentityAttribute, IdentitySchema};
+pub use list::{list_resource, ListResource, Listed};
 pub use resource::{data_source, resource, DataSource, PlanChange, Provider, Resource};
 pub use schema::{Attribute, Schema};
 pub use server::{DynamicValue, Engine};

@@ -10,7 +10,10 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostics};
+use super::ephemeral::DynEphemeralResource;
+use super::identity::IdentitySchema;
 use super::json;
+use super::list::DynListResource;
 use super::schema::Schema;
 use super::types::Type;
 use super::value::Value;
@@ -58,6 +61,12 @@ pub trait Resource: Send + Sync + 'static {
 
     /// Adjusts a plan; called for creates and updates, never for destroys.
     fn modify_plan(&self, _change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {}
+
+    /// Which state attributes identify the remote object (Terraform >= 1.12). The engine derives
+    /// the identity from the state and imports by identity through [`Resource::import`].
+    fn identity(&self) -> Option<IdentitySchema> {
+        None
+    }
 
     async fn create(
         &self,
@@ -135,6 +144,14 @@ pub trait Provider: Send + Sync + 'static {
     ) -> Option<Self::Client>;
     fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Client>>>;
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Client>>>;
+    /// Ephemeral resources (Terraform >= 1.10).
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Client>>> {
+        Vec::new()
+    }
+    /// List resources for `terraform query` (Terraform >= 1.14).
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Client>>> {
+        Vec::new()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,6 +191,7 @@ fn bridge_error(diags: &mut Diagnostics, type_name: &str, what: &str, e: String)
 pub trait DynResource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
+    fn identity(&self) -> Option<&IdentitySchema>;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
     async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
@@ -192,6 +210,7 @@ pub trait DynResource<C>: Send + Sync {
 struct TypedResource<R: Resource> {
     inner: R,
     schema: Schema,
+    identity: Option<IdentitySchema>,
     ty: Type,
 }
 
@@ -199,9 +218,11 @@ struct TypedResource<R: Resource> {
 pub fn resource<R: Resource>(r: R) -> Arc<dyn DynResource<R::Client>> {
     let schema = r.schema();
     let ty = schema.ty();
+    let identity = r.identity();
     Arc::new(TypedResource {
         inner: r,
         schema,
+        identity,
         ty,
     })
 }
@@ -226,6 +247,9 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     }
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+    fn identity(&self) -> Option<&IdentitySchema> {
+        self.identity.as_ref()
     }
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         self.inner.validate(config, diags)

@@ -12,13 +12,24 @@
 //!   planned value; delete returns null; a null state from read means the object is gone;
 //! - every stored state is upgraded, attributes no longer in the schema dropped.
 
+// Newer protocol features, each in its own file: more `impl Engine` blocks.
+mod ephemeral;
+mod identity;
+mod list;
+
+pub use ephemeral::{ClosedResponse, OpenResponse};
+pub use identity::{IdentityResponse, IdentitySchemaInfo};
+pub use list::{ListEvent, ListResponse};
+
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::ephemeral::DynEphemeralResource;
 use super::json;
+use super::list::DynListResource;
 use super::msgpack;
 use super::resource::{to_typed, DynDataSource, DynResource, PlanChange, Provider};
 use super::schema::Schema;
@@ -57,6 +68,8 @@ pub struct Schemas<'a> {
     pub provider: &'a Schema,
     pub resources: Vec<(&'static str, &'a Schema)>,
     pub data_sources: Vec<(&'static str, &'a Schema)>,
+    pub ephemeral_resources: Vec<(&'static str, &'a Schema)>,
+    pub list_resources: Vec<(&'static str, &'a Schema)>,
 }
 
 pub struct PlanResponse {
@@ -86,6 +99,8 @@ pub struct Engine<P: Provider> {
     resource_order: Vec<&'static str>,
     data_sources: HashMap<&'static str, Arc<dyn DynDataSource<P::Client>>>,
     data_source_order: Vec<&'static str>,
+    ephemeral_resources: Vec<Arc<dyn DynEphemeralResource<P::Client>>>,
+    list_resources: Vec<Arc<dyn DynListResource<P::Client>>>,
     client: RwLock<Option<Arc<P::Client>>>,
     stop: CancellationToken,
 }
@@ -125,6 +140,8 @@ impl<P: Provider> Engine<P> {
             data_source_order.push(d.type_name());
             data_sources.insert(d.type_name(), d);
         }
+        let ephemeral_resources = provider.ephemeral_resources();
+        let list_resources = provider.list_resources();
         Engine {
             provider,
             provider_schema,
@@ -132,6 +149,8 @@ impl<P: Provider> Engine<P> {
             resource_order,
             data_sources,
             data_source_order,
+            ephemeral_resources,
+            list_resources,
             client: RwLock::new(None),
             stop: CancellationToken::new(),
         }
@@ -149,6 +168,16 @@ impl<P: Provider> Engine<P> {
                 .data_source_order
                 .iter()
                 .map(|n| (*n, self.data_sources[n].schema()))
+                .collect(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .iter()
+                .map(|e| (e.type_name(), e.schema()))
+                .collect(),
+            list_resources: self
+                .list_resources
+                .iter()
+                .map(|l| (l.type_name(), l.schema()))
                 .collect(),
         }
     }

@@ -3,6 +3,8 @@
 
 pub mod client;
 pub mod data_sources;
+pub mod ephemeral;
+pub mod list;
 pub mod models;
 pub mod names;
 pub mod provider;

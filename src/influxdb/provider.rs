@@ -13,6 +13,8 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::client::{ClientConfig, ManagementClient, Product};
+use crate::engine::ephemeral::DynEphemeralResource;
+use crate::engine::list::DynListResource;
 use crate::engine::resource::{DynDataSource, DynResource};
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Schema, Type, Value};
@@ -210,5 +212,13 @@ impl crate::engine::Provider for InfluxProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Influx>>> {
         super::data_sources::all()
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Influx>>> {
+        super::ephemeral::all()
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Influx>>> {
+        super::list::all()
     }
 }

@@ -11,6 +11,41 @@ use crate::engine::resource::Provider;
 use crate::engine::server::{DynamicValue, Engine, StateResponse};
 use crate::engine::{AttributePath, Schema};
 
+/// Conversions for the protocol 6.7+ messages (identity, list results).
+mod newer {
+    use super::{msgpack, pb};
+    use crate::engine::server::{IdentitySchemaInfo, ListEvent};
+
+    pub fn identity_schema(s: &IdentitySchemaInfo) -> (String, pb::ResourceIdentitySchema) {
+        let schema = pb::ResourceIdentitySchema {
+            version: s.version,
+            identity_attributes: s
+                .attributes
+                .iter()
+                .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                    name: a.name.clone(),
+                    r#type: a.ty.to_json_bytes(),
+                    required_for_import: a.required_for_import,
+                    optional_for_import: !a.required_for_import,
+                    description: a.description.clone(),
+                })
+                .collect(),
+        };
+        (s.type_name.to_owned(), schema)
+    }
+
+    pub fn list_event(e: ListEvent) -> pb::list_resource::Event {
+        pb::list_resource::Event {
+            identity: Some(pb::ResourceIdentityData {
+                identity_data: msgpack(e.identity),
+            }),
+            display_name: e.display_name,
+            resource_object: e.resource_object.and_then(msgpack),
+            diagnostic: Vec::new(),
+        }
+    }
+}
+
 pub struct ProviderService<P: Provider> {
     engine: Arc<Engine<P>>,
 }
@@ -18,6 +53,15 @@ pub struct ProviderService<P: Provider> {
 impl<P: Provider> ProviderService<P> {
     pub fn new(engine: Arc<Engine<P>>) -> Self {
         ProviderService { engine }
+    }
+
+    /// The identity that goes with a state of `type_name` (Terraform >= 1.12; older versions
+    /// ignore the field).
+    fn identity(&self, type_name: &str, state: Option<&[u8]>) -> Option<pb::ResourceIdentityData> {
+        let data = self.engine.identity_of(type_name, state?)?;
+        Some(pb::ResourceIdentityData {
+            identity_data: msgpack(data),
+        })
     }
 }
 
@@ -125,6 +169,20 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     type_name: n.to_string(),
                 })
                 .collect(),
+            ephemeral_resources: s
+                .ephemeral_resources
+                .iter()
+                .map(|(n, _)| pb::get_metadata::EphemeralMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
+            list_resources: s
+                .list_resources
+                .iter()
+                .map(|(n, _)| pb::get_metadata::ListResourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -144,6 +202,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .collect(),
             data_source_schemas: s
                 .data_sources
+                .iter()
+                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .collect(),
+            ephemeral_resource_schemas: s
+                .ephemeral_resources
+                .iter()
+                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .collect(),
+            list_resource_schemas: s
+                .list_resources
                 .iter()
                 .map(|(n, sc)| (n.to_string(), schema(sc)))
                 .collect(),
@@ -232,11 +300,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             .engine
             .read_resource(&req.type_name, &dv(req.current_state), &req.private)
             .await;
+        let new_identity = self.identity(&req.type_name, r.state.as_deref());
         let (new_state, private, diagnostics) = state_parts(r);
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             private,
             diagnostics,
+            new_identity,
             ..Default::default()
         }))
     }
@@ -254,7 +324,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             &dv(req.config),
             &req.prior_private,
         );
+        let planned_identity = self.identity(&req.type_name, Some(&r.planned_state));
         Ok(Response::new(pb::plan_resource_change::Response {
+            planned_identity,
             planned_state: msgpack(r.planned_state),
             requires_replace: r.requires_replace.iter().map(path).collect(),
             planned_private: r.planned_private,
@@ -278,11 +350,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 &req.planned_private,
             )
             .await;
+        let new_identity = self.identity(&req.type_name, r.state.as_deref());
         let (new_state, private, diagnostics) = state_parts(r);
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state,
             private,
             diagnostics,
+            new_identity,
             ..Default::default()
         }))
     }
@@ -293,18 +367,31 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
         crate::debug!("ImportResourceState", "type" = req.type_name);
-        let (imported, d) = self
-            .engine
-            .import_resource_state(&req.type_name, &req.id)
-            .await;
+        // Terraform >= 1.12 sends an identity instead of an ID for `import { identity = ... }`.
+        let by_identity = req
+            .identity
+            .and_then(|i| i.identity_data)
+            .filter(|_| req.id.is_empty());
+        let (imported, d) = match by_identity {
+            Some(identity) => {
+                self.engine
+                    .import_resource_by_identity(&req.type_name, &dv(Some(identity)))
+                    .await
+            }
+            None => {
+                self.engine
+                    .import_resource_state(&req.type_name, &req.id)
+                    .await
+            }
+        };
         Ok(Response::new(pb::import_resource_state::Response {
             imported_resources: imported
                 .into_iter()
                 .map(|i| pb::import_resource_state::ImportedResource {
+                    identity: self.identity(&i.type_name, Some(&i.state)),
                     type_name: i.type_name,
                     state: msgpack(i.state),
                     private: i.private,
-                    identity: None,
                 })
                 .collect(),
             diagnostics: diagnostics(d),
@@ -328,6 +415,138 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             diagnostics,
             ..Default::default()
         }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        let (schemas, d) = self.engine.identity_schemas();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: schemas.iter().map(newer::identity_schema).collect(),
+            diagnostics: diagnostics(d),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let req = req.into_inner();
+        let raw = req.raw_identity.map(|r| r.json).unwrap_or_default();
+        let r = self
+            .engine
+            .upgrade_resource_identity(&req.type_name, req.version, &raw);
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: r.identity.map(|i| pb::ResourceIdentityData {
+                identity_data: msgpack(i),
+            }),
+            diagnostics: diagnostics(r.diagnostics),
+        }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let d = self
+            .engine
+            .validate_ephemeral_resource_config(&req.type_name, &dv(req.config));
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diagnostics(d),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("OpenEphemeralResource", "type" = req.type_name);
+        let r = self
+            .engine
+            .open_ephemeral_resource(&req.type_name, &dv(req.config))
+            .await;
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            diagnostics: diagnostics(r.diagnostics),
+            renew_at: None,
+            result: r.result.and_then(msgpack),
+            private: r.private,
+            deferred: None,
+        }))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
+        let d = self.engine.renew_ephemeral_resource(&req.type_name);
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            diagnostics: diagnostics(d),
+            renew_at: None,
+            private: req.private,
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!("CloseEphemeralResource", "type" = req.type_name);
+        let r = self
+            .engine
+            .close_ephemeral_resource(&req.type_name, req.private.as_deref())
+            .await;
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: diagnostics(r.diagnostics),
+        }))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let d = self
+            .engine
+            .validate_list_resource_config(&req.type_name, &dv(req.config));
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diagnostics(d),
+        }))
+    }
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Result<Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, Status> {
+        let req = req.into_inner();
+        crate::debug!("ListResource", "type" = req.type_name);
+        let r = self
+            .engine
+            .list(
+                &req.type_name,
+                &dv(req.config),
+                req.include_resource_object,
+                req.limit,
+            )
+            .await;
+        let mut events: Vec<Result<pb::list_resource::Event, Status>> = r
+            .events
+            .into_iter()
+            .map(|e| Ok(newer::list_event(e)))
+            .collect();
+        if !r.diagnostics.0.is_empty() {
+            events.push(Ok(pb::list_resource::Event {
+                diagnostic: diagnostics(r.diagnostics),
+                ..Default::default()
+            }));
+        }
+        Ok(Response::new(Box::pin(tokio_stream::iter(events))))
     }
 
     async fn get_functions(

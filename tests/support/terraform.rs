@@ -68,6 +68,8 @@ impl Tf {
 
 /// Declares, for each scenario `fn NAME(tf: Tf)`, a module `NAME` holding one test per
 /// Terraform version: `NAME::terraform_1_0_3` and `NAME::terraform_1_15_5`.
+// Unused by test files whose scenarios need Terraform 1.15.5 only.
+#[allow(unused_macros)]
 macro_rules! every_terraform {
     ($($scenario:ident),* $(,)?) => {$(
         mod $scenario {
@@ -82,6 +84,7 @@ macro_rules! every_terraform {
         }
     )*};
 }
+#[allow(unused_imports)]
 pub(crate) use every_terraform;
 
 /// How long one terraform command may take before it is killed and the test fails.

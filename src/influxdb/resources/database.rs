@@ -21,7 +21,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
+use crate::engine::{
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
+    Type, Value,
+};
 use crate::influxdb::client::{gone_is_ok, ManagementClient};
 use crate::influxdb::models::{
     BucketPart, CreateDatabase, Database, PartitionPart, UpdateDatabase,
@@ -358,6 +361,8 @@ pub mod doc {
     pub const RETENTION: &str = "How long data is kept, as a duration such as `\"30d\"`, `\"720h\"` or `\"1h30m\"` (units ns, us, ms, s, m, h, d, w); `\"0s\"` means infinite.";
     pub const ACCOUNT_ID: &str = "The Cloud Dedicated account ID; null on Clustered.";
     pub const CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered.";
+    pub const IDENTITY_ACCOUNT_ID: &str = "The Cloud Dedicated account ID; null on Clustered. Checked against the provider's on import.";
+    pub const IDENTITY_CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered. Checked against the provider's on import.";
 }
 
 #[async_trait]
@@ -403,6 +408,14 @@ impl Resource for DatabaseResource {
                     .use_state_for_unknown(),
             ],
         )
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![
+            IdentityAttribute::required("name", "The database name."),
+            IdentityAttribute::optional("account_id", doc::IDENTITY_ACCOUNT_ID),
+            IdentityAttribute::optional("cluster_id", doc::IDENTITY_CLUSTER_ID),
+        ]))
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {

@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::engine::schema::{validators, Attribute};
-use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
+use crate::engine::{
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
+    Type, Value,
+};
 use crate::influxdb::client::{gone_is_ok, ManagementClient};
 use crate::influxdb::models::{
     CreateDatabaseToken, DatabaseToken, Permission, UpdateDatabaseToken,
@@ -93,7 +96,7 @@ fn expires_in_past(v: &Value) -> Option<OffsetDateTime> {
     (t <= OffsetDateTime::now_utc()).then_some(t)
 }
 
-fn sorted(mut p: Vec<Permission>) -> Vec<Permission> {
+pub(crate) fn sorted(mut p: Vec<Permission>) -> Vec<Permission> {
     p.sort();
     p.dedup();
     p
@@ -101,7 +104,7 @@ fn sorted(mut p: Vec<Permission>) -> Vec<Permission> {
 
 /// The state of a token as the API describes it. `access_token` is not in API responses
 /// except the create response, so it is carried over from what Terraform already holds.
-fn state_from(t: DatabaseToken, access_token: Option<String>) -> TokenState {
+pub(crate) fn state_from(t: DatabaseToken, access_token: Option<String>) -> TokenState {
     TokenState {
         id: Some(t.id),
         description: Some(t.description),
@@ -156,6 +159,14 @@ impl Resource for DatabaseTokenResource {
                     .use_state_for_unknown(),
             ],
         )
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![
+            IdentityAttribute::required("id", "The token's ID (a UUID)."),
+            IdentityAttribute::optional("account_id", "The Cloud Dedicated account ID; null on Clustered. Checked against the provider's on import."),
+            IdentityAttribute::optional("cluster_id", "The Cloud Dedicated cluster ID; null on Clustered. Checked against the provider's on import."),
+        ]))
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
@@ -357,7 +368,7 @@ impl Resource for DatabaseTokenResource {
 /// may have created for it (same description, permissions and expiry, created around the time
 /// of the call, not revoked) and revokes them, so that no active token exists outside state.
 /// Returns a sentence for the error message.
-async fn revoke_orphans(
+pub(crate) async fn revoke_orphans(
     client: &ManagementClient,
     body: &CreateDatabaseToken,
     started: OffsetDateTime,

@@ -1,0 +1,261 @@
+//! `terraform query` with `list "influxdb_database_token"` and `list "influxdb_database"`, end to
+//! end under the real Terraform 1.15.5 (list resources need Terraform 1.14 or later), in human
+//! output mode, against a simulator holding tokens and databases made by hand through its HTTP
+//! API, as `curl` or influxctl would.
+
+#[path = "support/sim.rs"]
+mod sim;
+#[path = "support/terraform.rs"]
+mod terraform;
+
+use serde_json::{json, Value as J};
+use sim::SimProcess;
+use terraform::{provider_block, Tf, TfOutput, Workspace};
+
+fn setup(sim: SimProcess) -> (SimProcess, Workspace) {
+    let mut ws = Workspace::new(Tf::V1_15_5);
+    ws.set_env("INFLUXDB3_URL", sim.url.clone())
+        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
+    if !sim.clustered {
+        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
+            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    }
+    (sim, ws)
+}
+
+fn tf(ws: &Workspace, args: &[&str]) -> TfOutput {
+    let mut all = args.to_vec();
+    all.push("-no-color");
+    ws.terraform(&all)
+}
+
+/// Makes a database by hand; returns nothing (databases are named).
+fn make_database(sim: &SimProcess, body: J) {
+    let a = sim.api("POST", "/databases", Some(&body.to_string()));
+    assert_eq!(a.status, 200, "{}", a.body);
+}
+
+/// Makes a token by hand; returns its id.
+fn make_token(sim: &SimProcess, description: &str, permissions: J) -> String {
+    let body = json!({ "description": description, "permissions": permissions });
+    let a = sim.api("POST", "/tokens", Some(&body.to_string()));
+    assert_eq!(a.status, 200, "{}", a.body);
+    a.json()["id"].as_str().unwrap().to_owned()
+}
+
+const QUERY: &str = r#"
+list "influxdb_database_token" "all" {
+  provider         = influxdb
+  include_resource = true
+}
+
+list "influxdb_database" "all" {
+  provider         = influxdb
+  include_resource = true
+}
+"#;
+
+/// The resource instances in the state: (type, attributes, identity).
+fn state_resources(ws: &Workspace) -> Vec<(String, J, J)> {
+    let state: J = serde_json::from_str(&ws.read("terraform.tfstate")).unwrap();
+    state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["type"].as_str().unwrap().to_owned(),
+                r["instances"][0]["attributes"].clone(),
+                r["instances"][0]["identity"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
+    let (sim, ws) = setup(sim);
+    make_database(&sim, json!({ "name": "metrics" }));
+    make_database(
+        &sim,
+        json!({
+            "name": "events",
+            "retentionPeriod": 30u64 * 24 * 3600 * 1_000_000_000,
+            "maxTables": 100,
+            "partitionTemplate": [
+                { "type": "tag", "value": "region" },
+                { "type": "time", "value": "%Y-%m" },
+                { "type": "bucket", "value": { "tagName": "host", "numberOfBuckets": 10 } }
+            ]
+        }),
+    );
+    let grafana = make_token(
+        &sim,
+        "grafana",
+        json!([{ "action": "read", "resource": "metrics" }]),
+    );
+    let telegraf = make_token(
+        &sim,
+        "telegraf",
+        json!([
+            { "action": "write", "resource": "metrics" },
+            { "action": "read", "resource": "*" }
+        ]),
+    );
+    let revoked = make_token(&sim, "old", json!([]));
+    assert_eq!(
+        sim.api("DELETE", &format!("/tokens/{revoked}"), None)
+            .status,
+        204
+    );
+
+    ws.write("main.tf", &provider_block(""));
+    ws.write("all.tfquery.hcl", QUERY);
+    let out = tf(&ws, &["query"]);
+    out.assert_success();
+    for expected in [
+        "list.influxdb_database.all",
+        "metrics",
+        "events",
+        "list.influxdb_database_token.all",
+        &grafana,
+        &telegraf,
+        "grafana (",
+        "telegraf (",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}:\n{}", out.stdout);
+    }
+    assert!(
+        !out.stdout.contains(&revoked),
+        "revoked tokens are not listed by default:\n{}",
+        out.stdout
+    );
+    assert!(!out.combined().contains("apiv1_"), "no token string shown");
+
+    let out = tf(&ws, &["query", "-generate-config-out=generated.tf"]);
+    out.assert_success();
+    let generated = ws.read("generated.tf");
+    assert_eq!(generated.matches("import {").count(), 4, "{generated}");
+    assert_eq!(generated.matches("identity = {").count(), 4, "{generated}");
+    assert!(
+        generated.contains(&format!("id         = \"{grafana}\""))
+            || generated.contains(&format!("id = \"{grafana}\"")),
+        "{generated}"
+    );
+    assert!(!generated.contains("access_token"), "{generated}");
+
+    let apply = tf(&ws, &["apply", "-auto-approve"]);
+    apply.assert_success();
+    assert!(
+        apply
+            .stdout
+            .contains("Apply complete! Resources: 4 imported, 0 added, 0 changed, 0 destroyed."),
+        "{}",
+        apply.stdout
+    );
+    let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
+    plan.assert_code(0);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+
+    let resources = state_resources(&ws);
+    assert_eq!(resources.len(), 4);
+    for (ty, attrs, identity) in &resources {
+        assert!(!identity.is_null(), "{ty} has an identity in state");
+        if ty == "influxdb_database_token" {
+            assert!(
+                attrs["access_token"].is_null(),
+                "imported tokens have no token string"
+            );
+            assert_eq!(identity["id"], attrs["id"]);
+        } else {
+            assert_eq!(identity["name"], attrs["name"]);
+        }
+    }
+    let events = resources
+        .iter()
+        .find(|(_, a, _)| a["name"] == "events")
+        .expect("events imported");
+    assert_eq!(events.1["retention_period"], "30d");
+    assert_eq!(events.1["partition_template"].as_array().unwrap().len(), 3);
+
+    // Managed now: a change in the configuration is applied to the hand-made token.
+    let text = ws
+        .read("generated.tf")
+        .replace("\"grafana\"", "\"grafana dashboards\"");
+    ws.write("generated.tf", &text);
+    let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
+    plan.assert_code(2);
+    assert!(plan.stdout.contains("1 to change"), "{}", plan.stdout);
+}
+
+#[test]
+fn query_and_generated_config_bring_hand_made_tokens_and_databases_under_management() {
+    brings_everything_made_by_hand_under_management(SimProcess::dedicated());
+}
+
+/// Clustered has no account or cluster ID: the identities hold only the token ID or the name.
+#[test]
+fn query_and_generated_config_work_against_clustered() {
+    brings_everything_made_by_hand_under_management(SimProcess::clustered());
+}
+
+#[test]
+fn token_list_filters_by_description_prefix_and_can_include_revoked_tokens() {
+    let (sim, ws) = setup(SimProcess::dedicated());
+    let a = make_token(&sim, "ci: build", json!([]));
+    let b = make_token(&sim, "ci: deploy", json!([]));
+    let c = make_token(&sim, "grafana", json!([]));
+    assert_eq!(sim.api("DELETE", &format!("/tokens/{b}"), None).status, 204);
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "ci.tfquery.hcl",
+        r#"
+list "influxdb_database_token" "ci" {
+  provider = influxdb
+  config {
+    description_prefix = "ci: "
+  }
+}
+
+list "influxdb_database_token" "ci_all" {
+  provider = influxdb
+  config {
+    description_prefix = "ci: "
+    include_revoked    = true
+  }
+}
+"#,
+    );
+    let out = tf(&ws, &["query"]);
+    out.assert_success();
+    let lines = |name: &str| -> Vec<String> {
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("list.influxdb_database_token.{name} ")))
+            .map(str::to_owned)
+            .collect()
+    };
+    let ci = lines("ci");
+    assert_eq!(ci.len(), 1, "{}", out.stdout);
+    assert!(ci[0].contains(&a));
+    let ci_all = lines("ci_all");
+    assert_eq!(ci_all.len(), 2, "{}", out.stdout);
+    assert!(ci_all.iter().any(|l| l.contains(&b)));
+    assert!(!out.stdout.contains(&c), "filtered by prefix");
+}
+
+#[test]
+fn an_invalid_list_configuration_is_reported() {
+    let (_sim, ws) = setup(SimProcess::dedicated());
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "bad.tfquery.hcl",
+        "list \"influxdb_database_token\" \"x\" {\n  provider = influxdb\n  config {\n    include_revoked = \"maybe\"\n  }\n}\n",
+    );
+    let out = tf(&ws, &["query"]);
+    out.assert_failure();
+    assert!(
+        out.combined().contains("include_revoked"),
+        "{}",
+        out.combined()
+    );
+}
