@@ -59,6 +59,13 @@ pub trait Resource: Send + Sync + 'static {
     /// Adjusts a plan; called for creates and updates, never for destroys.
     fn modify_plan(&self, _change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {}
 
+    /// Refuses, with an error in `diags`, to destroy the object whose state is `prior` (for
+    /// example because the state says it is protected). The engine asks before every destroy
+    /// and replacement: at plan time when Terraform plans destroys through the provider
+    /// (Terraform >= 1.3, `plan_destroy`), when a plan replaces the object, and again in apply
+    /// before the delete (Terraform 1.0 never plans destroys through the provider).
+    fn guard_destroy(&self, _prior: &Value, _diags: &mut Diagnostics) {}
+
     async fn create(
         &self,
         client: &Self::Client,
@@ -176,6 +183,7 @@ pub trait DynResource<C>: Send + Sync {
     fn schema(&self) -> &Schema;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
+    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics);
     async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn update(
@@ -232,6 +240,9 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     }
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
         self.inner.modify_plan(change, diags)
+    }
+    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
+        self.inner.guard_destroy(prior, diags)
     }
     async fn create(
         &self,

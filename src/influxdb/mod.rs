@@ -5,5 +5,6 @@ pub mod client;
 pub mod data_sources;
 pub mod models;
 pub mod names;
+pub mod partition_template;
 pub mod provider;
 pub mod resources;

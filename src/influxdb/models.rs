@@ -155,6 +155,41 @@ pub struct UpdateDatabase {
     pub retention_period: Option<i64>,
 }
 
+/// Body of `PUT .../databases/{databaseName}/rename` and of
+/// `PUT .../databases/{databaseName}/tables/{tableName}/rename`: the new name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rename {
+    pub name: String,
+}
+
+/// Body of `POST .../databases/{databaseName}/tables`. Without a partition template the table
+/// inherits the database's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateTable {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_template: Option<Vec<PartitionPart>>,
+}
+
+/// A table as the create and rename calls return it (the API has no call that reads a table).
+/// The rename response carries a numeric `id`, the create response none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Table {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    pub database_name: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_template: Option<Vec<PartitionPart>>,
+}
+
 /// The API's error body, `{"code": 404, "message": "not found"}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrorBody {

@@ -2,6 +2,7 @@
 
 pub mod database;
 pub mod database_token;
+pub mod table;
 
 use std::sync::Arc;
 
@@ -12,5 +13,6 @@ pub fn all() -> Vec<Arc<dyn DynResource<Influx>>> {
     vec![
         resource(database_token::DatabaseTokenResource),
         resource(database::DatabaseResource),
+        resource(table::TableResource),
     ]
 }
