@@ -786,6 +786,7 @@ mod tests {
             ("partition_template", Value::Null),
             ("account_id", "acc".into()),
             ("cluster_id", "clu".into()),
+            ("deletion_protection", Value::Bool(false)),
         ])
     }
 
@@ -836,10 +837,46 @@ mod tests {
     }
 
     #[test]
-    fn name_and_template_changes_replace() {
+    fn a_new_name_is_an_in_place_rename() {
         let prior = existing();
-        let (out, _) = run_plan(&prior, &obj(&[("name", "db2".into())]));
-        assert_eq!(out.requires_replace, vec![AttributePath::root("name")]);
+        let (out, d) = run_plan(&prior, &obj(&[("name", "db2".into())]));
+        assert!(!d.has_errors(), "{d:?}");
+        assert!(out.requires_replace.is_empty(), "{:?}", out.requires_replace);
+        assert_eq!(out.planned.attr("name"), &Value::from("db2"));
+        // Everything else is known: the plan shows only `~ name`.
+        assert!(out.planned.is_wholly_known());
+        assert_eq!(out.planned.attr("max_tables"), &Value::from(500));
+    }
+
+    #[test]
+    fn deletion_protection_defaults_to_false_and_guards_destroys() {
+        let (out, _) = run_plan(&Value::Null, &obj(&[("name", "db".into())]));
+        assert_eq!(out.planned.attr("deletion_protection"), &Value::Bool(false));
+
+        let mut d = Diagnostics::default();
+        DatabaseResource.guard_destroy(&existing(), &mut d);
+        assert!(!d.has_errors(), "{d:?}");
+
+        let mut protected = existing();
+        protected.set_attr("deletion_protection", Value::Bool(true));
+        DatabaseResource.guard_destroy(&protected, &mut d);
+        assert!(d.has_errors());
+        let e = d.iter().next().unwrap();
+        assert!(e.detail.contains("\"db\""), "{}", e.detail);
+        assert!(e.detail.contains("deletion_protection = false"), "{}", e.detail);
+
+        // Turning it off is an in-place change of the state only.
+        let (out, _) = run_plan(
+            &protected,
+            &obj(&[("name", "db".into()), ("deletion_protection", Value::Bool(false))]),
+        );
+        assert!(out.requires_replace.is_empty());
+        assert_eq!(out.planned, existing());
+    }
+
+    #[test]
+    fn template_changes_replace() {
+        let prior = existing();
 
         let config = obj(&[
             ("name", "db".into()),
