@@ -38,6 +38,13 @@ impl PlanChange<'_> {
         self.planned.set_attr(computed_attr, Value::Unknown);
         self.forced_replace.push(AttributePath::root(computed_attr));
     }
+
+    /// Reports that the change of `attr` (planned as configured) replaces the resource: for an
+    /// attribute that replaces only in some cases, decided by the resource (an attribute that
+    /// always does is marked `requires_replace` in the schema instead).
+    pub fn replace_because_of(&mut self, attr: &str) {
+        self.forced_replace.push(AttributePath::root(attr));
+    }
 }
 
 /// A managed resource, written as plain CRUD on a typed state struct whose fields are the

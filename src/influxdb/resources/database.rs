@@ -18,6 +18,8 @@
 //!
 //! The API has no GET for one database, so reads list the databases and pick by name.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -28,8 +30,13 @@ use crate::influxdb::models::{CreateDatabase, Database, UpdateDatabase};
 use crate::influxdb::names;
 use crate::influxdb::partition_template::{self, template_from_api, template_to_api, TemplatePart};
 use crate::influxdb::provider::Influx;
+use crate::influxdb::resources::renames::PlannedRenames;
 
-pub struct DatabaseResource;
+#[derive(Default)]
+pub struct DatabaseResource {
+    /// Where a planned rename is told to the tables of the database.
+    pub renames: Arc<PlannedRenames>,
+}
 
 #[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
 pub struct DatabaseState {
@@ -282,6 +289,14 @@ impl Resource for DatabaseResource {
         }
         if change.is_create() {
             return;
+        }
+        if let (Some(old), Some(new)) = (
+            change.prior.attr("name").as_str(),
+            change.planned.attr("name").as_str(),
+        ) {
+            if old != new {
+                self.renames.record(old, new);
+            }
         }
         // Values that cannot change for an existing database stay as they are (also when they
         // are null, which use_state_for_unknown leaves unknown): an unconfigured template must
@@ -624,7 +639,7 @@ mod tests {
     use crate::engine::server::plan;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        let schema = DatabaseResource.schema();
+        let schema = DatabaseResource::default().schema();
         let mut v = Value::empty_object(&schema.ty());
         for (k, x) in pairs {
             v.set_attr(k, x.clone());
@@ -643,13 +658,13 @@ mod tests {
         prior: &Value,
         config: &Value,
     ) -> (crate::engine::server::PlanOutcome, Diagnostics) {
-        let schema = DatabaseResource.schema();
+        let schema = DatabaseResource::default().schema();
         let mut d = Diagnostics::default();
         let out = plan(
             &schema,
             prior,
             config,
-            |c, d| DatabaseResource.modify_plan(c, d),
+            |c, d| DatabaseResource::default().modify_plan(c, d),
             &mut d,
         );
         (out, d)
@@ -657,13 +672,13 @@ mod tests {
 
     fn validate(config: &Value) -> Diagnostics {
         let mut d = Diagnostics::default();
-        DatabaseResource.schema().validate(config, &mut d);
+        DatabaseResource::default().schema().validate(config, &mut d);
         d
     }
 
     #[test]
     fn schema_is_valid() {
-        DatabaseResource.schema().check().unwrap();
+        DatabaseResource::default().schema().check().unwrap();
     }
 
     #[test]
@@ -854,12 +869,12 @@ mod tests {
         assert_eq!(out.planned.attr("deletion_protection"), &Value::Bool(false));
 
         let mut d = Diagnostics::default();
-        DatabaseResource.guard_destroy(&existing(), &mut d);
+        DatabaseResource::default().guard_destroy(&existing(), &mut d);
         assert!(!d.has_errors(), "{d:?}");
 
         let mut protected = existing();
         protected.set_attr("deletion_protection", Value::Bool(true));
-        DatabaseResource.guard_destroy(&protected, &mut d);
+        DatabaseResource::default().guard_destroy(&protected, &mut d);
         assert!(d.has_errors());
         let e = d.iter().next().unwrap();
         assert!(e.detail.contains("\"db\""), "{}", e.detail);

@@ -9,6 +9,8 @@
 //!   database is gone is gone too (the database list says so);
 //! - `terraform import` is refused with the reason.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -20,8 +22,13 @@ use crate::influxdb::names;
 use crate::influxdb::partition_template::{self, template_to_api, TemplatePart};
 use crate::influxdb::provider::Influx;
 use crate::influxdb::resources::database::{doc, find_database};
+use crate::influxdb::resources::renames::PlannedRenames;
 
-pub struct TableResource;
+#[derive(Default)]
+pub struct TableResource {
+    /// Database renames planned in this run: a table follows its database's rename in place.
+    pub renames: Arc<PlannedRenames>,
+}
 
 #[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
 pub struct TableState {
@@ -49,9 +56,8 @@ impl Resource for TableResource {
             "A table of a Cloud Dedicated or Clustered database, created before any data is written to it so that it gets its own partition template. The API cannot read a table back, so the state holds what was applied and the table cannot be imported.",
             vec![
                 Attribute::required("database", Type::String)
-                    .describe(&format!("The name of the database the table belongs to; refer to `influxdb_database.<name>.name` so that a rename of the database follows. A change replaces the table (a new table in the other database; the old one is deleted with its data). {}", doc::NAME))
-                    .validate_str("Invalid database name", names::validate_database_name)
-                    .requires_replace(),
+                    .describe(&format!("The name of the database the table belongs to; refer to `influxdb_database.<name>.name` so that a rename of the database follows. A change replaces the table (a new, empty table in the other database; the old one is deleted with its data), except when it follows a rename of the database planned in the same run: the table then moves with its database, in place, with its data. {}", doc::NAME))
+                    .validate_str("Invalid database name", names::validate_database_name),
                 Attribute::required("name", Type::String)
                     .describe("The table name (the measurement name in line protocol): at least one character. Names are case-sensitive. A change renames the table in place: its data is kept.")
                     .validate_str("Invalid table name", names::validate_table_name),
@@ -69,11 +75,23 @@ impl Resource for TableResource {
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
+        if change.is_create() {
+            return;
+        }
         // They come from the provider configuration, which a rename does not change.
-        if !change.is_create() {
-            for name in ["account_id", "cluster_id"] {
-                let prior = change.prior.attr(name).clone();
-                change.planned.set_attr(name, prior);
+        for name in ["account_id", "cluster_id"] {
+            let prior = change.prior.attr(name).clone();
+            change.planned.set_attr(name, prior);
+        }
+        // Another database replaces the table, unless its own database is being renamed.
+        let (old, new) = (change.prior.attr("database"), change.planned.attr("database"));
+        if old != new {
+            let follows = match (old.as_str(), new.as_str()) {
+                (Some(old), Some(new)) => self.renames.is_planned(old, new),
+                _ => false,
+            };
+            if !follows {
+                change.replace_because_of("database");
             }
         }
     }
@@ -173,8 +191,9 @@ impl Resource for TableResource {
         diags: &mut Diagnostics,
     ) -> Option<TableState> {
         let client = influx.client(diags)?;
-        // `database` and `partition_template` replace the table: only the name changes here.
-        let database = prior.database.clone().unwrap_or_default();
+        // `partition_template` replaces the table, and so does `database` unless the database
+        // was renamed (before this update: the table depends on it), which moved the table.
+        let database = planned.database.clone().unwrap_or_default();
         let old = prior.name.clone().unwrap_or_default();
         let new = planned.name.clone().unwrap_or_default();
         if old == new {
@@ -239,7 +258,7 @@ mod tests {
     use crate::engine::Value;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        let mut v = Value::empty_object(&TableResource.schema().ty());
+        let mut v = Value::empty_object(&TableResource::default().schema().ty());
         for (k, x) in pairs {
             v.set_attr(k, x.clone());
         }
@@ -256,10 +275,10 @@ mod tests {
     fn run_plan(prior: &Value, config: &Value) -> crate::engine::server::PlanOutcome {
         let mut d = Diagnostics::default();
         let out = plan(
-            &TableResource.schema(),
+            &TableResource::default().schema(),
             prior,
             config,
-            |c, d| TableResource.modify_plan(c, d),
+            |c, d| TableResource::default().modify_plan(c, d),
             &mut d,
         );
         assert!(!d.has_errors(), "{d:?}");
@@ -268,7 +287,7 @@ mod tests {
 
     #[test]
     fn schema_is_valid() {
-        TableResource.schema().check().unwrap();
+        TableResource::default().schema().check().unwrap();
     }
 
     #[test]
@@ -316,9 +335,42 @@ mod tests {
     }
 
     #[test]
+    fn a_table_follows_a_planned_rename_of_its_database_in_place() {
+        let renames = Arc::new(PlannedRenames::default());
+        let table = TableResource {
+            renames: renames.clone(),
+        };
+        let prior = obj(&[("database", "db".into()), ("name", "cpu".into())]);
+        let config = obj(&[("database", "db2".into()), ("name", "cpu".into())]);
+        let plan_with = |t: &TableResource| {
+            let mut d = Diagnostics::default();
+            plan(&t.schema(), &prior, &config, |c, d| t.modify_plan(c, d), &mut d)
+        };
+        assert_eq!(
+            plan_with(&table).requires_replace,
+            vec![AttributePath::root("database")]
+        );
+        // The database's own plan records the rename first (Terraform plans it first).
+        let db = crate::influxdb::resources::database::DatabaseResource { renames };
+        let db_prior = {
+            let mut v = Value::empty_object(&db.schema().ty());
+            v.set_attr("name", "db".into());
+            v.set_attr("deletion_protection", Value::Bool(false));
+            v
+        };
+        let mut db_config = Value::empty_object(&db.schema().ty());
+        db_config.set_attr("name", "db2".into());
+        let mut d = Diagnostics::default();
+        plan(&db.schema(), &db_prior, &db_config, |c, d| db.modify_plan(c, d), &mut d);
+        let out = plan_with(&table);
+        assert!(out.requires_replace.is_empty(), "{:?}", out.requires_replace);
+        assert_eq!(out.planned.attr("database"), &Value::from("db2"));
+    }
+
+    #[test]
     fn bad_names_and_templates_are_reported_on_the_attribute() {
         let mut d = Diagnostics::default();
-        TableResource.schema().validate(
+        TableResource::default().schema().validate(
             &obj(&[
                 ("database", "_x".into()),
                 ("name", "".into()),
