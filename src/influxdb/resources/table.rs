@@ -40,7 +40,7 @@ pub struct TableState {
 }
 
 /// Why a table cannot be imported; also said in the documentation.
-pub const NO_IMPORT: &str = "The Management API has no call that reads a table: it can create, rename and delete tables, but not list them or tell whether one exists or which partition template it has. An imported table would hold whatever the import ID claimed, unverified, so the provider does not import tables. To manage an existing table with Terraform, declare it in the configuration and remove the existing table first (the create fails with 409 Conflict while it exists), or leave it unmanaged.";
+pub const NO_IMPORT: &str = "The Management API has no call that reads a table: it can create, rename and delete tables, but not list them or tell whether one exists or which partition template it has. An imported table would hold whatever the import ID claimed, unverified, so the provider does not import tables. Terraform manages only the tables it creates; leave existing tables unmanaged (declaring one fails at create time with 409 Conflict, and nothing is changed).";
 
 #[async_trait]
 impl Resource for TableResource {
@@ -132,7 +132,7 @@ impl Resource for TableResource {
                 diags.attribute_error(
                     AttributePath::root("name"),
                     "Table already exists",
-                    format!("{}\n\nA table named {name:?} already exists in the database {database:?} (tables are also created by the first write to them). {NO_IMPORT}", e.error),
+                    format!("{}\n\nA table named {name:?} already exists in the database {database:?} (tables are also created by the first write to them), and it was not changed. {NO_IMPORT}", e.error),
                 );
                 None
             }
