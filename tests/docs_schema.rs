@@ -147,6 +147,16 @@ fn the_database_page_has_an_import_section() {
 }
 
 #[test]
+fn the_table_page_explains_why_there_is_no_import() {
+    let text = std::fs::read_to_string(root().join("docs/resources/table.md")).unwrap();
+    assert!(text.contains("## No import"));
+    assert!(text.contains("no call that lists tables or reads one"));
+    assert!(!root()
+        .join("examples/resources/influxdb_table/import.sh")
+        .exists());
+}
+
+#[test]
 fn the_check_reports_a_missing_attribute_page_and_example() {
     use terraform_provider_influxdb::engine::Attribute;
     let dir = tempfile::tempdir().unwrap();
