@@ -472,6 +472,13 @@ resource "influxdb_database" "events" {{
     assert_no_changes(&ws2, &[]);
     let bad = run(&ws2, &["import", "influxdb_database.events", "nope"]);
     bad.assert_failure();
+    // A numeric database ID is looked up where the server's list reports IDs; the specs' list
+    // (and so the simulator's) has none, and the error says to import by name.
+    let by_id = run(&ws2, &["import", "influxdb_database.events", "424242"]);
+    by_id.assert_failure();
+    let text = by_id.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("reports no database IDs"), "{text}");
+    assert!(text.contains("import the database by its name"), "{text}");
 }
 
 fn bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf) {

@@ -513,24 +513,49 @@ impl Resource for DatabaseResource {
             return None;
         }
         let client = influx.client(diags)?;
-        match find_database(client, id).await {
-            Ok(Some(d)) => Some(DatabaseState {
-                deletion_protection: Some(false),
-                ..state_from(d)
-            }),
-            Ok(None) => {
-                diags.error(
-                    "Cannot import non-existent remote object",
-                    format!("No database named {id:?} exists in this cluster. Database names are case-sensitive."),
-                );
-                None
-            }
+        let list = match client.list_databases().await {
+            Ok(l) => l,
             Err(e) => {
                 diags.error("Importing the database failed", e.to_string());
+                return None;
+            }
+        };
+        match pick_for_import(&list, id) {
+            Ok(d) => Some(DatabaseState {
+                deletion_protection: Some(false),
+                ..state_from(d.clone())
+            }),
+            Err(detail) => {
+                diags.error("Cannot import non-existent remote object", detail);
                 None
             }
         }
     }
+}
+
+/// The database an import ID names: by name first, else (all digits) by the numeric database
+/// ID when the server's list reports IDs (the list's schema in the specs has none).
+fn pick_for_import<'a>(list: &'a [Database], id: &str) -> Result<&'a Database, String> {
+    if let Some(d) = list.iter().find(|d| d.name == id) {
+        return Ok(d);
+    }
+    let numeric: Option<i64> = id
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| id.parse().ok())
+        .flatten();
+    if let Some(n) = numeric {
+        if let Some(d) = list.iter().find(|d| d.id == Some(n)) {
+            return Ok(d);
+        }
+        if !list.iter().any(|d| d.id.is_some()) {
+            return Err(format!("No database named {id:?} exists in this cluster, and the API's database list reports no database IDs, so a database ID cannot be looked up: import the database by its name (terraform import ADDRESS NAME)."));
+        }
+    }
+    Err(format!(
+        "No database named {id:?} exists in this cluster{}. Database names are case-sensitive.",
+        if numeric.is_some() { " (nor one with that ID)" } else { "" }
+    ))
 }
 
 /// Renames `old` to `new` in place and returns `current` under the new name; `None` (with the
@@ -849,6 +874,34 @@ mod tests {
         assert_eq!(out.planned.attr("partition_template"), &Value::Null);
         assert_eq!(out.planned.attr("max_tables"), &Value::from(500));
         assert_eq!(out.planned.attr("account_id"), &Value::from("acc"));
+    }
+
+    #[test]
+    fn import_by_name_or_by_a_reported_id() {
+        let db = |name: &str, id: Option<i64>| Database {
+            id,
+            account_id: None,
+            cluster_id: None,
+            name: name.into(),
+            max_tables: 1,
+            max_columns_per_table: 1,
+            retention_period: 0,
+            partition_template: None,
+        };
+        let no_ids = [db("a", None), db("7", None)];
+        assert_eq!(pick_for_import(&no_ids, "a").unwrap().name, "a");
+        assert_eq!(pick_for_import(&no_ids, "7").unwrap().name, "7");
+        let e = pick_for_import(&no_ids, "12").unwrap_err();
+        assert!(e.contains("reports no database IDs"), "{e}");
+        assert!(pick_for_import(&no_ids, "b")
+            .unwrap_err()
+            .contains("No database named \"b\""));
+        let ids = [db("a", Some(12)), db("12", Some(3))];
+        assert_eq!(pick_for_import(&ids, "12").unwrap().name, "12", "names first");
+        assert_eq!(pick_for_import(&ids, "3").unwrap().name, "12");
+        assert!(pick_for_import(&ids, "4")
+            .unwrap_err()
+            .contains("nor one with that ID"));
     }
 
     #[test]
