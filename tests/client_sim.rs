@@ -283,7 +283,10 @@ async fn rename_and_tables(sim: SimProcess) {
         )
         .await
         .unwrap();
-    assert_eq!((t.database_name.as_str(), t.name.as_str()), ("metrics", "cpu"));
+    assert_eq!(
+        (t.database_name.as_str(), t.name.as_str()),
+        ("metrics", "cpu")
+    );
     assert_eq!(t.partition_template.as_ref(), Some(&template));
     assert_eq!(t.account_id.is_some(), !sim.clustered);
 
@@ -304,7 +307,10 @@ async fn rename_and_tables(sim: SimProcess) {
     })
     .await
     .unwrap();
-    let err = c.rename_database("metrics", "team/metrics").await.unwrap_err();
+    let err = c
+        .rename_database("metrics", "team/metrics")
+        .await
+        .unwrap_err();
     assert!(err.is_conflict(), "{err}");
 
     // Tables: rename in place (with its id), conflicts, unknown database, delete.
@@ -333,9 +339,15 @@ async fn rename_and_tables(sim: SimProcess) {
     assert!(err.error.is_not_found(), "{err}");
     assert!(!err.may_have_been_created());
     c.delete_table("team/metrics", "cpu_load").await.unwrap();
-    let err = c.delete_table("team/metrics", "cpu_load").await.unwrap_err();
+    let err = c
+        .delete_table("team/metrics", "cpu_load")
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(), "{err}");
-    let err = c.rename_table("team/metrics", "gone", "x").await.unwrap_err();
+    let err = c
+        .rename_table("team/metrics", "gone", "x")
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     let tables: Vec<_> = sim.state()["databases"]
         .as_array()
@@ -369,7 +381,11 @@ async fn rename_and_tables_on_clustered() {
 #[tokio::test]
 async fn simulator_is_strict_on_renames_and_tables() {
     let sim = SimProcess::clustered();
-    assert_eq!(sim.api("POST", "/databases", Some(r#"{"name":"d","maxTables":1}"#)).status, 200);
+    assert_eq!(
+        sim.api("POST", "/databases", Some(r#"{"name":"d","maxTables":1}"#))
+            .status,
+        200
+    );
     let status = |method: &str, path: &str, body: &str| {
         let a = sim.api(method, path, Some(body));
         (a.status, a.body)
@@ -378,10 +394,20 @@ async fn simulator_is_strict_on_renames_and_tables() {
         ("PUT", "/databases/d/rename", r#"{"name":"_x"}"#, 400),
         ("PUT", "/databases/d/rename", r#"{"name":""}"#, 400),
         ("PUT", "/databases/d/rename", r#"{}"#, 400),
-        ("PUT", "/databases/d/rename", r#"{"name":"e","extra":1}"#, 400),
+        (
+            "PUT",
+            "/databases/d/rename",
+            r#"{"name":"e","extra":1}"#,
+            400,
+        ),
         ("PUT", "/databases/none/rename", r#"{"name":"e"}"#, 404),
         ("POST", "/databases/d/tables", r#"{"name":""}"#, 400),
-        ("POST", "/databases/d/tables", r#"{"name":"t","partitionTemplate":[]}"#, 400),
+        (
+            "POST",
+            "/databases/d/tables",
+            r#"{"name":"t","partitionTemplate":[]}"#,
+            400,
+        ),
         (
             "POST",
             "/databases/d/tables",
@@ -398,13 +424,27 @@ async fn simulator_is_strict_on_renames_and_tables() {
         ("POST", "/databases/d/tables", r#"{"name":"t"}"#, 200),
         ("POST", "/databases/d/tables", r#"{"name":"u"}"#, 400),
         ("PUT", "/databases/d/tables/t/rename", r#"{"name":""}"#, 400),
-        ("PUT", "/databases/d/tables/none/rename", r#"{"name":"x"}"#, 404),
+        (
+            "PUT",
+            "/databases/d/tables/none/rename",
+            r#"{"name":"x"}"#,
+            404,
+        ),
         ("GET", "/databases/d/tables/t", "", 405),
     ] {
         let (got, body) = status(method, path, body);
         assert_eq!(got, want, "{method} {path}: {body}");
     }
-    assert_eq!(sim.request("PUT", "/__sim/databases/none/data", Some(r#"{"marker":"x"}"#), false).status, 404);
+    assert_eq!(
+        sim.request(
+            "PUT",
+            "/__sim/databases/none/data",
+            Some(r#"{"marker":"x"}"#),
+            false
+        )
+        .status,
+        404
+    );
 }
 
 #[tokio::test]

@@ -237,7 +237,11 @@ output "database_name" {{
     let plan = run(&ws, &["plan"].into_iter().chain(vars).collect::<Vec<_>>());
     plan.assert_success();
     assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
-    assert!(!plan.stdout.contains("forces replacement"), "{}", plan.stdout);
+    assert!(
+        !plan.stdout.contains("forces replacement"),
+        "{}",
+        plan.stdout
+    );
     assert!(
         plan.stdout
             .contains("module.db.influxdb_database.this will be updated in-place"),
@@ -245,11 +249,16 @@ output "database_name" {{
         plan.stdout
     );
     assert!(
-        plan.stdout.contains(r#"~ name                  = "metrics" -> "metrics-v2""#),
+        plan.stdout
+            .contains(r#"~ name                  = "metrics" -> "metrics-v2""#),
         "{}",
         plan.stdout
     );
-    for token in ["reader[\"analyst\"]", "reader[\"grafana\"]", "writer[\"telegraf\"]"] {
+    for token in [
+        "reader[\"analyst\"]",
+        "reader[\"grafana\"]",
+        "writer[\"telegraf\"]",
+    ] {
         assert!(
             plan.stdout.contains(&format!(
                 "module.db.influxdb_database_token.{token} will be updated in-place"
@@ -476,7 +485,11 @@ resource "influxdb_database" "events" {{
     // (and so the simulator's) has none, and the error says to import by name.
     let by_id = run(&ws2, &["import", "influxdb_database.events", "424242"]);
     by_id.assert_failure();
-    let text = by_id.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = by_id
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("reports no database IDs"), "{text}");
     assert!(text.contains("import the database by its name"), "{text}");
 }
@@ -860,7 +873,10 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
             text.contains("Database is protected against deletion"),
             "{text}"
         );
-        assert!(text.contains("\"keep\" has deletion_protection = true"), "{text}");
+        assert!(
+            text.contains("\"keep\" has deletion_protection = true"),
+            "{text}"
+        );
         assert!(text.contains("set deletion_protection = false"), "{text}");
         assert!(writes(&sim).is_empty(), "no API write: {:?}", writes(&sim));
         assert!(database(&sim, "keep").is_some(), "still there");

@@ -143,7 +143,8 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         plan.stdout
     );
     assert!(
-        plan.stdout.contains(r#"~ name               = "cpu" -> "cpu_load""#),
+        plan.stdout
+            .contains(r#"~ name               = "cpu" -> "cpu_load""#),
         "{}",
         plan.stdout
     );
@@ -154,7 +155,10 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     );
     sim.clear_requests();
     apply(&ws);
-    assert_eq!(sim.count_requests("PUT", "/databases/db/tables/cpu/rename"), 1);
+    assert_eq!(
+        sim.count_requests("PUT", "/databases/db/tables/cpu/rename"),
+        1
+    );
     assert_eq!(sim.count_requests("DELETE", ""), 0, "{:?}", sim.requests());
     assert_eq!(sim.count_requests("POST", ""), 0, "{:?}", sim.requests());
     assert_eq!(
@@ -197,7 +201,11 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     ws2.write("main.tf", &config("db2", "cpu_load"));
     let out = run(&ws2, &["import", "influxdb_table.cpu", "db2/cpu_load"]);
     out.assert_failure();
-    let text = out.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = out
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("influxdb_table cannot be imported"), "{text}");
     assert!(
         text.contains("The Management API has no call that reads a table"),
@@ -208,7 +216,11 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     sim.clear_requests();
     let out = run(&ws, &["destroy", "-auto-approve"]);
     out.assert_success();
-    assert!(out.stdout.contains("Resources: 3 destroyed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Resources: 3 destroyed"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(
         sim.count_requests("DELETE", "/databases/db2/tables/cpu_load"),
         1

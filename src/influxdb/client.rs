@@ -458,7 +458,11 @@ impl ManagementClient {
     }
 
     /// Creates a table; without a partition template it inherits the database's.
-    pub async fn create_table(&self, database: &str, body: &CreateTable) -> Result<Table, CreateError> {
+    pub async fn create_table(
+        &self,
+        database: &str,
+        body: &CreateTable,
+    ) -> Result<Table, CreateError> {
         self.create(&format!("/databases/{}/tables", segment(database)), body)
             .await
     }

@@ -152,7 +152,8 @@ pub fn attribute(name: &str, optional_computed: bool) -> Attribute {
     } else {
         Attribute::optional(name, Type::list(template_part_type()))
     };
-    a.validate(validate_template).semantic_equality(same_template)
+    a.validate(validate_template)
+        .semantic_equality(same_template)
 }
 
 #[cfg(test)]

@@ -785,7 +785,11 @@ impl Shared {
         {
             return bad_request(e);
         }
-        let partition_template = match b.partition_template.as_deref().map(rules::partition_template) {
+        let partition_template = match b
+            .partition_template
+            .as_deref()
+            .map(rules::partition_template)
+        {
             Some(Err(e)) => return bad_request(e),
             Some(Ok(p)) => Some(p),
             None => None,
@@ -895,12 +899,15 @@ impl Shared {
         if let Err(e) = rules::table_name(&b.name) {
             return bad_request(e);
         }
-        let partition_template: Option<Vec<TemplatePart>> =
-            match b.partition_template.as_deref().map(rules::partition_template) {
-                Some(Err(e)) => return bad_request(e),
-                Some(Ok(p)) => Some(p),
-                None => None,
-            };
+        let partition_template: Option<Vec<TemplatePart>> = match b
+            .partition_template
+            .as_deref()
+            .map(rules::partition_template)
+        {
+            Some(Err(e)) => return bad_request(e),
+            Some(Ok(p)) => Some(p),
+            None => None,
+        };
         let mut inner = self.lock();
         inner.last_id += 1;
         let id = inner.last_id;

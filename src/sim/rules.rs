@@ -128,22 +128,30 @@ fn template_part(i: usize, item: &serde_json::Value) -> Result<TemplatePart, Str
         .as_object()
         .ok_or_else(|| format!("partitionTemplate[{i}] is not an object"))?;
     if let Some(k) = obj.keys().find(|k| *k != "type" && *k != "value") {
-        return Err(format!("partitionTemplate[{i}] has the unknown field {k:?}"));
+        return Err(format!(
+            "partitionTemplate[{i}] has the unknown field {k:?}"
+        ));
     }
     let value = obj
         .get("value")
         .ok_or_else(|| format!("partitionTemplate[{i}] has no value"))?;
     let string_value = |what: &str| match value.as_str() {
         Some(s) if !s.is_empty() => Ok(s.to_owned()),
-        Some(_) => Err(format!("partitionTemplate[{i}]: a {what} value must not be empty")),
-        None => Err(format!("partitionTemplate[{i}]: a {what} value must be a string")),
+        Some(_) => Err(format!(
+            "partitionTemplate[{i}]: a {what} value must not be empty"
+        )),
+        None => Err(format!(
+            "partitionTemplate[{i}]: a {what} value must be a string"
+        )),
     };
     match obj.get("type").and_then(|t| t.as_str()) {
         Some("tag") => Ok(TemplatePart::Tag(string_value("tag")?)),
         Some("time") => Ok(TemplatePart::Time(string_value("time")?)),
         Some("bucket") => {
             let b: BucketValue = serde_json::from_value(value.clone()).map_err(|e| {
-                format!("partitionTemplate[{i}]: a bucket value is {{tagName, numberOfBuckets}} ({e})")
+                format!(
+                    "partitionTemplate[{i}]: a bucket value is {{tagName, numberOfBuckets}} ({e})"
+                )
             })?;
             if b.tag_name.is_empty() {
                 return Err(format!("partitionTemplate[{i}]: tagName must not be empty"));
@@ -164,7 +172,8 @@ fn template_part(i: usize, item: &serde_json::Value) -> Result<TemplatePart, Str
 
 /// `DateTimeRfc3339`: any offset, optional fraction.
 pub fn timestamp(s: &str) -> Result<OffsetDateTime, String> {
-    OffsetDateTime::parse(s, &Rfc3339).map_err(|e| format!("{s:?} is not an RFC 3339 date-time ({e})"))
+    OffsetDateTime::parse(s, &Rfc3339)
+        .map_err(|e| format!("{s:?} is not an RFC 3339 date-time ({e})"))
 }
 
 /// How the simulator writes timestamps: UTC with milliseconds, as the spec's examples
@@ -212,17 +221,32 @@ mod tests {
         let time = json!({"type": "time", "value": "%Y"});
         for (bad, why) in [
             (vec![], "1 to 8"),
-            (vec![json!({"type": "tag", "value": "a"})], "exactly one time"),
-            (vec![time.clone(), time.clone()], "repeats"),
-            (vec![time.clone(), json!({"type": "tag", "value": ""})], "empty"),
-            (vec![time.clone(), json!({"type": "month", "value": "x"})], "type must be"),
             (
-                vec![time.clone(), json!({"type": "bucket", "value": {"tagName": "c", "numberOfBuckets": 0}})],
+                vec![json!({"type": "tag", "value": "a"})],
+                "exactly one time",
+            ),
+            (vec![time.clone(), time.clone()], "repeats"),
+            (
+                vec![time.clone(), json!({"type": "tag", "value": ""})],
+                "empty",
+            ),
+            (
+                vec![time.clone(), json!({"type": "month", "value": "x"})],
+                "type must be",
+            ),
+            (
+                vec![
+                    time.clone(),
+                    json!({"type": "bucket", "value": {"tagName": "c", "numberOfBuckets": 0}}),
+                ],
                 "between 1 and 100000",
             ),
             (
-                vec![time.clone(), json!({"type": "tag", "value": "c"}),
-                     json!({"type": "bucket", "value": {"tagName": "c", "numberOfBuckets": 2}})],
+                vec![
+                    time.clone(),
+                    json!({"type": "tag", "value": "c"}),
+                    json!({"type": "bucket", "value": {"tagName": "c", "numberOfBuckets": 2}}),
+                ],
                 "more than one part",
             ),
         ] {

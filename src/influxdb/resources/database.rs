@@ -285,7 +285,9 @@ impl Resource for DatabaseResource {
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
         if change.config.attr("deletion_protection").is_null() {
-            change.planned.set_attr("deletion_protection", Value::Bool(false));
+            change
+                .planned
+                .set_attr("deletion_protection", Value::Bool(false));
         }
         if change.is_create() {
             return;
@@ -466,7 +468,9 @@ impl Resource for DatabaseResource {
         if body == UpdateDatabase::default() {
             // Nothing else the API can change differs (only the spelling of equal values).
             return Some(DatabaseState {
-                retention_period: planned.retention_period.or(current.retention_period.clone()),
+                retention_period: planned
+                    .retention_period
+                    .or(current.retention_period.clone()),
                 ..current
             });
         }
@@ -554,7 +558,11 @@ fn pick_for_import<'a>(list: &'a [Database], id: &str) -> Result<&'a Database, S
     }
     Err(format!(
         "No database named {id:?} exists in this cluster{}. Database names are case-sensitive.",
-        if numeric.is_some() { " (nor one with that ID)" } else { "" }
+        if numeric.is_some() {
+            " (nor one with that ID)"
+        } else {
+            ""
+        }
     ))
 }
 
@@ -697,7 +705,9 @@ mod tests {
 
     fn validate(config: &Value) -> Diagnostics {
         let mut d = Diagnostics::default();
-        DatabaseResource::default().schema().validate(config, &mut d);
+        DatabaseResource::default()
+            .schema()
+            .validate(config, &mut d);
         d
     }
 
@@ -897,7 +907,11 @@ mod tests {
             .unwrap_err()
             .contains("No database named \"b\""));
         let ids = [db("a", Some(12)), db("12", Some(3))];
-        assert_eq!(pick_for_import(&ids, "12").unwrap().name, "12", "names first");
+        assert_eq!(
+            pick_for_import(&ids, "12").unwrap().name,
+            "12",
+            "names first"
+        );
         assert_eq!(pick_for_import(&ids, "3").unwrap().name, "12");
         assert!(pick_for_import(&ids, "4")
             .unwrap_err()
@@ -909,7 +923,11 @@ mod tests {
         let prior = existing();
         let (out, d) = run_plan(&prior, &obj(&[("name", "db2".into())]));
         assert!(!d.has_errors(), "{d:?}");
-        assert!(out.requires_replace.is_empty(), "{:?}", out.requires_replace);
+        assert!(
+            out.requires_replace.is_empty(),
+            "{:?}",
+            out.requires_replace
+        );
         assert_eq!(out.planned.attr("name"), &Value::from("db2"));
         // Everything else is known: the plan shows only `~ name`.
         assert!(out.planned.is_wholly_known());
@@ -931,12 +949,19 @@ mod tests {
         assert!(d.has_errors());
         let e = d.iter().next().unwrap();
         assert!(e.detail.contains("\"db\""), "{}", e.detail);
-        assert!(e.detail.contains("deletion_protection = false"), "{}", e.detail);
+        assert!(
+            e.detail.contains("deletion_protection = false"),
+            "{}",
+            e.detail
+        );
 
         // Turning it off is an in-place change of the state only.
         let (out, _) = run_plan(
             &protected,
-            &obj(&[("name", "db".into()), ("deletion_protection", Value::Bool(false))]),
+            &obj(&[
+                ("name", "db".into()),
+                ("deletion_protection", Value::Bool(false)),
+            ]),
         );
         assert!(out.requires_replace.is_empty());
         assert_eq!(out.planned, existing());

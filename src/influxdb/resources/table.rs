@@ -84,7 +84,10 @@ impl Resource for TableResource {
             change.planned.set_attr(name, prior);
         }
         // Another database replaces the table, unless its own database is being renamed.
-        let (old, new) = (change.prior.attr("database"), change.planned.attr("database"));
+        let (old, new) = (
+            change.prior.attr("database"),
+            change.planned.attr("database"),
+        );
         if old != new {
             let follows = match (old.as_str(), new.as_str()) {
                 (Some(old), Some(new)) => self.renames.is_planned(old, new),
@@ -344,7 +347,13 @@ mod tests {
         let config = obj(&[("database", "db2".into()), ("name", "cpu".into())]);
         let plan_with = |t: &TableResource| {
             let mut d = Diagnostics::default();
-            plan(&t.schema(), &prior, &config, |c, d| t.modify_plan(c, d), &mut d)
+            plan(
+                &t.schema(),
+                &prior,
+                &config,
+                |c, d| t.modify_plan(c, d),
+                &mut d,
+            )
         };
         assert_eq!(
             plan_with(&table).requires_replace,
@@ -361,9 +370,19 @@ mod tests {
         let mut db_config = Value::empty_object(&db.schema().ty());
         db_config.set_attr("name", "db2".into());
         let mut d = Diagnostics::default();
-        plan(&db.schema(), &db_prior, &db_config, |c, d| db.modify_plan(c, d), &mut d);
+        plan(
+            &db.schema(),
+            &db_prior,
+            &db_config,
+            |c, d| db.modify_plan(c, d),
+            &mut d,
+        );
         let out = plan_with(&table);
-        assert!(out.requires_replace.is_empty(), "{:?}", out.requires_replace);
+        assert!(
+            out.requires_replace.is_empty(),
+            "{:?}",
+            out.requires_replace
+        );
         assert_eq!(out.planned.attr("database"), &Value::from("db2"));
     }
 
@@ -374,10 +393,7 @@ mod tests {
             &obj(&[
                 ("database", "_x".into()),
                 ("name", "".into()),
-                (
-                    "partition_template",
-                    Value::List(vec![part("tag", "a")]),
-                ),
+                ("partition_template", Value::List(vec![part("tag", "a")])),
             ]),
             &mut d,
         );
@@ -390,6 +406,11 @@ mod tests {
                 AttributePath::root("partition_template"),
             ]
         );
-        assert!(d.iter().nth(2).unwrap().detail.contains("exactly one time part"));
+        assert!(d
+            .iter()
+            .nth(2)
+            .unwrap()
+            .detail
+            .contains("exactly one time part"));
     }
 }
