@@ -212,6 +212,24 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         "{text}"
     );
 
+    // Declaring a table that already exists fails at create time, and changes nothing.
+    let ws3 = workspace(&sim, tf);
+    ws3.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"influxdb_table\" \"again\" {{\n  database = \"db2\"\n  name     = \"mem\"\n}}\n",
+            provider_block("")
+        ),
+    );
+    sim.clear_requests();
+    let out = run(&ws3, &["apply", "-auto-approve"]);
+    out.assert_failure();
+    let text = out.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Table already exists"), "{text}");
+    assert!(text.contains("409"), "{text}");
+    assert_eq!(sim.count_requests("DELETE", ""), 0, "{:?}", sim.requests());
+    assert_eq!(tables(&sim, "db2").len(), 2);
+
     // Destroy deletes the tables, then the database.
     sim.clear_requests();
     let out = run(&ws, &["destroy", "-auto-approve"]);
