@@ -911,8 +911,26 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
     let out = run(&ws, &["apply", "-auto-approve"]);
     refused(&out);
 
+    // A rename deletes nothing, so it goes ahead while protected.
+    ws.write(
+        "main.tf",
+        &config("deletion_protection = true").replace("\"keep\"", "\"kept\""),
+    );
+    let out = apply(&ws, &[]);
+    assert!(
+        out.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(sim.count_requests("PUT", "/databases/keep/rename"), 1);
+    assert!(database(&sim, "kept").is_some());
+    sim.clear_requests();
+
     // Turned off (a change of the state only), the destroy proceeds.
-    ws.write("main.tf", &config("deletion_protection = false"));
+    ws.write(
+        "main.tf",
+        &config("deletion_protection = false").replace("\"keep\"", "\"kept\""),
+    );
     let out = apply(&ws, &[]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
@@ -922,6 +940,6 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
     assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
     let out = run(&ws, &["destroy", "-auto-approve"]);
     out.assert_success();
-    assert!(database(&sim, "keep").is_none());
-    assert_eq!(sim.count_requests("DELETE", "/databases/keep"), 1);
+    assert!(database(&sim, "kept").is_none());
+    assert_eq!(sim.count_requests("DELETE", "/databases/kept"), 1);
 }

@@ -224,7 +224,11 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     sim.clear_requests();
     let out = run(&ws3, &["apply", "-auto-approve"]);
     out.assert_failure();
-    let text = out.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = out
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("Table already exists"), "{text}");
     assert!(text.contains("409"), "{text}");
     assert_eq!(sim.count_requests("DELETE", ""), 0, "{:?}", sim.requests());

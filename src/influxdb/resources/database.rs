@@ -8,6 +8,8 @@
 //!   the largest unit up to days that divides it exactly (`"30d"`, `"90m"`), `"0s"` for infinite.
 //! - `partition_template`: see [`crate::influxdb::partition_template`]. Set only at creation.
 //! - `name` changes are renames in place (`PUT .../databases/{name}/rename`): the data is kept.
+//!   A planned rename is recorded in [`PlannedRenames`], so that the tables of the database
+//!   follow it in place instead of being replaced.
 //! - `deletion_protection` lives in the state, so it guards the database even after its block
 //!   was removed from the configuration: the engine asks [`Resource::guard_destroy`] before any
 //!   destroy or replacement (at plan time on Terraform >= 1.3, in apply on Terraform 1.0).
