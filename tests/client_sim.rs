@@ -13,8 +13,8 @@ use terraform_provider_influxdb::influxdb::client::{
     ApiError, ClientConfig, CreateOutcome, ManagementClient, Product,
 };
 use terraform_provider_influxdb::influxdb::models::{
-    BucketPart, CreateDatabase, CreateDatabaseToken, PartitionPart, Permission, UpdateDatabase,
-    UpdateDatabaseToken,
+    BucketPart, CreateDatabase, CreateDatabaseToken, CreateTable, PartitionPart, Permission,
+    UpdateDatabase, UpdateDatabaseToken,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -252,6 +252,201 @@ async fn database_lifecycle_on_clustered() {
     database_lifecycle(SimProcess::clustered()).await;
 }
 
+/// Rename of a database (its data kept, the old name free) and table create, rename, delete.
+async fn rename_and_tables(sim: SimProcess) {
+    let c = client(&sim);
+    c.create_database(&CreateDatabase {
+        name: "metrics".into(),
+        retention_period: Some(3_600_000_000_000),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let marker = sim.request(
+        "PUT",
+        "/__sim/databases/metrics/data",
+        Some(r#"{"marker": "m1"}"#),
+        false,
+    );
+    assert_eq!(marker.status, 204, "{}", marker.body);
+    let template = vec![
+        PartitionPart::Tag("host".into()),
+        PartitionPart::Time("%Y-%m".into()),
+    ];
+    let t = c
+        .create_table(
+            "metrics",
+            &CreateTable {
+                name: "cpu".into(),
+                partition_template: Some(template.clone()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (t.database_name.as_str(), t.name.as_str()),
+        ("metrics", "cpu")
+    );
+    assert_eq!(t.partition_template.as_ref(), Some(&template));
+    assert_eq!(t.account_id.is_some(), !sim.clustered);
+
+    // The database is renamed with its settings, tables and data; the old name is free.
+    let d = c.rename_database("metrics", "team/metrics").await.unwrap();
+    assert_eq!(d.name, "team/metrics");
+    assert_eq!(d.retention_period, 3_600_000_000_000);
+    let state = sim.state();
+    let db = &state["databases"][0];
+    assert_eq!(db["name"], "team/metrics");
+    assert_eq!(db["dataMarker"], "m1", "data kept: {db}");
+    assert_eq!(db["tables"][0]["name"], "cpu");
+    let err = c.rename_database("metrics", "x").await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    c.create_database(&CreateDatabase {
+        name: "metrics".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let err = c
+        .rename_database("metrics", "team/metrics")
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+
+    // Tables: rename in place (with its id), conflicts, unknown database, delete.
+    let renamed = c
+        .rename_table("team/metrics", "cpu", "cpu_load")
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "cpu_load");
+    assert!(renamed.id.is_some_and(|id| id > 0), "{renamed:?}");
+    let plain = |name: &str| CreateTable {
+        name: name.into(),
+        partition_template: None,
+    };
+    c.create_table("team/metrics", &plain("cpu")).await.unwrap();
+    let err = c
+        .rename_table("team/metrics", "cpu", "cpu_load")
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    let err = c
+        .create_table("team/metrics", &plain("cpu"))
+        .await
+        .unwrap_err();
+    assert!(err.error.is_conflict(), "{err}");
+    let err = c.create_table("nope", &plain("cpu")).await.unwrap_err();
+    assert!(err.error.is_not_found(), "{err}");
+    assert!(!err.may_have_been_created());
+    c.delete_table("team/metrics", "cpu_load").await.unwrap();
+    let err = c
+        .delete_table("team/metrics", "cpu_load")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    let err = c
+        .rename_table("team/metrics", "gone", "x")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    let tables: Vec<_> = sim.state()["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "team/metrics")
+        .unwrap()["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(tables, ["cpu"]);
+
+    // Deleting the database deletes its tables and data.
+    c.delete_database("team/metrics").await.unwrap();
+    let err = c.delete_table("team/metrics", "cpu").await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+}
+
+#[tokio::test]
+async fn rename_and_tables_on_dedicated() {
+    rename_and_tables(SimProcess::dedicated()).await;
+}
+
+#[tokio::test]
+async fn rename_and_tables_on_clustered() {
+    rename_and_tables(SimProcess::clustered()).await;
+}
+
+#[tokio::test]
+async fn simulator_is_strict_on_renames_and_tables() {
+    let sim = SimProcess::clustered();
+    assert_eq!(
+        sim.api("POST", "/databases", Some(r#"{"name":"d","maxTables":1}"#))
+            .status,
+        200
+    );
+    let status = |method: &str, path: &str, body: &str| {
+        let a = sim.api(method, path, Some(body));
+        (a.status, a.body)
+    };
+    for (method, path, body, want) in [
+        ("PUT", "/databases/d/rename", r#"{"name":"_x"}"#, 400),
+        ("PUT", "/databases/d/rename", r#"{"name":""}"#, 400),
+        ("PUT", "/databases/d/rename", r#"{}"#, 400),
+        (
+            "PUT",
+            "/databases/d/rename",
+            r#"{"name":"e","extra":1}"#,
+            400,
+        ),
+        ("PUT", "/databases/none/rename", r#"{"name":"e"}"#, 404),
+        ("POST", "/databases/d/tables", r#"{"name":""}"#, 400),
+        (
+            "POST",
+            "/databases/d/tables",
+            r#"{"name":"t","partitionTemplate":[]}"#,
+            400,
+        ),
+        (
+            "POST",
+            "/databases/d/tables",
+            r#"{"name":"t","partitionTemplate":[{"type":"tag","value":"a"}]}"#,
+            400,
+        ),
+        (
+            "POST",
+            "/databases/d/tables",
+            r#"{"name":"t","partitionTemplate":[{"type":"time","value":"%Y"},{"type":"time","value":"%Y"}]}"#,
+            400,
+        ),
+        ("POST", "/databases/none/tables", r#"{"name":"t"}"#, 404),
+        ("POST", "/databases/d/tables", r#"{"name":"t"}"#, 200),
+        ("POST", "/databases/d/tables", r#"{"name":"u"}"#, 400),
+        ("PUT", "/databases/d/tables/t/rename", r#"{"name":""}"#, 400),
+        (
+            "PUT",
+            "/databases/d/tables/none/rename",
+            r#"{"name":"x"}"#,
+            404,
+        ),
+        ("GET", "/databases/d/tables/t", "", 405),
+    ] {
+        let (got, body) = status(method, path, body);
+        assert_eq!(got, want, "{method} {path}: {body}");
+    }
+    assert_eq!(
+        sim.request(
+            "PUT",
+            "/__sim/databases/none/data",
+            Some(r#"{"marker":"x"}"#),
+            false
+        )
+        .status,
+        404
+    );
+}
+
 #[tokio::test]
 async fn rejected_management_token_names_the_setting_but_not_the_token() {
     let sim = SimProcess::dedicated();
@@ -340,7 +535,7 @@ async fn bad_request_carries_the_server_message() {
     assert!(matches!(err.error, ApiError::BadRequest { .. }), "{err:?}");
     let msg = err.to_string();
     assert!(
-        msg.contains("400") && msg.contains("\"my db\" contains ' '"),
+        msg.contains("400") && msg.contains("\"my db\" contains the character ' '"),
         "{msg}"
     );
 

@@ -13,6 +13,7 @@ use terraform::{provider_block, repo_root, Tf, TfOutput, Workspace};
 
 terraform::every_terraform!(
     module_lifecycle_apply_update_rename_destroy,
+    deletion_protection_refuses_destroy_and_replacement_until_turned_off,
     resource_with_template_and_limits_then_import_and_drift,
     bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call,
     data_sources_return_what_the_simulator_holds,
@@ -123,6 +124,10 @@ module "db" {{
   retention_period = var.retention
   readers          = ["grafana", "analyst"]
   writers          = ["telegraf"]
+  tables = {{
+    cpu = [{{ type = "tag", value = "host" }}, {{ type = "time", value = "%Y-%m-%d" }}]
+    mem = null
+  }}
 }}
 
 output "tokens" {{
@@ -146,13 +151,19 @@ output "database_name" {{
     // Create.
     let out = apply(&ws, &[]);
     assert!(
-        out.stdout.contains("4 added, 0 changed, 0 destroyed"),
+        out.stdout.contains("6 added, 0 changed, 0 destroyed"),
         "{}",
         out.stdout
     );
     let db = database(&sim, "metrics").expect("database created");
     assert_eq!(db["retentionPeriod"], json!(30 * DAY_NS));
     assert_eq!(db["maxTables"], json!(500), "server default taken");
+    assert_eq!(
+        db["tables"],
+        json!([{"id": db["tables"][0]["id"], "name": "cpu",
+                "partitionTemplate": [{"type": "tag", "value": "host"}, {"type": "time", "value": "%Y-%m-%d"}]},
+               {"id": db["tables"][1]["id"], "name": "mem"}])
+    );
     let active = active_tokens(&sim);
     assert_eq!(active.len(), 3, "{active:?}");
     let mut descriptions: Vec<&str> = active
@@ -212,30 +223,71 @@ output "database_name" {{
     assert_no_changes(&ws, &["-var", "retention=7d"]);
     assert_no_changes(&ws, &["-var", "retention=168h"]);
 
-    // Renaming replaces the database; the tokens are updated in place to the new name.
+    // Renaming renames the database in place, with its data; the tokens are updated in place
+    // to the new name and the tables go with their database.
+    let a = sim.request(
+        "PUT",
+        "/__sim/databases/metrics/data",
+        Some(r#"{"marker": "precious"}"#),
+        false,
+    );
+    assert_eq!(a.status, 204, "{}", a.body);
+    let secrets_before = output(&ws, "tokens");
     let vars = ["-var", "retention=7d", "-var", "db=metrics-v2"];
     let plan = run(&ws, &["plan"].into_iter().chain(vars).collect::<Vec<_>>());
     plan.assert_success();
-    assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     assert!(
-        plan.stdout.contains("# forces replacement"),
+        !plan.stdout.contains("forces replacement"),
         "{}",
         plan.stdout
     );
     assert!(
-        plan.stdout.contains("1 to add, 3 to change, 1 to destroy"),
+        plan.stdout
+            .contains("module.db.influxdb_database.this will be updated in-place"),
         "{}",
         plan.stdout
     );
+    assert!(
+        plan.stdout
+            .contains(r#"~ name                  = "metrics" -> "metrics-v2""#),
+        "{}",
+        plan.stdout
+    );
+    for token in [
+        "reader[\"analyst\"]",
+        "reader[\"grafana\"]",
+        "writer[\"telegraf\"]",
+    ] {
+        assert!(
+            plan.stdout.contains(&format!(
+                "module.db.influxdb_database_token.{token} will be updated in-place"
+            )),
+            "{token}: {}",
+            plan.stdout
+        );
+    }
+    assert!(
+        plan.stdout.contains("0 to add, 6 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    sim.clear_requests();
     let out = apply(&ws, &vars);
     assert!(
-        out.stdout.contains("1 added, 3 changed, 1 destroyed"),
+        out.stdout.contains("0 added, 6 changed, 0 destroyed"),
         "{}",
         out.stdout
     );
-    assert!(database(&sim, "metrics").is_none(), "old database deleted");
-    let db = database(&sim, "metrics-v2").expect("new database");
+    assert_eq!(sim.count_requests("PUT", "/databases/metrics/rename"), 1);
+    assert_eq!(sim.count_requests("DELETE", "/databases/metrics"), 0);
+    assert_eq!(sim.count_requests("POST", "/databases"), 0);
+    assert_eq!(sim.count_requests("POST", "/tables"), 0);
+    assert!(database(&sim, "metrics").is_none(), "the old name is free");
+    let db = database(&sim, "metrics-v2").expect("renamed database");
+    assert_eq!(db["dataMarker"], "precious", "the data survived the rename");
     assert_eq!(db["retentionPeriod"], json!(7 * DAY_NS));
+    assert_eq!(db["tables"].as_array().unwrap().len(), 2, "{db}");
     let active = active_tokens(&sim);
     assert_eq!(active.len(), 3, "no token revoked or created: {active:?}");
     for t in &active {
@@ -252,6 +304,11 @@ output "database_name" {{
         ids_before,
         "tokens kept their IDs"
     );
+    assert_eq!(
+        output(&ws, "tokens"),
+        secrets_before,
+        "tokens kept their access tokens"
+    );
     assert_eq!(output(&ws, "database_name"), json!("metrics-v2"));
     assert_no_changes(&ws, &vars);
 
@@ -259,7 +316,7 @@ output "database_name" {{
     let out = run(&ws, &["destroy", "-auto-approve", "-var", "db=metrics-v2"]);
     out.assert_success();
     assert!(
-        out.stdout.contains("Resources: 4 destroyed"),
+        out.stdout.contains("Resources: 6 destroyed"),
         "{}",
         out.stdout
     );
@@ -424,6 +481,17 @@ resource "influxdb_database" "events" {{
     assert_no_changes(&ws2, &[]);
     let bad = run(&ws2, &["import", "influxdb_database.events", "nope"]);
     bad.assert_failure();
+    // A numeric database ID is looked up where the server's list reports IDs; the specs' list
+    // (and so the simulator's) has none, and the error says to import by name.
+    let by_id = run(&ws2, &["import", "influxdb_database.events", "424242"]);
+    by_id.assert_failure();
+    let text = by_id
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("reports no database IDs"), "{text}");
+    assert!(text.contains("import the database by its name"), "{text}");
 }
 
 fn bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf) {
@@ -776,4 +844,102 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
     assert_no_changes(&ws, &[]);
     run(&ws, &["destroy", "-auto-approve"]).assert_success();
     assert!(databases(&sim).is_empty());
+}
+
+/// Requests that change something (anything but GET) the simulator received.
+fn writes(sim: &SimProcess) -> Vec<Value> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .collect()
+}
+
+fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) {
+    let sim = SimProcess::dedicated();
+    let ws = workspace(&sim, tf);
+    let config = |extra: &str| {
+        format!(
+            "{}\nresource \"influxdb_database\" \"db\" {{\n  name = \"keep\"\n  {extra}\n}}\n",
+            provider_block("")
+        )
+    };
+    ws.write("main.tf", &config("deletion_protection = true"));
+    apply(&ws, &[]);
+    assert!(database(&sim, "keep").is_some());
+    let refused = |out: &TfOutput| {
+        out.assert_failure();
+        let text = out.combined();
+        assert!(
+            text.contains("Database is protected against deletion"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"keep\" has deletion_protection = true"),
+            "{text}"
+        );
+        assert!(text.contains("set deletion_protection = false"), "{text}");
+        assert!(writes(&sim).is_empty(), "no API write: {:?}", writes(&sim));
+        assert!(database(&sim, "keep").is_some(), "still there");
+    };
+
+    // A replacement (a new partition template) is refused at plan time, by every Terraform.
+    sim.clear_requests();
+    ws.write(
+        "main.tf",
+        &config(
+            "deletion_protection = true\n  partition_template = [{ type = \"time\", value = \"%Y\" }]",
+        ),
+    );
+    let out = run(&ws, &["plan"]);
+    refused(&out);
+    let out = run(&ws, &["apply", "-auto-approve"]);
+    refused(&out);
+
+    // Destroy: refused at plan time where Terraform plans destroys through the provider
+    // (>= 1.3); Terraform 1.0 never does, so there the apply refuses before any API call.
+    ws.write("main.tf", &config("deletion_protection = true"));
+    let out = run(&ws, &["destroy", "-auto-approve"]);
+    refused(&out);
+    assert_eq!(
+        out.stdout.contains("Destroying..."),
+        !tf.plans_destroy(),
+        "{}",
+        out.stdout
+    );
+    // Removing the block does not help: the flag is in the state.
+    ws.write("main.tf", &provider_block(""));
+    let out = run(&ws, &["apply", "-auto-approve"]);
+    refused(&out);
+
+    // A rename deletes nothing, so it goes ahead while protected.
+    ws.write(
+        "main.tf",
+        &config("deletion_protection = true").replace("\"keep\"", "\"kept\""),
+    );
+    let out = apply(&ws, &[]);
+    assert!(
+        out.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(sim.count_requests("PUT", "/databases/keep/rename"), 1);
+    assert!(database(&sim, "kept").is_some());
+    sim.clear_requests();
+
+    // Turned off (a change of the state only), the destroy proceeds.
+    ws.write(
+        "main.tf",
+        &config("deletion_protection = false").replace("\"keep\"", "\"kept\""),
+    );
+    let out = apply(&ws, &[]);
+    assert!(
+        out.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
+    let out = run(&ws, &["destroy", "-auto-approve"]);
+    out.assert_success();
+    assert!(database(&sim, "kept").is_none());
+    assert_eq!(sim.count_requests("DELETE", "/databases/kept"), 1);
 }

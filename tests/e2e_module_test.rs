@@ -41,9 +41,18 @@ fn the_modules_terraform_test_passes_against_the_simulator_and_cleans_up() {
         out.stdout
     );
     assert!(!out.combined().contains("apiv1_"), "no token string shown");
-    // Both runs created objects; the test's teardown destroyed them all.
-    let creates = sim.count_requests("POST", "/databases");
-    assert_eq!(creates, 2, "the rename replaced the database");
+    // The first run created the database, the second renamed it in place (data kept); the
+    // test's teardown destroyed everything.
+    assert_eq!(
+        sim.count_requests("POST", "/databases"),
+        1,
+        "one database created"
+    );
+    assert_eq!(
+        sim.count_requests("PUT", "/rename"),
+        1,
+        "the rename is in place"
+    );
     let state = sim.state();
     assert_eq!(state["databases"].as_array().unwrap().len(), 0, "{state}");
     let tokens = state["tokens"].as_array().unwrap();

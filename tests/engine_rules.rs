@@ -70,6 +70,13 @@ impl Resource for ThingResource {
 
     fn modify_plan(&self, _: &mut PlanChange<'_>, _: &mut Diagnostics) {}
 
+    /// A thing whose note says "protected" refuses to be destroyed.
+    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
+        if prior.attr("note").as_str() == Some("protected") {
+            diags.error("Protected", "this thing is protected");
+        }
+    }
+
     async fn create(&self, s: &Store, mut t: Thing, _: &mut Diagnostics) -> Option<Thing> {
         let id = format!("id-{}", s.things.lock().unwrap().len() + 1);
         t.id = Some(id.clone());
@@ -416,4 +423,52 @@ async fn every_stored_state_is_upgraded_and_removed_attributes_are_dropped() {
     // A state from a newer schema is refused, not misread.
     let r = h.engine.upgrade_resource_state("test_thing", 7, raw);
     assert!(r.diagnostics.has_errors());
+}
+
+#[tokio::test]
+async fn a_resource_can_refuse_a_destroy_or_a_replacement_at_plan_and_at_apply() {
+    let h = Harness::new(false).await;
+    let config = obj(&[
+        ("name", "a".into()),
+        ("note", "protected".into()),
+        ("zone", "z1".into()),
+    ]);
+    let state = h.create(&config).await;
+
+    // A destroy plan (Terraform >= 1.3 with plan_destroy) fails instead of planning null.
+    let r = h.engine.plan_resource_change(
+        "test_thing",
+        &h.dv(&state),
+        &h.dv(&Value::Null),
+        &h.dv(&Value::Null),
+        &[],
+    );
+    assert!(r.diagnostics.has_errors());
+    assert!(r.planned_state.is_empty());
+
+    // A replacement fails at plan time too; an in-place update does not.
+    let mut moved = config.clone();
+    moved.set_attr("zone", "z2".into());
+    let (_, rr, d) = h.plan(&state, &moved);
+    assert_eq!(rr, vec![AttributePath::root("zone")]);
+    assert!(d.has_errors(), "{d:?}");
+    let mut renamed = config.clone();
+    renamed.set_attr("name", "b".into());
+    let (_, _, d) = h.plan(&state, &renamed);
+    assert!(!d.has_errors(), "{d:?}");
+
+    // Terraform 1.0 goes straight to apply: the delete is refused and the state kept.
+    let (new, d) = h.apply(&state, &Value::Null).await;
+    assert!(d.has_errors());
+    assert_eq!(new, state, "the object is still there, so is its state");
+
+    // Once unprotected, it can be destroyed.
+    let mut open = config.clone();
+    open.set_attr("note", "open".into());
+    let (planned, _, d) = h.plan(&state, &open);
+    assert!(!d.has_errors(), "{d:?}");
+    let (state, _) = h.apply(&state, &planned).await;
+    let (new, d) = h.apply(&state, &Value::Null).await;
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(new, Value::Null);
 }

@@ -69,6 +69,14 @@ fn assert_schema_contract(resp: &get_provider_schema::Response) {
         "no resource schema influxdb_database_token; have {:?}",
         resp.resource_schemas.keys().collect::<Vec<_>>()
     );
+    // Terraform >= 1.3 then plans destroys through the provider (deletion protection).
+    assert!(
+        resp.server_capabilities
+            .as_ref()
+            .is_some_and(|c| c.plan_destroy),
+        "plan_destroy must be announced: {:?}",
+        resp.server_capabilities
+    );
 }
 
 #[tokio::test]

@@ -41,6 +41,13 @@ impl PlanChange<'_> {
         self.planned.set_attr(computed_attr, Value::Unknown);
         self.forced_replace.push(AttributePath::root(computed_attr));
     }
+
+    /// Reports that the change of `attr` (planned as configured) replaces the resource: for an
+    /// attribute that replaces only in some cases, decided by the resource (an attribute that
+    /// always does is marked `requires_replace` in the schema instead).
+    pub fn replace_because_of(&mut self, attr: &str) {
+        self.forced_replace.push(AttributePath::root(attr));
+    }
 }
 
 /// A managed resource, written as plain CRUD on a typed state struct whose fields are the
@@ -67,6 +74,13 @@ pub trait Resource: Send + Sync + 'static {
     fn identity(&self) -> Option<IdentitySchema> {
         None
     }
+
+    /// Refuses, with an error in `diags`, to destroy the object whose state is `prior` (for
+    /// example because the state says it is protected). The engine asks before every destroy
+    /// and replacement: at plan time when Terraform plans destroys through the provider
+    /// (Terraform >= 1.3, `plan_destroy`), when a plan replaces the object, and again in apply
+    /// before the delete (Terraform 1.0 never plans destroys through the provider).
+    fn guard_destroy(&self, _prior: &Value, _diags: &mut Diagnostics) {}
 
     async fn create(
         &self,
@@ -194,6 +208,7 @@ pub trait DynResource<C>: Send + Sync {
     fn identity(&self) -> Option<&IdentitySchema>;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
+    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics);
     async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn update(
@@ -256,6 +271,9 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     }
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
         self.inner.modify_plan(change, diags)
+    }
+    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
+        self.inner.guard_destroy(prior, diags)
     }
     async fn create(
         &self,

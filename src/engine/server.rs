@@ -8,7 +8,9 @@
 //! - computed attributes left unset are planned unknown when the resource changes, except those
 //!   marked `use_state_for_unknown`, which keep their prior value;
 //! - `requires_replace` attributes that change are reported, and a forced replacement is shown;
-//! - destroy plans are null; state after apply is wholly known and agrees with every known
+//! - destroy plans are null; a resource may refuse a destroy or a replacement
+//!   ([`super::resource::Resource::guard_destroy`]), asked at plan time and again before the
+//!   delete is applied; state after apply is wholly known and agrees with every known
 //!   planned value; delete returns null; a null state from read means the object is gone;
 //! - every stored state is upgraded, attributes no longer in the schema dropped.
 
@@ -418,8 +420,15 @@ impl<P: Provider> Engine<P> {
             return fail(diags);
         };
 
-        // Destroy: the plan is null.
+        // Destroy (Terraform >= 1.3 plans it through the provider): the plan is null, unless the
+        // resource refuses to be destroyed.
         if proposed.is_null() || config.is_null() {
+            if !prior.is_null() {
+                r.guard_destroy(&prior, &mut diags);
+                if diags.has_errors() {
+                    return fail(diags);
+                }
+            }
             return PlanResponse {
                 planned_state: encode(&Value::Null, &ty, &mut diags).unwrap_or_default(),
                 requires_replace: Vec::new(),
@@ -435,6 +444,10 @@ impl<P: Provider> Engine<P> {
             |change, d| r.modify_plan(change, d),
             &mut diags,
         );
+        // A replacement destroys the object too.
+        if !outcome.requires_replace.is_empty() && !diags.has_errors() {
+            r.guard_destroy(&prior, &mut diags);
+        }
         let planned_state = if diags.has_errors() {
             Vec::new()
         } else {
@@ -471,9 +484,13 @@ impl<P: Provider> Engine<P> {
             return failed(diags);
         };
 
-        // Delete: the new state is null, whatever happened; on error keep the prior.
+        // Delete: the new state is null, whatever happened; on error keep the prior. Asked
+        // again here because Terraform < 1.3 never plans a destroy through the provider.
         if planned.is_null() {
-            r.delete(&client, &prior, &mut diags).await;
+            r.guard_destroy(&prior, &mut diags);
+            if !diags.has_errors() {
+                r.delete(&client, &prior, &mut diags).await;
+            }
             let state = if diags.has_errors() {
                 &prior
             } else {
@@ -494,7 +511,11 @@ impl<P: Provider> Engine<P> {
         let new = match result {
             Some(mut new) => {
                 keep_semantically_equal(schema, &planned, &mut new);
-                check_apply_result(schema, &planned, &new, &mut diags);
+                // After an error, the state is what partly happened (e.g. a rename done, the
+                // next call failed): Terraform records it and does not hold it to the plan.
+                if !diags.has_errors() {
+                    check_apply_result(schema, &planned, &new, &mut diags);
+                }
                 new
             }
             // A failed update keeps the prior state; a failed create has nothing to keep.

@@ -21,8 +21,8 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use super::models::{
-    ApiErrorBody, CreateDatabase, CreateDatabaseToken, Database, DatabaseToken, UpdateDatabase,
-    UpdateDatabaseToken,
+    ApiErrorBody, CreateDatabase, CreateDatabaseToken, CreateTable, Database, DatabaseToken,
+    Rename, Table, UpdateDatabase, UpdateDatabaseToken,
 };
 
 /// Which product the API belongs to; decides the URL layout.
@@ -437,6 +437,64 @@ impl ManagementClient {
     pub async fn delete_database(&self, name: &str) -> Result<(), ApiError> {
         self.empty(Method::DELETE, format!("/databases/{}", segment(name)))
             .await
+    }
+
+    // ---- database rename and tables ----
+
+    /// Renames a database in place (`PUT .../databases/{name}/rename`): its data, settings and
+    /// tables are kept. Tokens still name the old database in their permissions.
+    pub async fn rename_database(&self, name: &str, new_name: &str) -> Result<Database, ApiError> {
+        let body = to_body(&Rename {
+            name: new_name.to_owned(),
+        })?;
+        // A PUT to a fixed target: repeating it is harmless (a repeat after success gets 404
+        // for the old name, which the caller checks against the new name).
+        self.json(
+            Method::PUT,
+            format!("/databases/{}/rename", segment(name)),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Creates a table; without a partition template it inherits the database's.
+    pub async fn create_table(
+        &self,
+        database: &str,
+        body: &CreateTable,
+    ) -> Result<Table, CreateError> {
+        self.create(&format!("/databases/{}/tables", segment(database)), body)
+            .await
+    }
+
+    /// Renames a table in place (`PUT .../tables/{name}/rename`).
+    pub async fn rename_table(
+        &self,
+        database: &str,
+        name: &str,
+        new_name: &str,
+    ) -> Result<Table, ApiError> {
+        let body = to_body(&Rename {
+            name: new_name.to_owned(),
+        })?;
+        self.json(
+            Method::PUT,
+            format!(
+                "/databases/{}/tables/{}/rename",
+                segment(database),
+                segment(name)
+            ),
+            Some(body),
+        )
+        .await
+    }
+
+    pub async fn delete_table(&self, database: &str, name: &str) -> Result<(), ApiError> {
+        self.empty(
+            Method::DELETE,
+            format!("/databases/{}/tables/{}", segment(database), segment(name)),
+        )
+        .await
     }
 
     // ---- plumbing ----

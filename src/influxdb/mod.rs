@@ -7,5 +7,6 @@ pub mod ephemeral;
 pub mod list;
 pub mod models;
 pub mod names;
+pub mod partition_template;
 pub mod provider;
 pub mod resources;

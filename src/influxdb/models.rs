@@ -115,6 +115,10 @@ pub struct BucketPart {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Database {
+    /// The numeric database ID: in the rename and undelete answers; the list's schema has none,
+    /// so it is read when a server reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +157,41 @@ pub struct UpdateDatabase {
     pub max_columns_per_table: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_period: Option<i64>,
+}
+
+/// Body of `PUT .../databases/{databaseName}/rename` and of
+/// `PUT .../databases/{databaseName}/tables/{tableName}/rename`: the new name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rename {
+    pub name: String,
+}
+
+/// Body of `POST .../databases/{databaseName}/tables`. Without a partition template the table
+/// inherits the database's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateTable {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_template: Option<Vec<PartitionPart>>,
+}
+
+/// A table as the create and rename calls return it (the API has no call that reads a table).
+/// The rename response carries a numeric `id`, the create response none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Table {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    pub database_name: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_template: Option<Vec<PartitionPart>>,
 }
 
 /// The API's error body, `{"code": 404, "message": "not found"}`.

@@ -42,6 +42,15 @@ pub fn validate_database_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A table name: the specs' `ClusterDatabaseTableName` is a string of at least one character,
+/// with no other rule.
+pub fn validate_table_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("A table name must not be empty.".into());
+    }
+    Ok(())
+}
+
 /// A permission resource: `*` (all databases) or a database name.
 pub fn validate_permission_resource(resource: &str) -> Result<(), String> {
     if resource == "*" {

@@ -1,5 +1,7 @@
-//! The simulator's state and request handling: the Management API endpoints for tokens and
-//! databases, and the `/__sim/` control endpoints.
+//! The simulator's state and request handling: the Management API endpoints for tokens,
+//! databases (with rename) and tables, and the `/__sim/` control endpoints. The types and the
+//! validation are the simulator's own ([`super::model`], [`super::rules`]), written from the
+//! specs; nothing is shared with the provider's client.
 //!
 //! Choices where the spec and docs are silent (the real service may differ):
 //! - Authentication is checked before anything else; a missing or wrong bearer token gets
@@ -17,7 +19,15 @@
 //!   Duplicates are kept. `expiresAt` in the past is accepted. `expirationType`
 //!   (`datetime`|`noExpiration`, sent by the docs' examples but not in the spec) is accepted
 //!   and ignored. The Content-Type header is not checked.
-//! - DELETE of a database removes it (the name can be reused at once).
+//! - DELETE of a database removes it with its tables and data (the name can be reused at once).
+//! - A rename keeps the database's ID, settings, tables and data (its data marker); the old name
+//!   is free at once. Tokens are not touched: their permissions still name the old database, as
+//!   the docs say tokens refer to databases by name. Renaming to the current name is a 200 no-op;
+//!   to the name of another database, 409.
+//! - Tables: creating one in an unknown database is 404; a name in use, 409; more tables than
+//!   the database's `maxTables`, 400. Renaming a table to the name of another table is 409.
+//!   Deleting a table removes it (its name can be reused at once).
+//! - Numeric database and table IDs (shown by the rename answers) count up from 1.
 //! - Database names in paths are percent-decoded, so `team%2Fmetrics` is `team/metrics`.
 
 use std::collections::BTreeMap;
@@ -34,11 +44,12 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SimOptions, SimProduct};
-use crate::influxdb::models::{
-    ApiErrorBody, CreateDatabase, Database, DatabaseToken, Permission, UpdateDatabase,
+use super::model::{
+    CreateDatabaseBody, CreateTableBody, CreateTokenBody, DatabaseRecord, ErrorBody, RenameBody,
+    TableRecord, TemplatePart, TokenRecord, UpdateDatabaseBody, UpdateTokenBody,
 };
-use crate::influxdb::names;
+use super::rules;
+use super::{SimOptions, SimProduct};
 
 const DEFAULT_MAX_TABLES: i64 = 500;
 const DEFAULT_MAX_COLUMNS_PER_TABLE: i64 = 250;
@@ -101,8 +112,8 @@ pub struct RequestRecord {
 /// simulator keeps a SHA-512 of each one, which is enough to tell which token a string is.
 #[derive(Default, Serialize, Deserialize)]
 struct Persisted {
-    tokens: Vec<DatabaseToken>,
-    databases: Vec<Database>,
+    tokens: Vec<TokenRecord>,
+    databases: Vec<DatabaseRecord>,
     #[serde(default)]
     access_token_sha512: BTreeMap<String, String>,
 }
@@ -114,8 +125,10 @@ fn sha512_hex(s: &str) -> String {
 
 #[derive(Default)]
 struct Inner {
-    tokens: BTreeMap<Uuid, DatabaseToken>,
-    databases: BTreeMap<String, Database>,
+    tokens: BTreeMap<Uuid, TokenRecord>,
+    databases: BTreeMap<String, DatabaseRecord>,
+    /// The last numeric ID given to a database or a table.
+    last_id: i64,
     /// Token id -> SHA-512 of its access token.
     access_token_sha512: BTreeMap<Uuid, String>,
     faults: Vec<Fault>,
@@ -154,8 +167,8 @@ fn no_content() -> Resp {
 pub fn error(status: u16, message: impl Into<String>) -> Resp {
     json_response(
         status,
-        &ApiErrorBody {
-            code: status as i64,
+        &ErrorBody {
+            code: status,
             message: message.into(),
         },
     )
@@ -212,61 +225,11 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn now() -> String {
-    names::format_api_timestamp(OffsetDateTime::now_utc())
+    rules::format_timestamp(OffsetDateTime::now_utc())
 }
 
 fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| format!("invalid request body: {e}"))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CreateTokenBody {
-    description: String,
-    #[serde(default)]
-    permissions: Option<Vec<Permission>>,
-    #[serde(default)]
-    expires_at: Option<String>,
-    #[serde(default)]
-    expiration_type: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UpdateTokenBody {
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    permissions: Option<Vec<Permission>>,
-}
-
-fn check_permissions(perms: Vec<Permission>) -> Result<Vec<Permission>, String> {
-    let mut perms = perms;
-    for p in &perms {
-        names::validate_action(&p.action)?;
-        names::validate_permission_resource(&p.resource)?;
-    }
-    perms.sort_by(|a, b| (&a.resource, &a.action).cmp(&(&b.resource, &b.action)));
-    Ok(perms)
-}
-
-fn check_limit(name: &str, v: Option<i64>) -> Result<(), String> {
-    match v {
-        Some(n) if !(1..=i32::MAX as i64).contains(&n) => Err(format!(
-            "{name} must be between 1 and {}, got {n}",
-            i32::MAX
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn check_retention(v: Option<i64>) -> Result<(), String> {
-    match v {
-        Some(n) if n < 0 => Err(format!(
-            "retentionPeriod must be 0 (infinite) or a positive number of nanoseconds, got {n}"
-        )),
-        _ => Ok(()),
-    }
 }
 
 fn random_access_token() -> String {
@@ -306,6 +269,10 @@ impl Shared {
                     }
                 }
                 for d in p.databases {
+                    inner.last_id = inner.last_id.max(d.id);
+                    for t in d.tables.values() {
+                        inner.last_id = inner.last_id.max(t.id);
+                    }
                     inner.databases.insert(d.name.clone(), d);
                 }
                 for (id, h) in p.access_token_sha512 {
@@ -487,7 +454,7 @@ impl Shared {
                 let dbs: Vec<_> = inner
                     .databases
                     .values()
-                    .map(|d| self.database_view(d))
+                    .map(|d| self.database_state(d))
                     .collect();
                 json_response(200, &json!({"tokens": tokens, "databases": dbs}))
             }
@@ -519,6 +486,28 @@ impl Shared {
                     None => error(404, "not found"),
                 }
             }
+            // Stands for data written to a database: `{"marker": "..."}`.
+            ("PUT", p) if p.starts_with("/__sim/databases/") && p.ends_with("/data") => {
+                let name = &p["/__sim/databases/".len()..p.len() - "/data".len()];
+                let Some(name) = percent_decode(name) else {
+                    return bad_request("the database name in the path is not valid UTF-8");
+                };
+                #[derive(Deserialize)]
+                struct Body {
+                    marker: String,
+                }
+                let b: Body = match serde_json::from_slice(body) {
+                    Ok(b) => b,
+                    Err(e) => return bad_request(format!("expected {{\"marker\": ...}}: {e}")),
+                };
+                let mut inner = self.lock();
+                let Some(db) = inner.databases.get_mut(&name) else {
+                    return not_found();
+                };
+                db.data_marker = Some(b.marker);
+                self.save_locked(&inner);
+                no_content()
+            }
             ("DELETE", "/__sim/state") => {
                 let mut inner = self.lock();
                 inner.tokens.clear();
@@ -531,7 +520,7 @@ impl Shared {
         }
     }
 
-    fn token_view(&self, t: &DatabaseToken) -> DatabaseToken {
+    fn token_view(&self, t: &TokenRecord) -> TokenRecord {
         let mut t = t.clone();
         if self.product == SimProduct::Dedicated {
             t.account_id = Some(self.account_id.to_string());
@@ -543,16 +532,42 @@ impl Shared {
         t
     }
 
-    fn database_view(&self, d: &Database) -> Database {
-        let mut d = d.clone();
+    /// `accountId` and `clusterId` on Cloud Dedicated; nothing on Clustered.
+    fn with_ids(&self, mut v: serde_json::Value) -> serde_json::Value {
         if self.product == SimProduct::Dedicated {
-            d.account_id = Some(self.account_id.to_string());
-            d.cluster_id = Some(self.cluster_id.to_string());
-        } else {
-            d.account_id = None;
-            d.cluster_id = None;
+            v["accountId"] = json!(self.account_id.to_string());
+            v["clusterId"] = json!(self.cluster_id.to_string());
         }
-        d
+        v
+    }
+
+    /// A database as the list, create and update answers show it.
+    fn database_view(&self, d: &DatabaseRecord) -> serde_json::Value {
+        let mut v = json!({"name": d.name, "maxTables": d.max_tables,
+                           "maxColumnsPerTable": d.max_columns_per_table,
+                           "retentionPeriod": d.retention_period});
+        if let Some(p) = &d.partition_template {
+            v["partitionTemplate"] = json!(p);
+        }
+        self.with_ids(v)
+    }
+
+    /// A table as the create answer shows it; the rename answer adds `id`.
+    fn table_view(&self, database: &str, t: &TableRecord) -> serde_json::Value {
+        let mut v = json!({"databaseName": database, "name": t.name});
+        if let Some(p) = &t.partition_template {
+            v["partitionTemplate"] = json!(p);
+        }
+        self.with_ids(v)
+    }
+
+    /// What `/__sim/state` shows of a database: the API's view plus what the API hides.
+    fn database_state(&self, d: &DatabaseRecord) -> serde_json::Value {
+        let mut v = self.database_view(d);
+        v["id"] = json!(d.id);
+        v["dataMarker"] = json!(d.data_marker);
+        v["tables"] = json!(d.tables.values().collect::<Vec<_>>());
+        v
     }
 
     fn authorized(&self, headers: &HeaderMap) -> bool {
@@ -618,14 +633,28 @@ impl Shared {
                 Method::POST => self.create_database(body),
                 _ => error(405, "method not allowed"),
             },
-            ["databases", name] => {
+            ["databases", name, tail @ ..] => {
                 let Some(name) = percent_decode(name) else {
                     return bad_request("the database name in the path is not valid UTF-8");
                 };
-                match *method {
-                    Method::PATCH => self.update_database(&name, body),
-                    Method::DELETE => self.delete_database(&name),
-                    _ => error(405, "method not allowed"),
+                let table = |t: &str| percent_decode(t);
+                match (tail, method.clone()) {
+                    ([], Method::PATCH) => self.update_database(&name, body),
+                    ([], Method::DELETE) => self.delete_database(&name),
+                    (["rename"], Method::PUT) => self.rename_database(&name, body),
+                    (["tables"], Method::POST) => self.create_table(&name, body),
+                    (["tables", t], Method::DELETE) => match table(t) {
+                        Some(t) => self.delete_table(&name, &t),
+                        None => bad_request("the table name in the path is not valid UTF-8"),
+                    },
+                    (["tables", t, "rename"], Method::PUT) => match table(t) {
+                        Some(t) => self.rename_table(&name, &t, body),
+                        None => bad_request("the table name in the path is not valid UTF-8"),
+                    },
+                    ([] | ["rename"] | ["tables"] | ["tables", _] | ["tables", _, "rename"], _) => {
+                        error(405, "method not allowed")
+                    }
+                    _ => not_found(),
                 }
             }
             _ => not_found(),
@@ -634,7 +663,7 @@ impl Shared {
 
     fn list_tokens(&self) -> Resp {
         let inner = self.lock();
-        let mut list: Vec<DatabaseToken> =
+        let mut list: Vec<TokenRecord> =
             inner.tokens.values().map(|t| self.token_view(t)).collect();
         list.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
         json_response(200, &list)
@@ -652,7 +681,7 @@ impl Shared {
             Ok(b) => b,
             Err(e) => return bad_request(e),
         };
-        let permissions = match check_permissions(b.permissions.unwrap_or_default()) {
+        let permissions = match rules::permissions(b.permissions.unwrap_or_default()) {
             Ok(p) => p,
             Err(e) => return bad_request(e),
         };
@@ -664,14 +693,14 @@ impl Shared {
             }
         }
         let expires_at = match &b.expires_at {
-            Some(s) => match names::parse_rfc3339(s) {
-                Ok(t) => Some(names::format_api_timestamp(t)),
+            Some(s) => match rules::timestamp(s.trim()) {
+                Ok(t) => Some(rules::format_timestamp(t)),
                 Err(e) => return bad_request(format!("expiresAt: {e}")),
             },
             None => None,
         };
         let id = Uuid::new_v4();
-        let token = DatabaseToken {
+        let token = TokenRecord {
             account_id: None,
             cluster_id: None,
             id: id.to_string(),
@@ -700,7 +729,7 @@ impl Shared {
         if b.description.is_none() && b.permissions.is_none() {
             return bad_request("the body must set at least one of description or permissions");
         }
-        let permissions = match b.permissions.map(check_permissions).transpose() {
+        let permissions = match b.permissions.map(rules::permissions).transpose() {
             Ok(p) => p,
             Err(e) => return bad_request(e),
         };
@@ -736,7 +765,7 @@ impl Shared {
 
     fn list_databases(&self) -> Resp {
         let inner = self.lock();
-        let list: Vec<Database> = inner
+        let list: Vec<_> = inner
             .databases
             .values()
             .map(|d| self.database_view(d))
@@ -745,46 +774,51 @@ impl Shared {
     }
 
     fn create_database(&self, body: &[u8]) -> Resp {
-        let b: CreateDatabase = match parse_body(body) {
+        let b: CreateDatabaseBody = match parse_body(body) {
             Ok(b) => b,
             Err(e) => return bad_request(e),
         };
-        if let Err(e) = names::validate_database_name(&b.name) {
-            return bad_request(e);
-        }
-        if let Err(e) = check_limit("maxTables", b.max_tables)
-            .and_then(|_| check_limit("maxColumnsPerTable", b.max_columns_per_table))
-            .and_then(|_| check_retention(b.retention_period))
+        if let Err(e) = rules::database_name(&b.name)
+            .and_then(|_| rules::limit("maxTables", b.max_tables))
+            .and_then(|_| rules::limit("maxColumnsPerTable", b.max_columns_per_table))
+            .and_then(|_| rules::retention(b.retention_period))
         {
             return bad_request(e);
         }
-        if let Some(parts) = &b.partition_template {
-            if let Err(e) = names::validate_partition_template(parts) {
-                return bad_request(e);
-            }
-        }
+        let partition_template = match b
+            .partition_template
+            .as_deref()
+            .map(rules::partition_template)
+        {
+            Some(Err(e)) => return bad_request(e),
+            Some(Ok(p)) => Some(p),
+            None => None,
+        };
         let mut inner = self.lock();
         if inner.databases.contains_key(&b.name) {
             return error(409, "conflict: a database with this name already exists");
         }
-        let db = Database {
-            account_id: None,
-            cluster_id: None,
+        inner.last_id += 1;
+        let db = DatabaseRecord {
+            id: inner.last_id,
             name: b.name.clone(),
             max_tables: b.max_tables.unwrap_or(DEFAULT_MAX_TABLES),
             max_columns_per_table: b
                 .max_columns_per_table
                 .unwrap_or(DEFAULT_MAX_COLUMNS_PER_TABLE),
             retention_period: b.retention_period.unwrap_or(0),
-            partition_template: b.partition_template,
+            partition_template,
+            tables: BTreeMap::new(),
+            data_marker: None,
         };
-        inner.databases.insert(b.name, db.clone());
+        let view = self.database_view(&db);
+        inner.databases.insert(b.name, db);
         self.save_locked(&inner);
-        json_response(200, &self.database_view(&db))
+        json_response(200, &view)
     }
 
     fn update_database(&self, name: &str, body: &[u8]) -> Resp {
-        let b: UpdateDatabase = match parse_body(body) {
+        let b: UpdateDatabaseBody = match parse_body(body) {
             Ok(b) => b,
             Err(e) => return bad_request(e),
         };
@@ -796,9 +830,9 @@ impl Shared {
                 "the body must set at least one of maxTables, maxColumnsPerTable or retentionPeriod",
             );
         }
-        if let Err(e) = check_limit("maxTables", b.max_tables)
-            .and_then(|_| check_limit("maxColumnsPerTable", b.max_columns_per_table))
-            .and_then(|_| check_retention(b.retention_period))
+        if let Err(e) = rules::limit("maxTables", b.max_tables)
+            .and_then(|_| rules::limit("maxColumnsPerTable", b.max_columns_per_table))
+            .and_then(|_| rules::retention(b.retention_period))
         {
             return bad_request(e);
         }
@@ -823,6 +857,120 @@ impl Shared {
     fn delete_database(&self, name: &str) -> Resp {
         let mut inner = self.lock();
         if inner.databases.remove(name).is_none() {
+            return not_found();
+        }
+        self.save_locked(&inner);
+        no_content()
+    }
+
+    /// `RenameClusterDatabase`: the record (ID, settings, tables, data) moves to the new name.
+    fn rename_database(&self, name: &str, body: &[u8]) -> Resp {
+        let b: RenameBody = match parse_body(body) {
+            Ok(b) => b,
+            Err(e) => return bad_request(e),
+        };
+        if let Err(e) = rules::database_name(&b.name) {
+            return bad_request(e);
+        }
+        let mut inner = self.lock();
+        if !inner.databases.contains_key(name) {
+            return not_found();
+        }
+        if b.name != name && inner.databases.contains_key(&b.name) {
+            return error(409, "conflict: a database with this name already exists");
+        }
+        let Some(mut db) = inner.databases.remove(name) else {
+            return not_found();
+        };
+        db.name = b.name.clone();
+        let mut view = self.database_view(&db);
+        view["id"] = json!(db.id);
+        inner.databases.insert(b.name, db);
+        self.save_locked(&inner);
+        json_response(200, &view)
+    }
+
+    /// `CreateClusterDatabaseTable`.
+    fn create_table(&self, database: &str, body: &[u8]) -> Resp {
+        let b: CreateTableBody = match parse_body(body) {
+            Ok(b) => b,
+            Err(e) => return bad_request(e),
+        };
+        if let Err(e) = rules::table_name(&b.name) {
+            return bad_request(e);
+        }
+        let partition_template: Option<Vec<TemplatePart>> = match b
+            .partition_template
+            .as_deref()
+            .map(rules::partition_template)
+        {
+            Some(Err(e)) => return bad_request(e),
+            Some(Ok(p)) => Some(p),
+            None => None,
+        };
+        let mut inner = self.lock();
+        inner.last_id += 1;
+        let id = inner.last_id;
+        let Some(db) = inner.databases.get_mut(database) else {
+            return not_found();
+        };
+        if db.tables.contains_key(&b.name) {
+            return error(409, "conflict: a table with this name already exists");
+        }
+        if db.tables.len() as i64 >= db.max_tables {
+            return bad_request(format!(
+                "the database already has its maximum of {} tables (maxTables)",
+                db.max_tables
+            ));
+        }
+        let table = TableRecord {
+            id,
+            name: b.name.clone(),
+            partition_template,
+        };
+        db.tables.insert(b.name, table.clone());
+        let view = self.table_view(database, &table);
+        self.save_locked(&inner);
+        json_response(200, &view)
+    }
+
+    /// `RenameClusterDatabaseTable`.
+    fn rename_table(&self, database: &str, name: &str, body: &[u8]) -> Resp {
+        let b: RenameBody = match parse_body(body) {
+            Ok(b) => b,
+            Err(e) => return bad_request(e),
+        };
+        if let Err(e) = rules::table_name(&b.name) {
+            return bad_request(e);
+        }
+        let mut inner = self.lock();
+        let Some(db) = inner.databases.get_mut(database) else {
+            return not_found();
+        };
+        if !db.tables.contains_key(name) {
+            return not_found();
+        }
+        if b.name != name && db.tables.contains_key(&b.name) {
+            return error(409, "conflict: a table with this name already exists");
+        }
+        let Some(mut table) = db.tables.remove(name) else {
+            return not_found();
+        };
+        table.name = b.name.clone();
+        db.tables.insert(b.name, table.clone());
+        let mut view = self.table_view(database, &table);
+        view["id"] = json!(table.id);
+        self.save_locked(&inner);
+        json_response(200, &view)
+    }
+
+    /// `DeleteClusterDatabaseTable`.
+    fn delete_table(&self, database: &str, name: &str) -> Resp {
+        let mut inner = self.lock();
+        let Some(db) = inner.databases.get_mut(database) else {
+            return not_found();
+        };
+        if db.tables.remove(name).is_none() {
             return not_found();
         }
         self.save_locked(&inner);

@@ -1,11 +1,13 @@
 //! A local InfluxDB 3 Management API simulator (Cloud Dedicated or Clustered) for tests and
-//! demos: the token and database endpoints on the spec's paths, the API's validation rules, and
+//! demos: the token, database (with rename) and table endpoints on the spec's paths, the API's validation rules, and
 //! a few control endpoints under `/__sim/` to inject faults and inspect the requests received.
 //!
 //! Start it in-process with [`Simulator::start`], or run the `influxdb3-mgmt-sim` binary (which
 //! calls [`run`]). Choices where the spec is silent are documented in [`api`].
 
 pub mod api;
+pub mod model;
+pub mod rules;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -64,7 +66,7 @@ impl Default for SimOptions {
 }
 
 pub const USAGE: &str = "\
-influxdb3-mgmt-sim: a local InfluxDB 3 Management API simulator (tokens and databases)
+influxdb3-mgmt-sim: a local InfluxDB 3 Management API simulator (tokens, databases, tables)
 
 Usage: influxdb3-mgmt-sim [OPTIONS]
 
@@ -87,7 +89,10 @@ Control endpoints (no auth, loopback clients only):
   DELETE /__sim/faults    clear faults and restore the start-up latency
   GET    /__sim/requests  [{\"method\":\"POST\",\"path\":\"/api/v0/...\",\"status\":200}] (null = dropped)
   DELETE /__sim/requests  clear the request log
-  GET    /__sim/state     {\"tokens\":[...],\"databases\":[...]} (never access tokens)
+  GET    /__sim/state     {\"tokens\":[...],\"databases\":[...]} (never access tokens; a database
+                          also shows its id, dataMarker and tables)
+  PUT    /__sim/databases/NAME/data {\"marker\":\"...\"}  stands for data written to NAME
+                          (kept by a rename, lost with the database)
   POST   /__sim/authenticate {\"accessToken\":\"apiv1_...\"} -> {\"id\":..,\"active\":bool} or 404
   DELETE /__sim/state     delete all tokens and databases
 ";

@@ -138,6 +138,15 @@ fn schema(s: &Schema) -> pb::Schema {
     }
 }
 
+/// `plan_destroy`: Terraform >= 1.3 then plans destroys through PlanResourceChange, where the
+/// engine can refuse them (deletion protection) before anything is applied.
+fn server_capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        ..Default::default()
+    }
+}
+
 fn state_parts(r: StateResponse) -> (Option<pb::DynamicValue>, Vec<u8>, Vec<pb::Diagnostic>) {
     (
         r.state.and_then(msgpack),
@@ -154,7 +163,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
         let s = self.engine.schemas();
         Ok(Response::new(pb::get_metadata::Response {
-            server_capabilities: Some(pb::ServerCapabilities::default()),
+            server_capabilities: Some(server_capabilities()),
             resources: s
                 .resources
                 .iter()
@@ -215,7 +224,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .iter()
                 .map(|(n, sc)| (n.to_string(), schema(sc)))
                 .collect(),
-            server_capabilities: Some(pb::ServerCapabilities::default()),
+            server_capabilities: Some(server_capabilities()),
             ..Default::default()
         }))
     }

@@ -19,3 +19,8 @@ output "token_ids" {
     { for name, t in influxdb_database_token.writer : name => t.id },
   )
 }
+
+output "table_names" {
+  description = "The names of the tables created by the module."
+  value       = sort(keys(influxdb_table.this))
+}

@@ -1,5 +1,5 @@
 variable "database_name" {
-  description = "Name of the database: 1 to 64 characters of letters, digits, _, - and /, not starting with _. Changing it replaces the database (its data is deleted) and moves the tokens to the new name."
+  description = "Name of the database: 1 to 64 characters of letters, digits, _, - and /, not starting with _. Changing it renames the database in place (its data is kept) and moves the tokens to the new name."
   type        = string
 }
 
@@ -19,4 +19,19 @@ variable "writers" {
   description = "Names of the clients that get a read-write token (one token each). A name must not also be in readers."
   type        = list(string)
   default     = []
+}
+
+variable "tables" {
+  description = "Tables to create before any data is written to them, so that each gets its own partition template: a map from table name to a list of { type, value } parts, or null for a table that inherits the database's template. The template is set at creation only: changing it replaces the table (deleting its data)."
+  type = map(list(object({
+    type  = string
+    value = string
+  })))
+  default = {}
+}
+
+variable "deletion_protection" {
+  description = "While true, any plan that would delete or replace the database fails (destroy included). Set it to false and apply before destroying."
+  type        = bool
+  default     = false
 }

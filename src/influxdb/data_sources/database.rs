@@ -6,10 +6,9 @@ use async_trait::async_trait;
 use crate::engine::schema::Attribute;
 use crate::engine::{DataSource, Diagnostics, Schema, Type};
 use crate::influxdb::names;
+use crate::influxdb::partition_template::{template_part_type, PARTITION_TEMPLATE_DOC};
 use crate::influxdb::provider::Influx;
-use crate::influxdb::resources::database::{
-    doc, find_database, state_from, template_part_type, DatabaseState, PARTITION_TEMPLATE_DOC,
-};
+use crate::influxdb::resources::database::{doc, find_database, state_from, DatabaseState};
 
 pub struct DatabaseDataSource;
 

@@ -6,16 +6,21 @@
 //!   the API in nanoseconds. Two strings meaning the same duration are equal (no drift). When the
 //!   configuration leaves it unset, the state holds the server's value in its canonical form:
 //!   the largest unit up to days that divides it exactly (`"30d"`, `"90m"`), `"0s"` for infinite.
-//! - `partition_template` is a plain typed attribute `list(object({ type = string, value =
-//!   string }))` (no nested attributes or blocks, which Terraform 1.0.3 cannot display). A
-//!   `"bucket"` part's value is `"TAG,N"`, the tag name and the number of buckets, as influxctl's
-//!   `--template-tag-bucket TAG,N`; the tag name is everything before the last comma.
+//! - `partition_template`: see [`crate::influxdb::partition_template`]. Set only at creation.
+//! - `name` changes are renames in place (`PUT .../databases/{name}/rename`): the data is kept.
+//!   A planned rename is recorded in [`PlannedRenames`], so that the tables of the database
+//!   follow it in place instead of being replaced.
+//! - `deletion_protection` lives in the state, so it guards the database even after its block
+//!   was removed from the configuration: the engine asks [`Resource::guard_destroy`] before any
+//!   destroy or replacement (at plan time on Terraform >= 1.3, in apply on Terraform 1.0).
 //! - `max_tables`, `max_columns_per_table`, `retention_period` and `partition_template` are
 //!   optional and computed: unset means the server's value (no defaults are hard-coded: the
 //!   spec and the docs disagree on the column limit). Removing one of them from the
 //!   configuration keeps the current value.
 //!
 //! The API has no GET for one database, so reads list the databases and pick by name.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -26,20 +31,16 @@ use crate::engine::{
     Type, Value,
 };
 use crate::influxdb::client::{gone_is_ok, ManagementClient};
-use crate::influxdb::models::{
-    BucketPart, CreateDatabase, Database, PartitionPart, UpdateDatabase,
-};
+use crate::influxdb::models::{CreateDatabase, Database, UpdateDatabase};
 use crate::influxdb::names;
+use crate::influxdb::partition_template::{self, template_from_api, template_to_api, TemplatePart};
 use crate::influxdb::provider::Influx;
+use crate::influxdb::resources::renames::PlannedRenames;
 
-pub struct DatabaseResource;
-
-/// One part of a partition template as Terraform sees it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct TemplatePart {
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub value: Option<String>,
+#[derive(Default)]
+pub struct DatabaseResource {
+    /// Where a planned rename is told to the tables of the database.
+    pub renames: Arc<PlannedRenames>,
 }
 
 #[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
@@ -51,6 +52,9 @@ pub struct DatabaseState {
     pub partition_template: Option<Vec<TemplatePart>>,
     pub account_id: Option<String>,
     pub cluster_id: Option<String>,
+    /// Resource only (the data sources have no such attribute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<bool>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,130 +184,6 @@ fn check_retention(s: &str) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Partition templates
-
-pub fn template_part_type() -> Type {
-    Type::object([("type", Type::String), ("value", Type::String)])
-}
-
-pub const PARTITION_TEMPLATE_DOC: &str = "How the database's data is partitioned: a list of `{ type, value }` parts, in order. `type` is `\"time\"` (value: a strftime format such as `\"%Y-%m-%d\"`), `\"tag\"` (value: a tag name) or `\"bucket\"` (value: `\"TAG,N\"`, a tag name and a number of buckets from 1 to 100000, hashing the tag's values into N buckets; the tag name is what precedes the last comma). Exactly one time part and up to seven tag or bucket parts; a tag appears in at most one part.";
-
-/// Converts the Terraform form of one part to the API's.
-fn part_to_api(i: usize, p: &TemplatePart) -> Result<PartitionPart, String> {
-    let (Some(kind), Some(value)) = (&p.kind, &p.value) else {
-        return Err(format!(
-            "partition_template[{i}] needs both a type and a value."
-        ));
-    };
-    match kind.as_str() {
-        "time" => Ok(PartitionPart::Time(value.clone())),
-        "tag" => Ok(PartitionPart::Tag(value.clone())),
-        "bucket" => {
-            let bad = || {
-                format!(
-                    "partition_template[{i}] is a bucket part, whose value is \"TAG,N\": a tag name, a comma, and the number of buckets (for example \"customer_id,100\"); {value:?} is not."
-                )
-            };
-            let (tag, n) = value.rsplit_once(',').ok_or_else(bad)?;
-            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            let number_of_buckets = n.parse().map_err(|_| bad())?;
-            Ok(PartitionPart::Bucket(BucketPart {
-                tag_name: tag.to_owned(),
-                number_of_buckets,
-            }))
-        }
-        other => Err(format!(
-            "partition_template[{i}] has type {other:?}; use \"time\", \"tag\" or \"bucket\"."
-        )),
-    }
-}
-
-/// Converts and checks a whole template (the API's rules, with the attribute named).
-pub fn template_to_api(parts: &[TemplatePart]) -> Result<Vec<PartitionPart>, String> {
-    let api = parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| part_to_api(i, p))
-        .collect::<Result<Vec<_>, _>>()?;
-    names::validate_partition_template(&api).map_err(|e| format!("partition_template: {e}"))?;
-    Ok(api)
-}
-
-pub fn template_from_api(parts: &[PartitionPart]) -> Vec<TemplatePart> {
-    parts
-        .iter()
-        .map(|p| {
-            let (kind, value) = match p {
-                PartitionPart::Time(f) => ("time", f.clone()),
-                PartitionPart::Tag(t) => ("tag", t.clone()),
-                PartitionPart::Bucket(b) => {
-                    ("bucket", format!("{},{}", b.tag_name, b.number_of_buckets))
-                }
-            };
-            TemplatePart {
-                kind: Some(kind.to_owned()),
-                value: Some(value),
-            }
-        })
-        .collect()
-}
-
-fn template_of(v: &Value) -> Option<Vec<TemplatePart>> {
-    let parts = v.elements()?;
-    parts
-        .iter()
-        .map(|p| {
-            let s = |n: &str| p.attr(n).as_str().map(str::to_owned);
-            p.is_known().then(|| TemplatePart {
-                kind: s("type"),
-                value: s("value"),
-            })
-        })
-        .collect()
-}
-
-/// `"customer_id,0100"` and `"customer_id,100"` are the same bucket part.
-fn same_template(a: &Value, b: &Value) -> bool {
-    match (template_of(a), template_of(b)) {
-        (Some(a), Some(b)) => {
-            matches!((template_to_api(&a), template_to_api(&b)), (Ok(a), Ok(b)) if a == b)
-        }
-        _ => false,
-    }
-}
-
-fn validate_template(v: &Value, path: &AttributePath, diags: &mut Diagnostics) {
-    let Some(parts) = v.elements() else {
-        return;
-    };
-    // Parts still unknown (computed from other resources) are checked at apply.
-    if !v.is_wholly_known() {
-        return;
-    }
-    let mut typed = Vec::new();
-    for (i, p) in parts.iter().enumerate() {
-        if p.is_null() {
-            diags.attribute_error(
-                path.clone(),
-                "Invalid partition_template",
-                format!("partition_template[{i}] is null; every part needs a type and a value."),
-            );
-            return;
-        }
-        let s = |n: &str| p.attr(n).as_str().map(str::to_owned);
-        typed.push(TemplatePart {
-            kind: s("type"),
-            value: s("value"),
-        });
-    }
-    if let Err(e) = template_to_api(&typed) {
-        diags.attribute_error(path.clone(), "Invalid partition_template", e);
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Limits
 
 fn validate_limit(v: &Value, path: &AttributePath, diags: &mut Diagnostics) {
@@ -338,6 +218,7 @@ pub fn state_from(d: Database) -> DatabaseState {
         partition_template: d.partition_template.as_deref().map(template_from_api),
         account_id: d.account_id,
         cluster_id: d.cluster_id,
+        deletion_protection: None,
     }
 }
 
@@ -376,12 +257,11 @@ impl Resource for DatabaseResource {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "A database of InfluxDB 3 Cloud Dedicated or Clustered. Destroying the resource deletes the database and its data. Tokens grant access by database name, so a token created for a deleted database also grants access to a new database of the same name.",
+            "A database of InfluxDB 3 Cloud Dedicated or Clustered. Destroying the resource deletes the database and its data; `deletion_protection` prevents that. Tokens grant access by database name, so a token created for a deleted database also grants access to a new database of the same name.",
             vec![
                 Attribute::required("name", Type::String)
-                    .describe(&format!("{} A change replaces the database (the API cannot rename it in place): the old database and its data are deleted.", doc::NAME))
-                    .validate_str("Invalid database name", names::validate_database_name)
-                    .requires_replace(),
+                    .describe(&format!("{} A change renames the database in place: its data, tables and settings are kept. Tokens whose permissions refer to this attribute follow with an in-place update; tokens that spell the old name keep it.", doc::NAME))
+                    .validate_str("Invalid database name", names::validate_database_name),
                 Attribute::optional_computed("max_tables", Type::Number)
                     .describe(&format!("{} Unset: the server's default (500 on Cloud Dedicated). Updated in place; removing it from the configuration keeps the current value.", doc::MAX_TABLES))
                     .validate(validate_limit)
@@ -395,11 +275,11 @@ impl Resource for DatabaseResource {
                     .validate_str("Invalid retention_period", check_retention)
                     .semantic_equality(same_duration)
                     .use_state_for_unknown(),
-                Attribute::optional_computed("partition_template", Type::list(template_part_type()))
-                    .describe(&format!("{PARTITION_TEMPLATE_DOC} Set only at creation: a change replaces the database (deleting its data). Unset: the server's default partitioning (by day); removing it from the configuration of an existing database changes nothing."))
-                    .validate(validate_template)
-                    .semantic_equality(same_template)
+                partition_template::attribute("partition_template", true)
+                    .describe(&format!("{} Set only at creation: a change replaces the database (deleting its data). Unset: the server's default partitioning (by day); removing it from the configuration of an existing database changes nothing.", partition_template::PARTITION_TEMPLATE_DOC))
                     .requires_replace(),
+                Attribute::optional_computed("deletion_protection", Type::Bool)
+                    .describe("While `true`, any plan that would delete the database or replace it (which deletes its data) fails, naming the database. The flag is kept in the state, so it also guards a database whose block was removed from the configuration. Set it to `false` and apply before destroying. Default `false`."),
                 Attribute::computed("account_id", Type::String)
                     .describe(doc::ACCOUNT_ID)
                     .use_state_for_unknown(),
@@ -419,8 +299,21 @@ impl Resource for DatabaseResource {
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
+        if change.config.attr("deletion_protection").is_null() {
+            change
+                .planned
+                .set_attr("deletion_protection", Value::Bool(false));
+        }
         if change.is_create() {
             return;
+        }
+        if let (Some(old), Some(new)) = (
+            change.prior.attr("name").as_str(),
+            change.planned.attr("name").as_str(),
+        ) {
+            if old != new {
+                self.renames.record(old, new);
+            }
         }
         // Values that cannot change for an existing database stay as they are (also when they
         // are null, which use_state_for_unknown leaves unknown): an unconfigured template must
@@ -433,6 +326,17 @@ impl Resource for DatabaseResource {
             let prior = change.prior.attr(name).clone();
             change.planned.set_attr(name, prior);
         }
+    }
+
+    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
+        if prior.attr("deletion_protection") != &Value::Bool(true) {
+            return;
+        }
+        let name = prior.attr("name").as_str().unwrap_or_default();
+        diags.error(
+            "Database is protected against deletion",
+            format!("The database {name:?} has deletion_protection = true, so it is neither deleted nor replaced (a replacement deletes its data too), and nothing was changed.\n\nTo delete it, first set deletion_protection = false (in a configuration that still declares the database) and apply, then destroy it or apply the change again. To stop managing it without deleting it, remove it from the state instead: terraform state rm ADDRESS."),
+        );
     }
 
     async fn create(
@@ -474,10 +378,17 @@ impl Resource for DatabaseResource {
             retention_period,
             partition_template,
         };
+        let protection = Some(planned.deletion_protection.unwrap_or(false));
+        let with_protection = |s: DatabaseState| DatabaseState {
+            deletion_protection: protection,
+            ..s
+        };
         match client.create_database(&body).await {
-            Ok(d) => Some(state_from(d)),
+            Ok(d) => Some(with_protection(state_from(d))),
             Err(e) if e.may_have_been_created() => {
-                adopt_after_unknown_outcome(client, &body, &e.to_string(), diags).await
+                adopt_after_unknown_outcome(client, &body, &e.to_string(), diags)
+                    .await
+                    .map(with_protection)
             }
             Err(e) if e.error.is_conflict() => {
                 diags.attribute_error(
@@ -503,7 +414,12 @@ impl Resource for DatabaseResource {
         let client = influx.client(diags)?;
         let name = current.name.clone().unwrap_or_default();
         match find_database(client, &name).await {
-            Ok(Some(d)) => Some(state_from(d)),
+            Ok(Some(d)) => Some(DatabaseState {
+                // Not on the server: the state's own setting (false for a state written
+                // before the attribute existed).
+                deletion_protection: Some(current.deletion_protection.unwrap_or(false)),
+                ..state_from(d)
+            }),
             Ok(None) => {
                 diags.warning(
                     "Database deleted outside Terraform",
@@ -526,7 +442,8 @@ impl Resource for DatabaseResource {
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
         let client = influx.client(diags)?;
-        let name = prior.name.clone().unwrap_or_default();
+        let old_name = prior.name.clone().unwrap_or_default();
+        let name = planned.name.clone().unwrap_or_else(|| old_name.clone());
         let changed = |p: Option<i64>, q: Option<i64>| match (p, q) {
             (Some(p), q) if Some(p) != q => Some(p),
             _ => None,
@@ -552,25 +469,41 @@ impl Resource for DatabaseResource {
             ),
             retention_period,
         };
+        let protection = Some(planned.deletion_protection.unwrap_or(false));
+
+        // The state so far: the prior one, renamed once the rename succeeded. It is what is
+        // recorded if a later call fails, so the state never names a database that is gone.
+        let mut current = DatabaseState {
+            deletion_protection: protection,
+            ..prior.clone()
+        };
+        if name != old_name {
+            current = rename(client, &old_name, &name, current, diags).await?;
+        }
         if body == UpdateDatabase::default() {
-            // Nothing the API can change differs (only the spelling of equal values).
+            // Nothing else the API can change differs (only the spelling of equal values).
             return Some(DatabaseState {
-                retention_period: planned.retention_period.or(prior.retention_period.clone()),
-                ..prior
+                retention_period: planned
+                    .retention_period
+                    .or(current.retention_period.clone()),
+                ..current
             });
         }
         match client.update_database(&name, &body).await {
-            Ok(d) => Some(state_from(d)),
+            Ok(d) => Some(DatabaseState {
+                deletion_protection: protection,
+                ..state_from(d)
+            }),
             Err(e) if e.is_not_found() => {
                 diags.error(
                     "Updating the database failed",
                     format!("{e}\n\nThe database {name:?} was deleted outside Terraform. Run terraform apply again to create it."),
                 );
-                None
+                (name != old_name).then_some(current)
             }
             Err(e) => {
                 diags.error("Updating the database failed", e.to_string());
-                None
+                (name != old_name).then_some(current)
             }
         }
     }
@@ -599,19 +532,99 @@ impl Resource for DatabaseResource {
             return None;
         }
         let client = influx.client(diags)?;
-        match find_database(client, id).await {
-            Ok(Some(d)) => Some(state_from(d)),
-            Ok(None) => {
+        let list = match client.list_databases().await {
+            Ok(l) => l,
+            Err(e) => {
+                diags.error("Importing the database failed", e.to_string());
+                return None;
+            }
+        };
+        match pick_for_import(&list, id) {
+            Ok(d) => Some(DatabaseState {
+                deletion_protection: Some(false),
+                ..state_from(d.clone())
+            }),
+            Err(detail) => {
+                diags.error("Cannot import non-existent remote object", detail);
+                None
+            }
+        }
+    }
+}
+
+/// The database an import ID names: by name first, else (all digits) by the numeric database
+/// ID when the server's list reports IDs (the list's schema in the specs has none).
+fn pick_for_import<'a>(list: &'a [Database], id: &str) -> Result<&'a Database, String> {
+    if let Some(d) = list.iter().find(|d| d.name == id) {
+        return Ok(d);
+    }
+    let numeric: Option<i64> = id
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| id.parse().ok())
+        .flatten();
+    if let Some(n) = numeric {
+        if let Some(d) = list.iter().find(|d| d.id == Some(n)) {
+            return Ok(d);
+        }
+        if !list.iter().any(|d| d.id.is_some()) {
+            return Err(format!("No database named {id:?} exists in this cluster, and the API's database list reports no database IDs, so a database ID cannot be looked up: import the database by its name (terraform import ADDRESS NAME)."));
+        }
+    }
+    Err(format!(
+        "No database named {id:?} exists in this cluster{}. Database names are case-sensitive.",
+        if numeric.is_some() {
+            " (nor one with that ID)"
+        } else {
+            ""
+        }
+    ))
+}
+
+/// Renames `old` to `new` in place and returns `current` under the new name; `None` (with the
+/// error) when the rename did not happen. A rename whose answer was lost and whose retry then
+/// found no `old` (404) succeeded if `new` exists.
+async fn rename(
+    client: &ManagementClient,
+    old: &str,
+    new: &str,
+    current: DatabaseState,
+    diags: &mut Diagnostics,
+) -> Option<DatabaseState> {
+    let renamed = |current: DatabaseState| DatabaseState {
+        name: Some(new.to_owned()),
+        ..current
+    };
+    match client.rename_database(old, new).await {
+        Ok(d) => Some(DatabaseState {
+            deletion_protection: current.deletion_protection,
+            retention_period: current.retention_period.clone(),
+            ..state_from(d)
+        }),
+        Err(e) if e.is_conflict() => {
+            diags.attribute_error(
+                AttributePath::root("name"),
+                "Renaming the database failed",
+                format!("{e}\n\nA database named {new:?} already exists in this cluster, so {old:?} was not renamed. Choose another name, or delete or rename the other database first."),
+            );
+            None
+        }
+        Err(e) if e.is_not_found() => match find_database(client, new).await {
+            Ok(Some(_)) => Some(renamed(current)),
+            _ => {
                 diags.error(
-                    "Cannot import non-existent remote object",
-                    format!("No database named {id:?} exists in this cluster. Database names are case-sensitive."),
+                    "Renaming the database failed",
+                    format!("{e}\n\nThe database {old:?} no longer exists: it was deleted or renamed outside Terraform. Run terraform apply again: the refresh removes it from the state and the plan creates {new:?}."),
                 );
                 None
             }
-            Err(e) => {
-                diags.error("Importing the database failed", e.to_string());
-                None
-            }
+        },
+        Err(e) => {
+            diags.error(
+                "Renaming the database failed",
+                format!("{e}\n\nThe database is still named {old:?}; run terraform apply again to retry the rename."),
+            );
+            None
         }
     }
 }
@@ -674,7 +687,7 @@ mod tests {
     use crate::engine::server::plan;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        let schema = DatabaseResource.schema();
+        let schema = DatabaseResource::default().schema();
         let mut v = Value::empty_object(&schema.ty());
         for (k, x) in pairs {
             v.set_attr(k, x.clone());
@@ -693,13 +706,13 @@ mod tests {
         prior: &Value,
         config: &Value,
     ) -> (crate::engine::server::PlanOutcome, Diagnostics) {
-        let schema = DatabaseResource.schema();
+        let schema = DatabaseResource::default().schema();
         let mut d = Diagnostics::default();
         let out = plan(
             &schema,
             prior,
             config,
-            |c, d| DatabaseResource.modify_plan(c, d),
+            |c, d| DatabaseResource::default().modify_plan(c, d),
             &mut d,
         );
         (out, d)
@@ -707,13 +720,15 @@ mod tests {
 
     fn validate(config: &Value) -> Diagnostics {
         let mut d = Diagnostics::default();
-        DatabaseResource.schema().validate(config, &mut d);
+        DatabaseResource::default()
+            .schema()
+            .validate(config, &mut d);
         d
     }
 
     #[test]
     fn schema_is_valid() {
-        DatabaseResource.schema().check().unwrap();
+        DatabaseResource::default().schema().check().unwrap();
     }
 
     #[test]
@@ -802,68 +817,6 @@ mod tests {
     }
 
     #[test]
-    fn partition_templates_convert_and_validate() {
-        let tp = |k: &str, v: &str| TemplatePart {
-            kind: Some(k.into()),
-            value: Some(v.into()),
-        };
-        let api = template_to_api(&[
-            tp("tag", "region"),
-            tp("bucket", "a,b,100"),
-            tp("time", "%Y"),
-        ])
-        .unwrap();
-        assert_eq!(
-            api,
-            vec![
-                PartitionPart::Tag("region".into()),
-                PartitionPart::Bucket(BucketPart {
-                    tag_name: "a,b".into(),
-                    number_of_buckets: 100
-                }),
-                PartitionPart::Time("%Y".into()),
-            ]
-        );
-        assert_eq!(
-            template_from_api(&api),
-            vec![
-                tp("tag", "region"),
-                tp("bucket", "a,b,100"),
-                tp("time", "%Y")
-            ]
-        );
-        for (bad, why) in [
-            (vec![tp("tag", "a")], "exactly one time part"),
-            (vec![tp("time", "%Y"), tp("month", "x")], "type \"month\""),
-            (vec![tp("time", "%Y"), tp("bucket", "a")], "\"TAG,N\""),
-            (vec![tp("time", "%Y"), tp("bucket", "a, 10")], "\"TAG,N\""),
-            (
-                vec![tp("time", "%Y"), tp("bucket", "a,0")],
-                "between 1 and 100000",
-            ),
-            (
-                vec![
-                    tp("time", "%Y"),
-                    TemplatePart {
-                        kind: Some("tag".into()),
-                        value: None,
-                    },
-                ],
-                "both a type and a value",
-            ),
-        ] {
-            let e = template_to_api(&bad).unwrap_err();
-            assert!(e.contains("partition_template"), "{e}");
-            assert!(e.contains(why), "{why}: {e}");
-        }
-        let mut eight = vec![tp("time", "%Y")];
-        eight.extend((0..8).map(|i| tp("tag", &format!("t{i}"))));
-        assert!(template_to_api(&eight)
-            .unwrap_err()
-            .contains("between 1 and 8"));
-    }
-
-    #[test]
     fn bad_partition_template_is_reported_on_the_attribute() {
         let config = obj(&[
             ("name", "db".into()),
@@ -898,6 +851,7 @@ mod tests {
             ("partition_template", Value::Null),
             ("account_id", "acc".into()),
             ("cluster_id", "clu".into()),
+            ("deletion_protection", Value::Bool(false)),
         ])
     }
 
@@ -948,10 +902,89 @@ mod tests {
     }
 
     #[test]
-    fn name_and_template_changes_replace() {
+    fn import_by_name_or_by_a_reported_id() {
+        let db = |name: &str, id: Option<i64>| Database {
+            id,
+            account_id: None,
+            cluster_id: None,
+            name: name.into(),
+            max_tables: 1,
+            max_columns_per_table: 1,
+            retention_period: 0,
+            partition_template: None,
+        };
+        let no_ids = [db("a", None), db("7", None)];
+        assert_eq!(pick_for_import(&no_ids, "a").unwrap().name, "a");
+        assert_eq!(pick_for_import(&no_ids, "7").unwrap().name, "7");
+        let e = pick_for_import(&no_ids, "12").unwrap_err();
+        assert!(e.contains("reports no database IDs"), "{e}");
+        assert!(pick_for_import(&no_ids, "b")
+            .unwrap_err()
+            .contains("No database named \"b\""));
+        let ids = [db("a", Some(12)), db("12", Some(3))];
+        assert_eq!(
+            pick_for_import(&ids, "12").unwrap().name,
+            "12",
+            "names first"
+        );
+        assert_eq!(pick_for_import(&ids, "3").unwrap().name, "12");
+        assert!(pick_for_import(&ids, "4")
+            .unwrap_err()
+            .contains("nor one with that ID"));
+    }
+
+    #[test]
+    fn a_new_name_is_an_in_place_rename() {
         let prior = existing();
-        let (out, _) = run_plan(&prior, &obj(&[("name", "db2".into())]));
-        assert_eq!(out.requires_replace, vec![AttributePath::root("name")]);
+        let (out, d) = run_plan(&prior, &obj(&[("name", "db2".into())]));
+        assert!(!d.has_errors(), "{d:?}");
+        assert!(
+            out.requires_replace.is_empty(),
+            "{:?}",
+            out.requires_replace
+        );
+        assert_eq!(out.planned.attr("name"), &Value::from("db2"));
+        // Everything else is known: the plan shows only `~ name`.
+        assert!(out.planned.is_wholly_known());
+        assert_eq!(out.planned.attr("max_tables"), &Value::from(500));
+    }
+
+    #[test]
+    fn deletion_protection_defaults_to_false_and_guards_destroys() {
+        let (out, _) = run_plan(&Value::Null, &obj(&[("name", "db".into())]));
+        assert_eq!(out.planned.attr("deletion_protection"), &Value::Bool(false));
+
+        let mut d = Diagnostics::default();
+        DatabaseResource::default().guard_destroy(&existing(), &mut d);
+        assert!(!d.has_errors(), "{d:?}");
+
+        let mut protected = existing();
+        protected.set_attr("deletion_protection", Value::Bool(true));
+        DatabaseResource::default().guard_destroy(&protected, &mut d);
+        assert!(d.has_errors());
+        let e = d.iter().next().unwrap();
+        assert!(e.detail.contains("\"db\""), "{}", e.detail);
+        assert!(
+            e.detail.contains("deletion_protection = false"),
+            "{}",
+            e.detail
+        );
+
+        // Turning it off is an in-place change of the state only.
+        let (out, _) = run_plan(
+            &protected,
+            &obj(&[
+                ("name", "db".into()),
+                ("deletion_protection", Value::Bool(false)),
+            ]),
+        );
+        assert!(out.requires_replace.is_empty());
+        assert_eq!(out.planned, existing());
+    }
+
+    #[test]
+    fn template_changes_replace() {
+        let prior = existing();
 
         let config = obj(&[
             ("name", "db".into()),
