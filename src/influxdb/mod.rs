@@ -5,5 +5,8 @@ pub mod client;
 pub mod data_sources;
 pub mod models;
 pub mod names;
+pub mod product;
 pub mod provider;
 pub mod resources;
+pub mod retry;
+pub mod v2;

@@ -9,6 +9,7 @@ use super::proto::tfplugin6 as pb;
 use crate::engine::diag::{Diagnostics, Severity, Step};
 use crate::engine::resource::Provider;
 use crate::engine::server::{DynamicValue, Engine, StateResponse};
+use crate::engine::schema::{Attribute, Nesting};
 use crate::engine::{AttributePath, Schema};
 
 pub struct ProviderService<P: Provider> {
@@ -67,26 +68,45 @@ fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
         .collect()
 }
 
+/// One attribute; a nested attribute carries `nested_type` and no `type`.
+fn attribute(a: &Attribute) -> pb::schema::Attribute {
+    use pb::schema::object::NestingMode;
+    let (r#type, nested_type) = match &a.nested {
+        None => (a.ty.to_json_bytes(), None),
+        Some(n) => (
+            Vec::new(),
+            Some(pb::schema::Object {
+                attributes: n.attributes.iter().map(attribute).collect(),
+                nesting: match n.nesting {
+                    Nesting::Single => NestingMode::Single,
+                    Nesting::List => NestingMode::List,
+                    Nesting::Set => NestingMode::Set,
+                    Nesting::Map => NestingMode::Map,
+                } as i32,
+                ..Default::default()
+            }),
+        ),
+    };
+    pb::schema::Attribute {
+        name: a.name.clone(),
+        r#type,
+        nested_type,
+        description: a.description.clone(),
+        required: a.required,
+        optional: a.optional,
+        computed: a.computed,
+        sensitive: a.sensitive,
+        description_kind: pb::StringKind::Markdown as i32,
+        ..Default::default()
+    }
+}
+
 fn schema(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
         block: Some(pb::schema::Block {
             version: s.version,
-            attributes: s
-                .attributes
-                .iter()
-                .map(|a| pb::schema::Attribute {
-                    name: a.name.clone(),
-                    r#type: a.ty.to_json_bytes(),
-                    description: a.description.clone(),
-                    required: a.required,
-                    optional: a.optional,
-                    computed: a.computed,
-                    sensitive: a.sensitive,
-                    description_kind: pb::StringKind::Markdown as i32,
-                    ..Default::default()
-                })
-                .collect(),
+            attributes: s.attributes.iter().map(attribute).collect(),
             description: s.description.clone(),
             description_kind: pb::StringKind::Markdown as i32,
             ..Default::default()
@@ -173,6 +193,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             "ConfigureProvider",
             "terraform_version" = req.terraform_version
         );
+        self.engine.set_terraform_version(&req.terraform_version);
         let d = self.engine.configure_provider(&dv(req.config)).await;
         Ok(Response::new(pb::configure_provider::Response {
             diagnostics: diagnostics(d),

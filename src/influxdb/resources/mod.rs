@@ -1,5 +1,6 @@
 //! Managed resources.
 
+pub mod authorization;
 pub mod database;
 pub mod database_token;
 
@@ -12,5 +13,6 @@ pub fn all() -> Vec<Arc<dyn DynResource<Influx>>> {
     vec![
         resource(database_token::DatabaseTokenResource),
         resource(database::DatabaseResource),
+        resource(authorization::AuthorizationResource),
     ]
 }
