@@ -462,8 +462,10 @@ fn terraform_1_0_3_is_refused_with_a_clear_message_instead_of_crashing() {
         "{}",
         out.combined()
     );
+    // Terraform wraps the detail; compare with single spaces.
+    let detail = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.stderr.contains("needs Terraform 1.3.0 or later; this is Terraform 1.0.3"),
+        detail.contains("needs Terraform 1.3.0 or later; this is Terraform 1.0.3"),
         "{}",
         out.stderr
     );
