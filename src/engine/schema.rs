@@ -192,17 +192,24 @@ impl Attribute {
     }
 
     /// Runs this attribute's validators on a known, non-null value, then those of its nested
-    /// attributes on every object it holds.
-    fn validate_value(&self, v: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+    /// attributes on every object it holds. `pinned`: inside a set, whose elements Terraform
+    /// cannot point at, so every problem is shown on the set.
+    fn validate_value(
+        &self,
+        v: &Value,
+        path: &AttributePath,
+        pinned: bool,
+        diags: &mut Diagnostics,
+    ) {
         for check in &self.validators {
             check(v, path, diags);
         }
         let Some(nested) = &self.nested else {
             return;
         };
+        let pinned = pinned || nested.nesting == Nesting::Set;
         let objects: Vec<(&Value, AttributePath)> = match nested.nesting {
             Nesting::Single => vec![(v, path.clone())],
-            // Terraform cannot point into a set element, so a problem there is shown on the set.
             Nesting::Set => v
                 .elements()
                 .unwrap_or_default()
@@ -230,12 +237,12 @@ impl Attribute {
                 if iv.is_null() || !iv.is_known() {
                     continue;
                 }
-                let inner_path = if nested.nesting == Nesting::Set {
+                let inner_path = if pinned {
                     object_path.clone()
                 } else {
                     object_path.clone().attr(&inner.name)
                 };
-                inner.validate_value(iv, &inner_path, diags);
+                inner.validate_value(iv, &inner_path, pinned, diags);
             }
         }
     }
@@ -325,7 +332,7 @@ impl Schema {
             if v.is_null() || !v.is_known() {
                 continue;
             }
-            a.validate_value(v, &AttributePath::root(&a.name), diags);
+            a.validate_value(v, &AttributePath::root(&a.name), false, diags);
         }
     }
 

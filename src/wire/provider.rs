@@ -367,3 +367,38 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         Ok(Response::new(pb::stop_provider::Response::default()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Type;
+
+    #[test]
+    fn a_nested_attribute_is_sent_as_nested_type_without_a_type() {
+        let a = Attribute::optional("rules", Type::Dynamic).nested(
+            Nesting::Set,
+            vec![
+                Attribute::required("action", Type::String),
+                Attribute::required("target", Type::Dynamic).nested(
+                    Nesting::Single,
+                    vec![Attribute::optional("id", Type::String)],
+                ),
+            ],
+        );
+        let pb = attribute(&a);
+        assert!(pb.r#type.is_empty(), "Terraform rejects both type and nested_type");
+        assert!(pb.optional && !pb.required);
+        let nested = pb.nested_type.expect("nested_type");
+        assert_eq!(nested.nesting, pb::schema::object::NestingMode::Set as i32);
+        assert_eq!(nested.attributes.len(), 2);
+        let target = &nested.attributes[1];
+        assert_eq!(target.name, "target");
+        let inner = target.nested_type.as_ref().expect("inner nested_type");
+        assert_eq!(inner.nesting, pb::schema::object::NestingMode::Single as i32);
+        assert_eq!(inner.attributes[0].r#type, b"\"string\"".to_vec());
+
+        let plain = attribute(&Attribute::required("name", Type::String));
+        assert!(plain.nested_type.is_none());
+        assert_eq!(plain.r#type, b"\"string\"".to_vec());
+    }
+}
