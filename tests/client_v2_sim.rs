@@ -55,17 +55,27 @@ fn read_buckets() -> CreateAuthorization {
 async fn authorization_lifecycle_and_the_token_is_returned_only_once() {
     let sim = SimProcess::oss_v2();
     let c = client(&sim);
-    assert_eq!(sim.request("GET", "/health", None, false).json()["status"], "pass");
+    assert_eq!(
+        sim.request("GET", "/health", None, false).json()["status"],
+        "pass"
+    );
     let org = c.find_org(V2_ORG).await.unwrap().expect("the default org");
     assert_eq!(org.id, V2_ORG_ID);
     assert!(c.find_org("nope").await.unwrap().is_none());
-    assert!(c.resource_types().await.unwrap().contains(&"buckets".to_owned()));
+    assert!(c
+        .resource_types()
+        .await
+        .unwrap()
+        .contains(&"buckets".to_owned()));
 
     let created = c.create_authorization(&read_buckets()).await.unwrap();
     let token = created.token.clone().expect("the token");
     assert_eq!(created.user_id.as_deref(), Some(V2_USER_ID));
     assert_eq!(created.org.as_deref(), Some(V2_ORG));
-    assert_eq!(sim.v2_authenticate(&token), Some((created.id.clone(), true)));
+    assert_eq!(
+        sim.v2_authenticate(&token),
+        Some((created.id.clone(), true))
+    );
 
     let got = c.get_authorization(&created.id).await.unwrap();
     assert_eq!(got.token, None, "reads never return the token");
@@ -92,9 +102,15 @@ async fn authorization_lifecycle_and_the_token_is_returned_only_once() {
         .unwrap();
     assert!(!updated.is_active());
     assert_eq!(updated.description.as_deref(), Some("paused"));
-    assert_eq!(sim.v2_authenticate(&token), Some((created.id.clone(), false)));
+    assert_eq!(
+        sim.v2_authenticate(&token),
+        Some((created.id.clone(), false))
+    );
     // An inactive token is refused by the API.
-    let e = client_with(&sim, &token).find_org(V2_ORG).await.unwrap_err();
+    let e = client_with(&sim, &token)
+        .find_org(V2_ORG)
+        .await
+        .unwrap_err();
     assert!(matches!(e, V2Error::Unauthorized { .. }), "{e:?}");
 
     c.delete_authorization(&created.id).await.unwrap();
@@ -113,14 +129,18 @@ async fn errors_are_the_servers_code_and_message_with_what_to_check() {
         .unwrap_err();
     assert!(matches!(e, V2Error::Unauthorized { .. }));
     let text = e.to_string();
-    assert!(text.contains("unauthorized access") && text.contains("INFLUX_TOKEN"), "{text}");
+    assert!(
+        text.contains("unauthorized access") && text.contains("INFLUX_TOKEN"),
+        "{text}"
+    );
 
     let mut bad = read_buckets();
     bad.permissions[0].resource.kind = "buckts".into();
     let e = client(&sim).create_authorization(&bad).await.unwrap_err();
     assert_eq!(e.outcome, CreateOutcome::Rejected);
     assert!(
-        e.to_string().contains("invalid resource type for permission"),
+        e.to_string()
+            .contains("invalid resource type for permission"),
         "{e}"
     );
     let e = client(&sim).get_authorization("xyz").await.unwrap_err();
@@ -147,7 +167,11 @@ async fn a_token_cannot_grant_what_it_does_not_hold() {
     let lc = client_with(&sim, limited.token.as_deref().unwrap());
     let e = lc.create_authorization(&read_buckets()).await.unwrap_err();
     assert!(matches!(e.error, V2Error::Forbidden { .. }), "{e:?}");
-    assert!(e.to_string().contains("can only grant permissions it holds"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("can only grant permissions it holds"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -159,7 +183,10 @@ async fn a_user_deleted_takes_its_tokens_with_it() {
     let a = client(&sim).create_authorization(&body).await.unwrap();
     let token = a.token.unwrap();
     assert_eq!(sim.v2_authenticate(&token), Some((a.id.clone(), true)));
-    assert_eq!(sim.v2("DELETE", &format!("/users/{user}"), None).status, 204);
+    assert_eq!(
+        sim.v2("DELETE", &format!("/users/{user}"), None).status,
+        204
+    );
     assert_eq!(sim.v2_authenticate(&token), Some((a.id, false)));
 }
 
@@ -167,16 +194,27 @@ async fn a_user_deleted_takes_its_tokens_with_it() {
 async fn idempotent_calls_are_retried_and_a_create_is_never_sent_twice() {
     let sim = SimProcess::oss_v2();
     let c = client(&sim);
-    sim.add_fault(json!({"method": "GET", "path_suffix": "/authorizations", "count": 2, "status": 503}));
-    assert!(c.list_authorizations(&AuthorizationFilter::default()).await.is_ok());
+    sim.add_fault(
+        json!({"method": "GET", "path_suffix": "/authorizations", "count": 2, "status": 503}),
+    );
+    assert!(c
+        .list_authorizations(&AuthorizationFilter::default())
+        .await
+        .is_ok());
     assert_eq!(sim.count_requests("GET", "/authorizations"), 3);
 
     sim.add_fault(json!({"method": "POST", "path_suffix": "/authorizations", "status": 503}));
     let e = c.create_authorization(&read_buckets()).await.unwrap_err();
-    assert_eq!(e.outcome, CreateOutcome::Unknown, "a 503 after sending may have acted");
+    assert_eq!(
+        e.outcome,
+        CreateOutcome::Unknown,
+        "a 503 after sending may have acted"
+    );
     assert_eq!(sim.count_requests("POST", "/authorizations"), 1);
 
-    sim.add_fault(json!({"method": "POST", "path_suffix": "/authorizations", "drop_after_handling": true}));
+    sim.add_fault(
+        json!({"method": "POST", "path_suffix": "/authorizations", "drop_after_handling": true}),
+    );
     let e = c.create_authorization(&read_buckets()).await.unwrap_err();
     assert!(e.may_have_been_created());
     assert_eq!(sim.count_requests("POST", "/authorizations"), 2);
@@ -190,7 +228,10 @@ async fn idempotent_calls_are_retried_and_a_create_is_never_sent_twice() {
 #[tokio::test]
 async fn the_simulator_keeps_no_token_and_is_strict() {
     let sim = SimProcess::oss_v2();
-    let a = client(&sim).create_authorization(&read_buckets()).await.unwrap();
+    let a = client(&sim)
+        .create_authorization(&read_buckets())
+        .await
+        .unwrap();
     let token = a.token.unwrap();
     let state = sim.request("GET", "/__sim/state", None, false).body;
     assert!(!state.contains(&token) && !state.contains(V2_TOKEN));
@@ -203,8 +244,16 @@ async fn the_simulator_keeps_no_token_and_is_strict() {
     );
     assert_eq!(r.status, 401);
     assert_eq!(r.json()["code"], "unauthorized");
-    let r = sim.v2("PATCH", &format!("/authorizations/{}", a.id), Some(r#"{"permissions":[]}"#));
+    let r = sim.v2(
+        "PATCH",
+        &format!("/authorizations/{}", a.id),
+        Some(r#"{"permissions":[]}"#),
+    );
     assert_eq!(r.status, 400, "permissions cannot be changed: {}", r.body);
-    let r = sim.v2("POST", "/authorizations", Some(&json!({"orgID": V2_ORG_ID, "permissions": []}).to_string()));
+    let r = sim.v2(
+        "POST",
+        "/authorizations",
+        Some(&json!({"orgID": V2_ORG_ID, "permissions": []}).to_string()),
+    );
     assert_eq!(r.status, 400);
 }

@@ -248,7 +248,14 @@ fn the_check_reports_an_undocumented_nested_attribute_and_minimum_terraform() {
     let documented = "# influxdb_thing\n\n## Example Usage\n\n- `rules`\n- `target`\n- `kind`\n";
     std::fs::write(&page, documented).unwrap();
     let mut problems = Vec::new();
-    check("resource", "influxdb_thing", &schema, &page, &example, &mut problems);
+    check(
+        "resource",
+        "influxdb_thing",
+        &schema,
+        &page,
+        &example,
+        &mut problems,
+    );
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems[0].contains("`rules`") && problems[1].contains("`rules.target`"));
     assert!(problems[2].contains("1.3.0"));
@@ -259,6 +266,13 @@ fn the_check_reports_an_undocumented_nested_attribute_and_minimum_terraform() {
     )
     .unwrap();
     let mut problems = Vec::new();
-    check("resource", "influxdb_thing", &schema, &page, &example, &mut problems);
+    check(
+        "resource",
+        "influxdb_thing",
+        &schema,
+        &page,
+        &example,
+        &mut problems,
+    );
     assert!(problems.is_empty(), "{problems:?}");
 }

@@ -121,11 +121,7 @@ fn three_kinds_of_token_apply_the_next_plan_is_empty_and_outputs_are_the_issued_
         ]),
     );
     let apply = s.apply();
-    assert!(
-        apply.stdout.contains("3 added"),
-        "{}",
-        apply.stdout
-    );
+    assert!(apply.stdout.contains("3 added"), "{}", apply.stdout);
     s.assert_plan_empty();
 
     for name in ["telegraf", "admin", "iot"] {
@@ -150,16 +146,24 @@ fn three_kinds_of_token_apply_the_next_plan_is_empty_and_outputs_are_the_issued_
     assert!(perms.iter().any(|p| p["action"] == "write"
         && p["resource"]["id"] == bucket.as_str()
         && p["resource"]["name"] == "telemetry"));
-    assert!(perms.iter().all(|p| p["resource"]["orgID"] == sim::V2_ORG_ID));
-    assert_eq!(t["userID"], sim::V2_USER_ID, "unset user_id: the provider token's user");
+    assert!(perms
+        .iter()
+        .all(|p| p["resource"]["orgID"] == sim::V2_ORG_ID));
+    assert_eq!(
+        t["userID"],
+        sim::V2_USER_ID,
+        "unset user_id: the provider token's user"
+    );
 
     // All access: read and write on every org type the server lists (instance excepted).
     let a = s.sim_auth(s.state("admin")["id"].as_str().unwrap());
     let perms = a["permissions"].as_array().unwrap();
     assert_eq!(perms.len(), 2 * 22, "{perms:?}");
-    assert!(perms.iter().all(|p| p["resource"]["orgID"] == sim::V2_ORG_ID
-        && p["resource"]["id"].is_null()
-        && p["resource"]["type"] != "instance"));
+    assert!(perms
+        .iter()
+        .all(|p| p["resource"]["orgID"] == sim::V2_ORG_ID
+            && p["resource"]["id"].is_null()
+            && p["resource"]["type"] != "instance"));
     assert_eq!(
         s.state("admin")["permissions"].as_array().map(Vec::len),
         Some(44),
@@ -186,8 +190,16 @@ fn a_status_flip_is_in_place_and_a_permission_change_replaces_the_token() {
     );
     let plan = s.tf(&["plan"]);
     plan.assert_success();
-    assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("\"active\" -> \"inactive\""), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("\"active\" -> \"inactive\""),
+        "{}",
+        plan.stdout
+    );
     s.apply();
     assert_eq!(s.state("telegraf")["id"], id.as_str(), "same authorization");
     assert_eq!(s.sim_auth(&id)["status"], "inactive");
@@ -202,36 +214,56 @@ fn a_status_flip_is_in_place_and_a_permission_change_replaces_the_token() {
     );
     let plan = s.tf(&["plan"]);
     assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("1 to add, 0 to change, 1 to destroy"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("1 to add, 0 to change, 1 to destroy"),
+        "{}",
+        plan.stdout
+    );
     s.apply();
     let new_id = s.state("telegraf")["id"].as_str().unwrap().to_owned();
     let new_token = s.output("telegraf_token");
     assert_ne!(new_id, id);
     assert_ne!(new_token, token);
-    assert_eq!(s.sim.v2_authenticate(&token), None, "the old authorization is deleted");
+    assert_eq!(
+        s.sim.v2_authenticate(&token),
+        None,
+        "the old authorization is deleted"
+    );
     assert_eq!(s.sim.v2_authenticate(&new_token), Some((new_id, false)));
     assert_eq!(s.sim.v2_authorizations().len(), 1);
     s.assert_plan_empty();
 }
 
 #[test]
-fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outside_is_restored()
-{
+fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outside_is_restored() {
     let s = setup(Tf::V1_15_5);
     s.ws.write(
         "main.tf",
-        &config(&[auth_tf("admin", "  description = \"all access\"\n  all_access  = true")]),
+        &config(&[auth_tf(
+            "admin",
+            "  description = \"all access\"\n  all_access  = true",
+        )]),
     );
     s.apply();
     let id = s.state("admin")["id"].as_str().unwrap().to_owned();
 
     assert_eq!(
-        s.sim.v2("DELETE", &format!("/authorizations/{id}"), None).status,
+        s.sim
+            .v2("DELETE", &format!("/authorizations/{id}"), None)
+            .status,
         204
     );
     let plan = s.tf(&["plan"]);
     plan.assert_success();
-    assert!(plan.stderr.contains("Authorization deleted outside Terraform") || plan.stdout.contains("Authorization deleted outside Terraform"), "{}", plan.combined());
+    assert!(
+        plan.stderr
+            .contains("Authorization deleted outside Terraform")
+            || plan
+                .stdout
+                .contains("Authorization deleted outside Terraform"),
+        "{}",
+        plan.combined()
+    );
     assert!(plan.stdout.contains("1 to add"), "{}", plan.stdout);
     s.apply();
     let id2 = s.state("admin")["id"].as_str().unwrap().to_owned();
@@ -246,8 +278,16 @@ fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outs
     );
     assert_eq!(a.status, 200, "{}", a.body);
     let plan = s.tf(&["plan"]);
-    assert!(plan.stdout.contains("\"inactive\" -> \"active\""), "{}", plan.stdout);
-    assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("\"inactive\" -> \"active\""),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
     s.apply();
     assert_eq!(s.sim_auth(&id2)["status"], "active");
     assert_eq!(s.sim.v2_authenticate(&token), Some((id2, true)));
@@ -297,7 +337,11 @@ fn bad_input_fails_at_plan_naming_the_attribute_without_api_calls() {
         out.assert_failure();
         assert!(out.stderr.contains(summary), "{what}: {}", out.stderr);
         assert!(out.stderr.contains(attribute), "{what}: {}", out.stderr);
-        assert!(s.sim.requests().is_empty(), "{what}: no API call: {:?}", s.sim.requests());
+        assert!(
+            s.sim.requests().is_empty(),
+            "{what}: no API call: {:?}",
+            s.sim.requests()
+        );
     }
 
     // No organization anywhere.
@@ -305,20 +349,20 @@ fn bad_input_fails_at_plan_naming_the_attribute_without_api_calls() {
     let mut ws = Workspace::new(Tf::V1_15_5);
     ws.set_env("INFLUX_HOST", sim2.url.clone())
         .set_env("INFLUX_TOKEN", sim::V2_TOKEN);
-    ws.write(
-        "main.tf",
-        &config(&[auth_tf("t", "  all_access = true")]),
-    );
+    ws.write("main.tf", &config(&[auth_tf("t", "  all_access = true")]));
     let out = ws.terraform(&["plan", "-no-color"]);
     out.assert_failure();
-    assert!(out.stderr.contains("Missing organization"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Missing organization"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("org_id"), "{}", out.stderr);
     assert!(sim2.requests().is_empty(), "{:?}", sim2.requests());
 }
 
 #[test]
-fn a_v3_resource_under_a_v2_provider_block_and_mixed_settings_fail_at_plan_with_the_explanation()
-{
+fn a_v3_resource_under_a_v2_provider_block_and_mixed_settings_fail_at_plan_with_the_explanation() {
     let s = setup(Tf::V1_15_5);
     s.ws.write(
         "main.tf",
@@ -351,8 +395,18 @@ fn a_v3_resource_under_a_v2_provider_block_and_mixed_settings_fail_at_plan_with_
     );
     let out = s.tf(&["plan"]);
     out.assert_failure();
-    assert!(out.stderr.contains("Provider settings of two InfluxDB products"), "{}", out.stderr);
-    assert!(out.stderr.contains("account_id, cluster_id configure InfluxDB 3"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Provider settings of two InfluxDB products"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("account_id, cluster_id configure InfluxDB 3"),
+        "{}",
+        out.stderr
+    );
     assert!(s.sim.requests().is_empty(), "{:?}", s.sim.requests());
 }
 
@@ -372,7 +426,12 @@ fn an_ambiguous_create_leaves_no_active_orphan_and_the_next_apply_creates_one() 
     }));
     let out = s.tf(&["apply", "-auto-approve"]);
     out.assert_failure();
-    assert!(out.stderr.contains("it was deleted, because its token was lost"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("it was deleted, because its token was lost"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(
         s.sim.count_requests("POST", "/authorizations"),
         1,
@@ -392,35 +451,40 @@ fn an_ambiguous_create_leaves_no_active_orphan_and_the_next_apply_creates_one() 
 #[test]
 fn a_trace_log_of_apply_plan_and_destroy_leaks_no_token() {
     let s = setup(Tf::V1_15_5);
-    s.ws.write(
-        "main.tf",
-        &config(&[auth_tf("t", "  all_access = true")]),
-    );
+    s.ws.write("main.tf", &config(&[auth_tf("t", "  all_access = true")]));
     let log = s.ws.path().join("trace.log");
     let log_s = log.to_string_lossy().to_string();
     let env = [("TF_LOG", "trace"), ("TF_LOG_PATH", log_s.as_str())];
-    let apply = s
-        .ws
-        .terraform_with_env(&["apply", "-auto-approve", "-no-color"], &env);
+    let apply =
+        s.ws.terraform_with_env(&["apply", "-auto-approve", "-no-color"], &env);
     apply.assert_success();
     let token = s.output("t_token");
     let plan = s.ws.terraform_with_env(&["plan", "-no-color"], &env);
     plan.assert_success();
-    let destroy = s
-        .ws
-        .terraform_with_env(&["destroy", "-auto-approve", "-no-color"], &env);
+    let destroy =
+        s.ws.terraform_with_env(&["destroy", "-auto-approve", "-no-color"], &env);
     destroy.assert_success();
     assert!(s.sim.v2_authorizations().is_empty(), "destroy deletes it");
 
     let text = std::fs::read_to_string(&log).expect("trace log");
-    assert!(text.contains("ApplyResourceChange"), "the log has the provider's lines");
+    assert!(
+        text.contains("ApplyResourceChange"),
+        "the log has the provider's lines"
+    );
     for secret in [token.as_str(), sim::V2_TOKEN] {
         assert!(!text.contains(secret), "a token reached the trace log");
         for out in [&apply, &plan, &destroy] {
-            assert!(!out.combined().contains(secret), "a token reached the output");
+            assert!(
+                !out.combined().contains(secret),
+                "a token reached the output"
+            );
         }
     }
-    assert!(apply.stdout.contains("(sensitive value)"), "{}", apply.stdout);
+    assert!(
+        apply.stdout.contains("(sensitive value)"),
+        "{}",
+        apply.stdout
+    );
 }
 
 #[test]
@@ -442,7 +506,11 @@ fn import_by_id_keeps_the_token_unknown_and_the_next_plan_is_empty() {
     s.ws.write("main.tf", &config(&[telegraf(&bucket, None, "dashboards")]));
     s.tf(&["import", "influxdb_authorization.telegraf", &id])
         .assert_success();
-    assert_eq!(s.state("telegraf")["token"], J::Null, "the token is not recoverable");
+    assert_eq!(
+        s.state("telegraf")["token"],
+        J::Null,
+        "the token is not recoverable"
+    );
     s.assert_plan_empty();
     s.tf(&["destroy", "-auto-approve"]).assert_success();
     assert!(s.sim.v2_authorizations().is_empty());
@@ -451,14 +519,12 @@ fn import_by_id_keeps_the_token_unknown_and_the_next_plan_is_empty() {
 #[test]
 fn terraform_1_0_3_is_refused_with_a_clear_message_instead_of_crashing() {
     let s = setup(Tf::V1_0_3);
-    s.ws.write(
-        "main.tf",
-        &config(&[auth_tf("t", "  all_access = true")]),
-    );
+    s.ws.write("main.tf", &config(&[auth_tf("t", "  all_access = true")]));
     let out = s.tf(&["plan"]);
     out.assert_failure();
     assert!(
-        out.stderr.contains("influxdb_authorization needs a newer Terraform"),
+        out.stderr
+            .contains("influxdb_authorization needs a newer Terraform"),
         "{}",
         out.combined()
     );
@@ -498,5 +564,8 @@ fn data_sources_read_and_list_authorizations_without_tokens(tf: Tf) {
     assert_eq!(s.output("ids"), id, "only the user's authorization");
     assert_eq!(s.output("perm"), "buckets");
     let state = s.ws.read("terraform.tfstate");
-    assert!(!state.contains("\"token\""), "no token attribute in data sources");
+    assert!(
+        !state.contains("\"token\""),
+        "no token attribute in data sources"
+    );
 }

@@ -83,7 +83,10 @@ impl Resource for GrantResource {
 
     fn check_provider(&self, c: &Client, _: &Value, diags: &mut Diagnostics) {
         if !c.serves_grants {
-            diags.error("Wrong product", "this provider block cannot serve test_grant");
+            diags.error(
+                "Wrong product",
+                "this provider block cannot serve test_grant",
+            );
         }
     }
 
@@ -161,7 +164,11 @@ async fn engine(serves_grants: bool, terraform: &str) -> Engine<TestProvider> {
     e
 }
 
-fn plan(e: &Engine<TestProvider>, prior: &Value, cfg: &Value) -> (Value, Vec<AttributePath>, Diagnostics) {
+fn plan(
+    e: &Engine<TestProvider>,
+    prior: &Value,
+    cfg: &Value,
+) -> (Value, Vec<AttributePath>, Diagnostics) {
     let r = e.plan_resource_change("test_grant", &dv(prior), &dv(cfg), &dv(cfg), &[]);
     let planned = if r.planned_state.is_empty() {
         Value::Null
@@ -180,7 +187,10 @@ fn the_implied_type_of_a_nested_set_is_a_set_of_objects_with_every_inner_attribu
             Type::object([("type", Type::String), ("id", Type::String)]),
         ),
     ]));
-    assert_eq!(GrantResource.schema().attribute("rules").unwrap().ty, expected);
+    assert_eq!(
+        GrantResource.schema().attribute("rules").unwrap().ty,
+        expected
+    );
     GrantResource.schema().check().unwrap();
 }
 
@@ -189,12 +199,17 @@ fn validators_of_inner_attributes_run_and_name_the_outer_attribute() {
     let schema = GrantResource.schema();
     let mut d = Diagnostics::default();
     schema.validate(
-        &config(Some(vec![rule("write", "a", None), rule("read", "zzz", Some("1"))])),
+        &config(Some(vec![
+            rule("write", "a", None),
+            rule("read", "zzz", Some("1")),
+        ])),
         &mut d,
     );
     let errs: Vec<_> = d.iter().collect();
     assert_eq!(errs.len(), 2, "{errs:?}");
-    assert!(errs.iter().all(|e| e.attribute == Some(AttributePath::root("rules"))));
+    assert!(errs
+        .iter()
+        .all(|e| e.attribute == Some(AttributePath::root("rules"))));
     assert!(errs.iter().any(|e| e.summary == "Invalid action"));
     assert!(errs.iter().any(|e| e.summary == "Invalid target type"));
 }
@@ -202,13 +217,22 @@ fn validators_of_inner_attributes_run_and_name_the_outer_attribute() {
 #[tokio::test]
 async fn nested_values_are_planned_as_written_including_an_empty_set_and_unset_inner_attributes() {
     let e = engine(true, "1.15.5").await;
-    for rules in [vec![], vec![rule("read", "a", None), rule("read", "b", Some("x"))]] {
+    for rules in [
+        vec![],
+        vec![rule("read", "a", None), rule("read", "b", Some("x"))],
+    ] {
         let cfg = config(Some(rules.clone()));
         let (planned, _, d) = plan(&e, &Value::Null, &cfg);
         assert!(!d.has_errors(), "{d:?}");
         assert_eq!(planned.attr("rules"), &Value::Set(rules.clone()));
-        assert_eq!(planned.attr("mode"), &Value::from("on"), "the default is planned");
-        let r = e.apply_resource_change("test_grant", &dv(&Value::Null), &dv(&planned), &[]).await;
+        assert_eq!(
+            planned.attr("mode"),
+            &Value::from("on"),
+            "the default is planned"
+        );
+        let r = e
+            .apply_resource_change("test_grant", &dv(&Value::Null), &dv(&planned), &[])
+            .await;
         let state = msgpack::decode(&r.state.unwrap(), &ty()).unwrap();
         // The same rules in another order: no change.
         let mut reversed = rules.clone();
@@ -242,7 +266,11 @@ async fn an_older_terraform_than_the_schema_needs_is_refused_at_validate_and_pla
     assert_eq!(planned, Value::Null);
     let err = d.iter().next().expect("an error");
     assert_eq!(err.summary, "test_grant needs a newer Terraform");
-    assert!(err.detail.contains("1.3.0") && err.detail.contains("1.0.3"), "{}", err.detail);
+    assert!(
+        err.detail.contains("1.3.0") && err.detail.contains("1.0.3"),
+        "{}",
+        err.detail
+    );
     let d = e.validate_resource_config("test_grant", &dv(&cfg));
     assert!(d.has_errors());
     // A version without the suffix rules, and a newer one, pass.
@@ -255,7 +283,14 @@ async fn an_older_terraform_than_the_schema_needs_is_refused_at_validate_and_pla
 #[tokio::test]
 async fn the_provider_check_fails_the_plan_before_any_call() {
     let e = engine(false, "1.15.5").await;
-    let (planned, _, d) = plan(&e, &Value::Null, &config(Some(vec![rule("read", "a", None)])));
+    let (planned, _, d) = plan(
+        &e,
+        &Value::Null,
+        &config(Some(vec![rule("read", "a", None)])),
+    );
     assert_eq!(planned, Value::Null);
-    assert_eq!(d.iter().next().map(|d| d.summary.as_str()), Some("Wrong product"));
+    assert_eq!(
+        d.iter().next().map(|d| d.summary.as_str()),
+        Some("Wrong product")
+    );
 }

@@ -680,7 +680,11 @@ pub fn plan(
     // Something changes: computed attributes the configuration leaves unset become unknown,
     // unless their prior value is known to survive.
     if is_create || &planned != prior {
-        for a in schema.attributes.iter().filter(|a| a.computed && a.default.is_none()) {
+        for a in schema
+            .attributes
+            .iter()
+            .filter(|a| a.computed && a.default.is_none())
+        {
             if config.attr(&a.name).is_null() {
                 let keep = a.use_state_for_unknown && !is_create && !prior.attr(&a.name).is_null();
                 if !keep {

@@ -189,7 +189,10 @@ pub fn missing_org(attribute: &str) -> Diagnostic {
 
 /// An InfluxDB v2 ID: 16 lowercase hexadecimal digits.
 pub fn validate_v2_id(s: &str) -> Result<(), String> {
-    if s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if s.len() == 16
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         Ok(())
     } else {
         Err(format!(
@@ -300,7 +303,9 @@ pub fn configure_v2(
     if let Some(Err(e)) = host.as_deref().map(validate_url) {
         diags.error(
             "Invalid provider host",
-            format!("{e} Check the provider's host setting or the INFLUX_HOST environment variable."),
+            format!(
+                "{e} Check the provider's host setting or the INFLUX_HOST environment variable."
+            ),
         );
     }
     if let Some(OrgRef::Id(id)) = &org {

@@ -135,11 +135,9 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
                     "dedicated" => SimProduct::Dedicated,
                     "clustered" => SimProduct::Clustered,
                     "oss-v2" => SimProduct::OssV2,
-                    other => {
-                        return Err(format!(
-                            "--product {other:?} is not supported; use dedicated, clustered or oss-v2"
-                        ))
-                    }
+                    other => return Err(format!(
+                        "--product {other:?} is not supported; use dedicated, clustered or oss-v2"
+                    )),
                 }
             }
             "--management-token" => {
@@ -199,7 +197,8 @@ impl Simulator {
     /// Binds the listener, loads the state file if any, and serves in a background task.
     pub async fn start(opts: SimOptions) -> std::io::Result<Simulator> {
         let shared = Arc::new(api::Shared::new(&opts)?);
-        let v2 = (opts.product == SimProduct::OssV2).then(|| Arc::new(v2::V2Sim::new(&opts.v2_token)));
+        let v2 =
+            (opts.product == SimProduct::OssV2).then(|| Arc::new(v2::V2Sim::new(&opts.v2_token)));
         let listener = TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let shutdown = CancellationToken::new();

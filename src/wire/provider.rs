@@ -8,8 +8,8 @@ use tonic::{Request, Response, Status};
 use super::proto::tfplugin6 as pb;
 use crate::engine::diag::{Diagnostics, Severity, Step};
 use crate::engine::resource::Provider;
-use crate::engine::server::{DynamicValue, Engine, StateResponse};
 use crate::engine::schema::{Attribute, Nesting};
+use crate::engine::server::{DynamicValue, Engine, StateResponse};
 use crate::engine::{AttributePath, Schema};
 
 pub struct ProviderService<P: Provider> {
@@ -386,7 +386,10 @@ mod tests {
             ],
         );
         let pb = attribute(&a);
-        assert!(pb.r#type.is_empty(), "Terraform rejects both type and nested_type");
+        assert!(
+            pb.r#type.is_empty(),
+            "Terraform rejects both type and nested_type"
+        );
         assert!(pb.optional && !pb.required);
         let nested = pb.nested_type.expect("nested_type");
         assert_eq!(nested.nesting, pb::schema::object::NestingMode::Set as i32);
@@ -394,7 +397,10 @@ mod tests {
         let target = &nested.attributes[1];
         assert_eq!(target.name, "target");
         let inner = target.nested_type.as_ref().expect("inner nested_type");
-        assert_eq!(inner.nesting, pb::schema::object::NestingMode::Single as i32);
+        assert_eq!(
+            inner.nesting,
+            pb::schema::object::NestingMode::Single as i32
+        );
         assert_eq!(inner.attributes[0].r#type, b"\"string\"".to_vec());
 
         let plain = attribute(&Attribute::required("name", Type::String));

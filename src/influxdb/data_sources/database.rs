@@ -48,7 +48,12 @@ impl DataSource for DatabaseDataSource {
         "influxdb_database"
     }
 
-    fn check_provider(&self, influx: &Influx, _config: &crate::engine::Value, diags: &mut Diagnostics) {
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
         influx.require_management(self.type_name(), diags);
     }
 

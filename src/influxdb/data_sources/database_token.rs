@@ -96,7 +96,12 @@ impl DataSource for DatabaseTokenDataSource {
         "influxdb_database_token"
     }
 
-    fn check_provider(&self, influx: &Influx, _config: &crate::engine::Value, diags: &mut Diagnostics) {
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
         influx.require_management(self.type_name(), diags);
     }
 

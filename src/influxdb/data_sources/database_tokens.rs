@@ -27,7 +27,12 @@ impl DataSource for DatabaseTokensDataSource {
         "influxdb_database_tokens"
     }
 
-    fn check_provider(&self, influx: &Influx, _config: &crate::engine::Value, diags: &mut Diagnostics) {
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
         influx.require_management(self.type_name(), diags);
     }
 

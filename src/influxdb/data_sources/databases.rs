@@ -25,7 +25,12 @@ impl DataSource for DatabasesDataSource {
         "influxdb_databases"
     }
 
-    fn check_provider(&self, influx: &Influx, _config: &crate::engine::Value, diags: &mut Diagnostics) {
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
         influx.require_management(self.type_name(), diags);
     }
 

@@ -254,7 +254,9 @@ impl Resource for AuthorizationResource {
         diags: &mut Diagnostics,
     ) -> Option<AuthorizationState> {
         let v2 = influx.v2(diags)?;
-        let org_id = v2.org_id(planned.org_id.as_deref(), "org_id", diags).await?;
+        let org_id = v2
+            .org_id(planned.org_id.as_deref(), "org_id", diags)
+            .await?;
         let client = v2.client(diags)?;
         let shortcut = planned.all_access == Some(true) || planned.operator == Some(true);
         let perms = if shortcut {
@@ -347,7 +349,8 @@ impl Resource for AuthorizationResource {
         let client = influx.v2(diags)?.client(diags)?;
         let id = prior.id.clone().unwrap_or_default();
         let body = UpdateAuthorization {
-            status: (planned.status != prior.status).then(|| planned.status.clone().unwrap_or_else(|| "active".into())),
+            status: (planned.status != prior.status)
+                .then(|| planned.status.clone().unwrap_or_else(|| "active".into())),
             // An unset description is the API's empty one.
             description: (planned.description != prior.description)
                 .then(|| planned.description.clone().unwrap_or_default()),
@@ -439,7 +442,10 @@ async fn delete_orphans(
             let mut got: Vec<_> = a.permissions.iter().map(key).collect();
             got.sort();
             a.description.as_deref().unwrap_or("") == body.description.as_deref().unwrap_or("")
-                && body.user_id.as_ref().is_none_or(|u| a.user_id.as_ref() == Some(u))
+                && body
+                    .user_id
+                    .as_ref()
+                    .is_none_or(|u| a.user_id.as_ref() == Some(u))
                 && got == sent
                 && a.created_at
                     .as_deref()

@@ -24,18 +24,39 @@ use crate::influxdb::retry::{
 /// never contain a token.
 #[derive(Clone, Debug, PartialEq)]
 pub enum V2Error {
-    InvalidConfig { message: String },
+    InvalidConfig {
+        message: String,
+    },
     /// 401: the token was rejected (unknown, inactive, or its user was deleted).
-    Unauthorized { message: String },
+    Unauthorized {
+        message: String,
+    },
     /// 403: the token lacks a permission.
-    Forbidden { message: String },
-    NotFound { message: String },
-    Conflict { message: String },
+    Forbidden {
+        message: String,
+    },
+    NotFound {
+        message: String,
+    },
+    Conflict {
+        message: String,
+    },
     /// 400 or 422: the server's message says what it did not accept.
-    Invalid { status: u16, message: String },
-    Status { status: u16, message: String },
-    Transport { message: String, timeout: bool },
-    Decode { message: String },
+    Invalid {
+        status: u16,
+        message: String,
+    },
+    Status {
+        status: u16,
+        message: String,
+    },
+    Transport {
+        message: String,
+        timeout: bool,
+    },
+    Decode {
+        message: String,
+    },
     Cancelled,
     DeadlineExceeded {
         deadline: Duration,
@@ -307,8 +328,12 @@ impl V2Client {
     }
 
     pub async fn get_authorization(&self, id: &str) -> Result<Authorization, V2Error> {
-        self.json(Method::GET, format!("/authorizations/{}", segment(id)), None)
-            .await
+        self.json(
+            Method::GET,
+            format!("/authorizations/{}", segment(id)),
+            None,
+        )
+        .await
     }
 
     /// Creates an authorization; the result carries the token string, never returned again.

@@ -103,7 +103,11 @@ fn matches(s: &PermissionModel, a: &models::Permission, auth_org_id: &str) -> bo
         && match &r.org_id {
             Some(o) => a.resource.org_id.as_ref() == Some(o),
             // The authorization's org, or no org at all (operator).
-            None => a.resource.org_id.as_deref().is_none_or(|o| o == auth_org_id),
+            None => a
+                .resource
+                .org_id
+                .as_deref()
+                .is_none_or(|o| o == auth_org_id),
         }
 }
 

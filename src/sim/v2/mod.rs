@@ -167,7 +167,9 @@ fn new_token() -> String {
 }
 
 fn valid_id(s: &str) -> bool {
-    s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 16
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn json(status: u16, body: &serde_json::Value) -> Resp {
@@ -220,7 +222,8 @@ fn decode(s: &str) -> String {
         match b[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
                     Ok(v) => {
                         out.push(v);
                         i += 2;
@@ -391,7 +394,9 @@ impl V2Sim {
                 }
                 let b: Body = match serde_json::from_slice(body) {
                     Ok(b) => b,
-                    Err(e) => return Some(error(400, &format!("expected {{\"token\": ...}}: {e}"))),
+                    Err(e) => {
+                        return Some(error(400, &format!("expected {{\"token\": ...}}: {e}")))
+                    }
                 };
                 let h = sha512_hex(&b.token);
                 let s = self.lock();
@@ -460,7 +465,10 @@ impl V2Sim {
                     }
                     list.retain(|o| &o.id == id);
                 }
-                json(200, &json!({"links": {"self": "/api/v2/orgs"}, "orgs": list}))
+                json(
+                    200,
+                    &json!({"links": {"self": "/api/v2/orgs"}, "orgs": list}),
+                )
             }
             ("POST", ["orgs"]) => {
                 if !allowed(perm("write", "orgs", None, None)) {
@@ -473,7 +481,10 @@ impl V2Sim {
                     return error(422, "org name is empty");
                 };
                 if s.orgs.values().any(|o| o.name == name) {
-                    return error(409, &format!("organization with name {name} already exists"));
+                    return error(
+                        409,
+                        &format!("organization with name {name} already exists"),
+                    );
                 }
                 let o = Org {
                     id: new_id(),
@@ -488,7 +499,9 @@ impl V2Sim {
                     return error(400, "id must have a length of 16 bytes");
                 }
                 match s.orgs.get(*id) {
-                    Some(o) if allowed(perm("read", "orgs", None, Some(id))) => json(200, &json!(o)),
+                    Some(o) if allowed(perm("read", "orgs", None, Some(id))) => {
+                        json(200, &json!(o))
+                    }
                     Some(_) => error(403, "read:orgs is unauthorized"),
                     None => error(404, "organization not found"),
                 }
@@ -499,7 +512,10 @@ impl V2Sim {
                     list.retain(|u| &u.name == name);
                 }
                 list.retain(|u| allowed(perm("read", "users", None, Some(&u.id))));
-                json(200, &json!({"links": {"self": "/api/v2/users"}, "users": list}))
+                json(
+                    200,
+                    &json!({"links": {"self": "/api/v2/users"}, "users": list}),
+                )
             }
             ("POST", ["users"]) => {
                 if !allowed(perm("write", "users", None, None)) {
@@ -557,7 +573,10 @@ impl V2Sim {
                     list.retain(|b| &b.name == name);
                 }
                 list.retain(|b| allowed(perm("read", "buckets", Some(&b.org_id), Some(&b.id))));
-                json(200, &json!({"links": {"self": "/api/v2/buckets"}, "buckets": list}))
+                json(
+                    200,
+                    &json!({"links": {"self": "/api/v2/buckets"}, "buckets": list}),
+                )
             }
             ("POST", ["buckets"]) => {
                 let Ok(b) = serde_json::from_slice::<serde_json::Value>(body) else {
@@ -575,7 +594,10 @@ impl V2Sim {
                 if !allowed(perm("write", "buckets", Some(org_id), None)) {
                     return error(403, "write:buckets is unauthorized");
                 }
-                if s.buckets.values().any(|x| x.org_id == org_id && x.name == name) {
+                if s.buckets
+                    .values()
+                    .any(|x| x.org_id == org_id && x.name == name)
+                {
                     return error(422, &format!("bucket with name {name} already exists"));
                 }
                 let bucket = Bucket {
@@ -793,11 +815,25 @@ mod tests {
 
     #[test]
     fn permissions_match_as_influxdb_matches_them() {
-        let want = held("read", "buckets", Some("0000000000000001"), Some("00000000000000aa"));
+        let want = held(
+            "read",
+            "buckets",
+            Some("0000000000000001"),
+            Some("00000000000000aa"),
+        );
         assert!(matches(&held("read", "buckets", None, None), &want));
-        assert!(matches(&held("read", "buckets", Some("0000000000000001"), None), &want));
-        assert!(!matches(&held("read", "buckets", Some("0000000000000002"), None), &want));
-        assert!(matches(&held("read", "buckets", None, Some("00000000000000aa")), &want));
+        assert!(matches(
+            &held("read", "buckets", Some("0000000000000001"), None),
+            &want
+        ));
+        assert!(!matches(
+            &held("read", "buckets", Some("0000000000000002"), None),
+            &want
+        ));
+        assert!(matches(
+            &held("read", "buckets", None, Some("00000000000000aa")),
+            &want
+        ));
         assert!(!matches(&held("write", "buckets", None, None), &want));
     }
 
