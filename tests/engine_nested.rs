@@ -294,3 +294,14 @@ async fn the_provider_check_fails_the_plan_before_any_call() {
         Some("Wrong product")
     );
 }
+
+#[test]
+fn a_computed_attribute_inside_a_nested_attribute_is_a_schema_error() {
+    let schema = Schema::new(
+        "",
+        vec![Attribute::optional("rules", Type::Dynamic)
+            .nested(Nesting::List, vec![Attribute::computed("id", Type::String)])],
+    );
+    let e = schema.check().unwrap_err();
+    assert!(e.contains("rules.id"), "{e}");
+}

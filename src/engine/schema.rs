@@ -370,6 +370,14 @@ fn check_attributes(attributes: &[Attribute]) -> Result<(), String> {
                 return Err(format!("{}: a default needs optional and computed", a.name));
             }
             if let Some(n) = &a.nested {
+                // The plan rules plan a nested value as a whole (as configured, or the prior
+                // value); a computed attribute inside would need per-element planning.
+                if let Some(inner) = n.attributes.iter().find(|i| i.computed) {
+                    return Err(format!(
+                        "{}.{}: computed attributes inside nested attributes are not supported",
+                        a.name, inner.name
+                    ));
+                }
                 check_attributes(&n.attributes).map_err(|e| format!("{}.{e}", a.name))?;
             }
         }

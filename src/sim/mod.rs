@@ -135,9 +135,11 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
                     "dedicated" => SimProduct::Dedicated,
                     "clustered" => SimProduct::Clustered,
                     "oss-v2" => SimProduct::OssV2,
-                    other => return Err(format!(
+                    other => {
+                        return Err(format!(
                         "--product {other:?} is not supported; use dedicated, clustered or oss-v2"
-                    )),
+                    ))
+                    }
                 }
             }
             "--management-token" => {
