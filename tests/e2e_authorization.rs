@@ -569,3 +569,45 @@ fn data_sources_read_and_list_authorizations_without_tokens(tf: Tf) {
         "no token attribute in data sources"
     );
 }
+
+#[test]
+fn one_configuration_manages_influxdb_3_and_influxdb_v2_through_a_provider_alias() {
+    let v3 = SimProcess::dedicated();
+    let v2 = SimProcess::oss_v2();
+    let ws = Workspace::new(Tf::V1_15_5);
+    let blocks = format!(
+        "  url              = \"{}\"\n  account_id       = \"{}\"\n  cluster_id       = \"{}\"\n  management_token = \"{}\"\n}}\n\nprovider \"influxdb\" {{\n  alias = \"oss\"\n  host  = \"{}\"\n  token = \"{}\"\n  org   = \"{}\"",
+        v3.url,
+        sim::ACCOUNT_ID,
+        sim::CLUSTER_ID,
+        sim::MANAGEMENT_TOKEN,
+        v2.url,
+        sim::V2_TOKEN,
+        sim::V2_ORG
+    );
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"influxdb_database_token\" \"ingest\" {{\n  description = \"ingest\"\n  permissions = [{{ action = \"write\", resource = \"sensors\" }}]\n}}\n\nresource \"influxdb_authorization\" \"telegraf\" {{\n  provider    = influxdb.oss\n  description = \"telegraf\"\n  permissions = [{{ action = \"write\", resource = {{ type = \"buckets\" }} }}]\n}}\n",
+            provider_block(&blocks)
+        ),
+    );
+    ws.terraform(&["apply", "-auto-approve", "-no-color"])
+        .assert_success();
+    let plan = ws.terraform(&["plan", "-detailed-exitcode", "-no-color"]);
+    plan.assert_code(0);
+    assert_eq!(
+        v2.v2_authorizations().len(),
+        1,
+        "the authorization went to v2"
+    );
+    let tokens = v3.api("GET", "/tokens", None).json();
+    assert_eq!(
+        tokens.as_array().map(Vec::len),
+        Some(1),
+        "the token went to v3"
+    );
+    ws.terraform(&["destroy", "-auto-approve", "-no-color"])
+        .assert_success();
+    assert!(v2.v2_authorizations().is_empty());
+}
