@@ -15,11 +15,16 @@
 //! - resource identities: an `## Identity` section on the resource's page naming every identity
 //!   attribute, and `examples/resources/<name>/import-by-identity.tf`.
 //!
+//! A nested attribute (`nested_type`) has its own "Nested Schema for `NAME`" section (and one
+//! for every nested attribute inside it, `NAME.INNER`), and a schema that declares a minimum
+//! Terraform version names it on its page.
+//!
 //! The schemas come straight from the crate, so a new attribute without documentation fails
 //! here.
 
 use std::path::{Path, PathBuf};
 
+use terraform_provider_influxdb::engine::schema::Attribute;
 use terraform_provider_influxdb::engine::{Engine, IdentitySchema, Schema, Type};
 use terraform_provider_influxdb::influxdb::provider::InfluxProvider;
 
@@ -38,6 +43,17 @@ fn nested_names(ty: &Type, out: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The dotted paths of nested attributes (`permissions`, `permissions.resource`).
+fn nested_sections(attributes: &[Attribute], prefix: &str, out: &mut Vec<String>) {
+    for a in attributes {
+        if let Some(n) = &a.nested {
+            let path = format!("{prefix}{}", a.name);
+            out.push(path.clone());
+            nested_sections(&n.attributes, &format!("{path}."), out);
+        }
     }
 }
 
@@ -97,6 +113,26 @@ fn check(
             problems.push(format!(
                 "{kind} {name}: attribute `{attr}` is not documented in {}",
                 page.display()
+            ));
+        }
+    }
+    let mut sections = Vec::new();
+    nested_sections(&schema.attributes, "", &mut sections);
+    for path in sections {
+        if !text.contains(&format!("### Nested Schema for `{path}`")) {
+            problems.push(format!(
+                "{kind} {name}: nested attribute `{path}` has no \"### Nested Schema for `{path}`\" section in {}",
+                page.display()
+            ));
+        }
+    }
+    if let Some(min) = &schema.min_terraform {
+        if !text.contains(&format!("Terraform {} or later", min.version)) {
+            problems.push(format!(
+                "{kind} {name}: needs Terraform {} but {} does not say \"Terraform {} or later\"",
+                min.version,
+                page.display(),
+                min.version
             ));
         }
     }
@@ -360,4 +396,54 @@ fn the_check_reports_a_missing_attribute_page_and_example() {
         &mut problems,
     );
     assert_eq!(problems.len(), 2, "{problems:?}");
+}
+
+#[test]
+fn the_check_reports_an_undocumented_nested_attribute_and_minimum_terraform() {
+    use terraform_provider_influxdb::engine::schema::Nesting;
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("thing.md");
+    let example = dir.path().join("resource.tf");
+    std::fs::write(&example, "resource \"influxdb_thing\" \"x\" {}\n").unwrap();
+    let schema = Schema::new(
+        "",
+        vec![Attribute::optional("rules", Type::Dynamic).nested(
+            Nesting::Set,
+            vec![Attribute::required("target", Type::Dynamic).nested(
+                Nesting::Single,
+                vec![Attribute::optional("kind", Type::String)],
+            )],
+        )],
+    )
+    .requires_terraform("1.3.0", "cannot");
+    let documented = "# influxdb_thing\n\n## Example Usage\n\n- `rules`\n- `target`\n- `kind`\n";
+    std::fs::write(&page, documented).unwrap();
+    let mut problems = Vec::new();
+    check(
+        "resource",
+        "influxdb_thing",
+        &schema,
+        &page,
+        &example,
+        &mut problems,
+    );
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].contains("`rules`") && problems[1].contains("`rules.target`"));
+    assert!(problems[2].contains("1.3.0"));
+
+    std::fs::write(
+        &page,
+        format!("{documented}Needs Terraform 1.3.0 or later.\n### Nested Schema for `rules`\n### Nested Schema for `rules.target`\n"),
+    )
+    .unwrap();
+    let mut problems = Vec::new();
+    check(
+        "resource",
+        "influxdb_thing",
+        &schema,
+        &page,
+        &example,
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
 }

@@ -25,3 +25,18 @@ variable "account_id" {
 variable "cluster_id" {
   type = string
 }
+
+# InfluxDB OSS v2 or Cloud Serverless, as a second provider block with an alias: resources
+# choose it with `provider = influxdb.oss`. host, token and org may also come from
+# INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG (or INFLUX_ORG_ID).
+provider "influxdb" {
+  alias = "oss"
+  host  = "http://localhost:8086"
+  token = var.oss_token
+  org   = "my-org"
+}
+
+variable "oss_token" {
+  type      = string
+  sensitive = true
+}

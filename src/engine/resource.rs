@@ -82,6 +82,11 @@ pub trait Resource: Send + Sync + 'static {
     /// before the delete (Terraform 1.0 never plans destroys through the provider).
     fn guard_destroy(&self, _prior: &Value, _diags: &mut Diagnostics) {}
 
+    /// Checks at plan (creates and updates) that the configured provider can serve this
+    /// configuration, before any API call: for example that the provider block talks to the
+    /// product this resource belongs to. Called only once the provider is configured.
+    fn check_provider(&self, _client: &Self::Client, _config: &Value, _diags: &mut Diagnostics) {}
+
     async fn create(
         &self,
         client: &Self::Client,
@@ -131,6 +136,8 @@ pub trait DataSource: Send + Sync + 'static {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    /// As [`Resource::check_provider`]: called before `read`, which is skipped on an error.
+    fn check_provider(&self, _client: &Self::Client, _config: &Value, _diags: &mut Diagnostics) {}
     async fn read(
         &self,
         client: &Self::Client,
@@ -209,6 +216,7 @@ pub trait DynResource<C>: Send + Sync {
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
     fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics);
+    fn check_provider(&self, c: &C, config: &Value, diags: &mut Diagnostics);
     async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn update(
@@ -275,6 +283,9 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
         self.inner.guard_destroy(prior, diags)
     }
+    fn check_provider(&self, c: &R::Client, config: &Value, diags: &mut Diagnostics) {
+        self.inner.check_provider(c, config, diags)
+    }
     async fn create(
         &self,
         c: &R::Client,
@@ -318,6 +329,7 @@ pub trait DynDataSource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
+    fn check_provider(&self, c: &C, config: &Value, diags: &mut Diagnostics);
     async fn read(&self, c: &C, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
 }
 
@@ -348,6 +360,9 @@ impl<D: DataSource> DynDataSource<D::Client> for TypedDataSource<D> {
     }
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         self.inner.validate(config, diags)
+    }
+    fn check_provider(&self, c: &D::Client, config: &Value, diags: &mut Diagnostics) {
+        self.inner.check_provider(c, config, diags)
     }
     async fn read(&self, c: &D::Client, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let name = self.inner.type_name();

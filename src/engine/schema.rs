@@ -30,6 +30,46 @@ pub struct Attribute {
     pub requires_replace: bool,
     pub validators: Vec<Validator>,
     pub semantic_equality: Option<SemanticEquality>,
+    /// A nested attribute (`Schema.Attribute.nested_type`): its value is an object, or a
+    /// collection of objects, whose own attributes have modes, so inner attributes may be left
+    /// out. `ty` is then the implied type.
+    pub nested: Option<Nested>,
+    /// The value planned when the configuration leaves this optional+computed attribute unset
+    /// (so a value changed outside Terraform is restored).
+    pub default: Option<Value>,
+}
+
+/// How a nested attribute holds its objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+    Map,
+}
+
+/// The attributes of a nested attribute's objects.
+#[derive(Clone, Debug)]
+pub struct Nested {
+    pub nesting: Nesting,
+    pub attributes: Vec<Attribute>,
+}
+
+impl Nested {
+    /// The implied type: an object of the attributes' types, in the nesting's collection.
+    pub fn ty(&self) -> Type {
+        let object = Type::object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.ty.clone())),
+        );
+        match self.nesting {
+            Nesting::Single => object,
+            Nesting::List => Type::list(object),
+            Nesting::Set => Type::set(object),
+            Nesting::Map => Type::map(object),
+        }
+    }
 }
 
 impl std::fmt::Debug for Attribute {
@@ -41,6 +81,7 @@ impl std::fmt::Debug for Attribute {
             .field("optional", &self.optional)
             .field("computed", &self.computed)
             .field("sensitive", &self.sensitive)
+            .field("nested", &self.nested)
             .finish_non_exhaustive()
     }
 }
@@ -59,6 +100,8 @@ impl Attribute {
             requires_replace: false,
             validators: Vec::new(),
             semantic_equality: None,
+            nested: None,
+            default: None,
         }
     }
 
@@ -130,18 +173,116 @@ impl Attribute {
         self.semantic_equality = Some(eq);
         self
     }
+    /// The value planned when the configuration leaves the attribute unset; the attribute must
+    /// be optional and computed.
+    pub fn default(mut self, v: impl Into<Value>) -> Attribute {
+        self.default = Some(v.into());
+        self
+    }
+    /// Makes this a nested attribute holding objects of `attributes`; the type given to the
+    /// constructor is replaced by the implied type.
+    pub fn nested(mut self, nesting: Nesting, attributes: Vec<Attribute>) -> Attribute {
+        let nested = Nested {
+            nesting,
+            attributes,
+        };
+        self.ty = nested.ty();
+        self.nested = Some(nested);
+        self
+    }
+
+    /// Runs this attribute's validators on a known, non-null value, then those of its nested
+    /// attributes on every object it holds. `pinned`: inside a set, whose elements Terraform
+    /// cannot point at, so every problem is shown on the set.
+    fn validate_value(
+        &self,
+        v: &Value,
+        path: &AttributePath,
+        pinned: bool,
+        diags: &mut Diagnostics,
+    ) {
+        for check in &self.validators {
+            check(v, path, diags);
+        }
+        let Some(nested) = &self.nested else {
+            return;
+        };
+        let pinned = pinned || nested.nesting == Nesting::Set;
+        let objects: Vec<(&Value, AttributePath)> = match nested.nesting {
+            Nesting::Single => vec![(v, path.clone())],
+            Nesting::Set => v
+                .elements()
+                .unwrap_or_default()
+                .iter()
+                .map(|e| (e, path.clone()))
+                .collect(),
+            Nesting::List => v
+                .elements()
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e, path.clone().index(i as i64)))
+                .collect(),
+            Nesting::Map => match v {
+                Value::Map(m) => m.iter().map(|(k, e)| (e, path.clone().key(k))).collect(),
+                _ => Vec::new(),
+            },
+        };
+        for (object, object_path) in objects {
+            if object.is_null() || !object.is_known() {
+                continue;
+            }
+            for inner in &nested.attributes {
+                let iv = object.attr(&inner.name);
+                if iv.is_null() || !iv.is_known() {
+                    continue;
+                }
+                let inner_path = if pinned {
+                    object_path.clone()
+                } else {
+                    object_path.clone().attr(&inner.name)
+                };
+                inner.validate_value(iv, &inner_path, pinned, diags);
+            }
+        }
+    }
 }
 
-/// The schema of a resource, data source or provider: a flat list of attributes.
+/// The schema of a resource, data source or provider: a list of attributes.
 ///
-/// Nested blocks are deliberately absent: collections of objects are typed attributes
-/// (`set(object({...}))`), which every Terraform version displays correctly (see the protocol
-/// notes on Terraform 1.0.3's nested-attribute display crashes).
+/// Nested blocks are deliberately absent. Collections of objects whose attributes are all set
+/// are typed attributes (`set(object({...}))`), which every Terraform version displays
+/// correctly. Objects with optional inner attributes need nested attributes ([`Nested`]), which
+/// Terraform 1.0.x crashes displaying (see the protocol notes): a schema using them declares
+/// the Terraform it needs with [`Schema::requires_terraform`], and the engine enforces it.
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
     pub version: i64,
     pub description: String,
     pub attributes: Vec<Attribute>,
+    /// The oldest Terraform that can use this schema, and why.
+    pub min_terraform: Option<MinTerraform>,
+}
+
+/// A minimum Terraform version, declared by a schema and enforced by the engine at validate
+/// and plan.
+#[derive(Clone, Debug)]
+pub struct MinTerraform {
+    pub version: &'static str,
+    /// Completes "Terraform older than VERSION ...", e.g. "crashes displaying nested attributes".
+    pub reason: &'static str,
+}
+
+/// Parses `1.2.3` (any suffix such as `-dev` ignored) into comparable numbers.
+pub fn parse_terraform_version(v: &str) -> Option<(u64, u64, u64)> {
+    let core = v.trim().trim_start_matches('v');
+    let core = core.split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    Some((
+        parts.next()??,
+        parts.next().flatten().unwrap_or(0),
+        parts.next().flatten().unwrap_or(0),
+    ))
 }
 
 impl Schema {
@@ -150,7 +291,29 @@ impl Schema {
             version: 0,
             description: description.to_owned(),
             attributes,
+            min_terraform: None,
         }
+    }
+
+    /// Declares the oldest Terraform this schema works with.
+    pub fn requires_terraform(mut self, version: &'static str, reason: &'static str) -> Schema {
+        self.min_terraform = Some(MinTerraform { version, reason });
+        self
+    }
+
+    /// Whether Terraform `running` is too old for this schema; the message says why.
+    pub fn terraform_too_old(&self, running: &str) -> Option<String> {
+        let min = self.min_terraform.as_ref()?;
+        let (have, need) = (
+            parse_terraform_version(running)?,
+            parse_terraform_version(min.version)?,
+        );
+        (have < need).then(|| {
+            format!(
+                "This needs Terraform {} or later; this is Terraform {running}. Terraform older than {} {}. Upgrade Terraform to use it.",
+                min.version, min.version, min.reason
+            )
+        })
     }
 
     /// The object type of the whole schema.
@@ -173,17 +336,20 @@ impl Schema {
             if v.is_null() || !v.is_known() {
                 continue;
             }
-            let path = AttributePath::root(&a.name);
-            for check in &a.validators {
-                check(v, &path, diags);
-            }
+            a.validate_value(v, &AttributePath::root(&a.name), false, diags);
         }
     }
 
     /// Checks the rules Terraform applies to schemas (`internal_validate.go`), so a mistake
     /// shows up in our unit tests rather than as a Terraform error.
     pub fn check(&self) -> Result<(), String> {
-        for a in &self.attributes {
+        check_attributes(&self.attributes)
+    }
+}
+
+fn check_attributes(attributes: &[Attribute]) -> Result<(), String> {
+    {
+        for a in attributes {
             let ok_name = !a.name.is_empty()
                 && a.name
                     .bytes()
@@ -199,6 +365,20 @@ impl Schema {
                     "{}: required excludes optional and computed",
                     a.name
                 ));
+            }
+            if a.default.is_some() && !(a.optional && a.computed) {
+                return Err(format!("{}: a default needs optional and computed", a.name));
+            }
+            if let Some(n) = &a.nested {
+                // The plan rules plan a nested value as a whole (as configured, or the prior
+                // value); a computed attribute inside would need per-element planning.
+                if let Some(inner) = n.attributes.iter().find(|i| i.computed) {
+                    return Err(format!(
+                        "{}.{}: computed attributes inside nested attributes are not supported",
+                        a.name, inner.name
+                    ));
+                }
+                check_attributes(&n.attributes).map_err(|e| format!("{}.{e}", a.name))?;
             }
         }
         Ok(())

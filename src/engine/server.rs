@@ -6,7 +6,8 @@
 //! - configured values are planned exactly as written (or the prior value when semantically
 //!   equal); null configuration of a non-computed attribute stays null;
 //! - computed attributes left unset are planned unknown when the resource changes, except those
-//!   marked `use_state_for_unknown`, which keep their prior value;
+//!   marked `use_state_for_unknown`, which keep their prior value, and those with a `default`,
+//!   which is planned;
 //! - `requires_replace` attributes that change are reported, and a forced replacement is shown;
 //! - destroy plans are null; a resource may refuse a destroy or a replacement
 //!   ([`super::resource::Resource::guard_destroy`]), asked at plan time and again before the
@@ -104,6 +105,8 @@ pub struct Engine<P: Provider> {
     ephemeral_resources: Vec<Arc<dyn DynEphemeralResource<P::Client>>>,
     list_resources: Vec<Arc<dyn DynListResource<P::Client>>>,
     client: RwLock<Option<Arc<P::Client>>>,
+    /// The version of the Terraform talking to us, from ConfigureProvider.
+    terraform_version: RwLock<Option<String>>,
     stop: CancellationToken,
 }
 
@@ -154,6 +157,7 @@ impl<P: Provider> Engine<P> {
             ephemeral_resources,
             list_resources,
             client: RwLock::new(None),
+            terraform_version: RwLock::new(None),
             stop: CancellationToken::new(),
         }
     }
@@ -231,6 +235,36 @@ impl<P: Provider> Engine<P> {
         d
     }
 
+    /// Records the Terraform version ConfigureProvider announced.
+    pub fn set_terraform_version(&self, version: &str) {
+        if !version.trim().is_empty() {
+            *self
+                .terraform_version
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = Some(version.trim().to_owned());
+        }
+    }
+
+    pub fn terraform_version(&self) -> Option<String> {
+        self.terraform_version
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Enforces a schema's minimum Terraform version, when the version is known.
+    fn check_terraform_version(&self, type_name: &str, schema: &Schema, diags: &mut Diagnostics) {
+        let Some(running) = self.terraform_version() else {
+            return;
+        };
+        if let Some(why) = schema.terraform_too_old(&running) {
+            diags.error(
+                format!("{type_name} needs a newer Terraform"),
+                format!("{type_name}: {why}"),
+            );
+        }
+    }
+
     fn configured_client(&self, diags: &mut Diagnostics) -> Option<Arc<P::Client>> {
         let c = self.configured();
         if c.is_none() {
@@ -288,6 +322,7 @@ impl<P: Provider> Engine<P> {
         let Some(r) = self.resource(type_name, &mut diags) else {
             return diags;
         };
+        self.check_terraform_version(type_name, r.schema(), &mut diags);
         if let Some(v) = decode(config, &r.schema().ty(), "config", &mut diags) {
             r.schema().validate(&v, &mut diags);
             r.validate(&v, &mut diags);
@@ -437,6 +472,13 @@ impl<P: Provider> Engine<P> {
             };
         }
 
+        self.check_terraform_version(type_name, schema, &mut diags);
+        if let Some(client) = self.configured() {
+            r.check_provider(&client, &config, &mut diags);
+        }
+        if diags.has_errors() {
+            return fail(diags);
+        }
         let outcome = plan(
             schema,
             &prior,
@@ -546,6 +588,10 @@ impl<P: Provider> Engine<P> {
         let Some(r) = self.resource(type_name, &mut diags) else {
             return (Vec::new(), diags);
         };
+        self.check_terraform_version(type_name, r.schema(), &mut diags);
+        if diags.has_errors() {
+            return (Vec::new(), diags);
+        }
         let Some(client) = self.configured_client(&mut diags) else {
             return (Vec::new(), diags);
         };
@@ -584,6 +630,7 @@ impl<P: Provider> Engine<P> {
         let Some(d) = self.data_source(type_name, &mut diags) else {
             return diags;
         };
+        self.check_terraform_version(type_name, d.schema(), &mut diags);
         if let Some(v) = decode(config, &d.schema().ty(), "config", &mut diags) {
             d.schema().validate(&v, &mut diags);
             d.validate(&v, &mut diags);
@@ -601,9 +648,14 @@ impl<P: Provider> Engine<P> {
         let Some(config) = decode(config, &ty, "config", &mut diags) else {
             return failed(diags);
         };
+        self.check_terraform_version(type_name, schema, &mut diags);
         let Some(client) = self.configured_client(&mut diags) else {
             return failed(diags);
         };
+        d.check_provider(&client, &config, &mut diags);
+        if diags.has_errors() {
+            return failed(diags);
+        }
         let Some(mut state) = d.read(&client, &config, &mut diags).await else {
             if !diags.has_errors() {
                 diags.error(
@@ -665,6 +717,8 @@ pub fn plan(
                 Some(eq) if !pri.is_null() && cfg.is_wholly_known() && eq(pri, cfg) => pri.clone(),
                 _ => cfg.clone(),
             }
+        } else if let Some(d) = &a.default {
+            d.clone()
         } else if a.computed {
             pri.clone()
         } else {
@@ -676,7 +730,11 @@ pub fn plan(
     // Something changes: computed attributes the configuration leaves unset become unknown,
     // unless their prior value is known to survive.
     if is_create || &planned != prior {
-        for a in schema.attributes.iter().filter(|a| a.computed) {
+        for a in schema
+            .attributes
+            .iter()
+            .filter(|a| a.computed && a.default.is_none())
+        {
             if config.attr(&a.name).is_null() {
                 let keep = a.use_state_for_unknown && !is_create && !prior.attr(&a.name).is_null();
                 if !keep {

@@ -1,24 +1,22 @@
 //! `ManagementClient`: the InfluxDB 3 Management API over HTTPS for Cloud Dedicated and
 //! Clustered.
 //!
-//! Retry policy. Idempotent calls (GET, PATCH, DELETE) are retried on connection errors,
-//! timeouts, 429 (honouring `Retry-After`), 502, 503 and 504, with exponential backoff and jitter,
-//! until a total deadline. A POST (create) is retried only when the connection could not be
-//! opened, i.e. the request was certainly never sent; any other failure is reported with a
-//! [`CreateOutcome`] saying whether something may have been created, so the caller can look for
-//! an orphan instead of creating a duplicate. Every wait races the provider's cancellation
-//! token (StopProvider).
+//! Retry policy: the one of [`super::retry`], shared with the v2 client. A failed create is
+//! reported with a [`CreateOutcome`] saying whether something may have been created, so the
+//! caller can look for an orphan instead of creating a duplicate.
 //!
 //! Secrets: the management token is registered with [`crate::log::redact`] and every message
 //! that leaves this module is scrubbed; access tokens from create responses are registered too.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
+
+pub use super::retry::CreateOutcome;
+use super::retry::{error_chain, error_message, Call, CallError, Failure, Policy};
 
 use super::models::{
     ApiErrorBody, CreateDatabase, CreateDatabaseToken, CreateTable, Database, DatabaseToken,
@@ -224,20 +222,6 @@ pub fn gone_is_ok(r: Result<(), ApiError>) -> Result<(), ApiError> {
     }
 }
 
-/// Whether a failed create may have created something on the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CreateOutcome {
-    /// The request never left the client (connection refused, bad configuration, cancelled
-    /// before sending): nothing was created.
-    NotSent,
-    /// The server answered with an error status that means it did not act (4xx): nothing was
-    /// created.
-    Rejected,
-    /// The request was sent but no trustworthy answer came back (timeout, connection lost,
-    /// 500/502/503/504, cancelled mid-flight): the object may or may not exist.
-    Unknown,
-}
-
 /// A failed create call: the error plus what it means for the server's state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateError {
@@ -289,23 +273,6 @@ impl fmt::Debug for ManagementClient {
             .field("management_token", &"[REDACTED]")
             .finish_non_exhaustive()
     }
-}
-
-/// What one attempt produced.
-enum Attempt {
-    Response {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Vec<u8>,
-    },
-    /// No response; `connect` says the connection was never opened (request not sent).
-    Failed { error: ApiError, connect: bool },
-}
-
-/// How `call` failed, with what a create needs to know.
-struct Failure {
-    error: ApiError,
-    outcome: CreateOutcome,
 }
 
 impl ManagementClient {
@@ -542,227 +509,60 @@ impl ManagementClient {
         })
     }
 
-    /// Sends one call, with retries as the module documentation describes, and returns the
-    /// body of a 2xx response.
+    /// Sends one call with the shared retry policy and returns the body of a 2xx response.
     async fn call(
         &self,
         method: Method,
         path: &str,
         body: Option<Vec<u8>>,
         idempotent: bool,
-    ) -> Result<Vec<u8>, Failure> {
-        let url = format!("{}{}", self.base, path);
-        let start = Instant::now();
-        let deadline = start + self.retry_deadline;
-        let mut attempt: u32 = 0;
-        let mut backoff = self.initial_backoff;
-        loop {
-            attempt += 1;
-            if self.cancel.is_cancelled() {
-                return Err(Failure {
-                    error: ApiError::Cancelled,
-                    // Nothing is in flight between attempts.
-                    outcome: CreateOutcome::NotSent,
-                });
-            }
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            // Idempotent calls fit every attempt inside the deadline; a create gets its full
-            // request timeout, since it runs once.
-            let timeout = if idempotent {
-                self.request_timeout
-                    .min(remaining)
-                    .max(Duration::from_millis(1))
-            } else {
-                self.request_timeout
-            };
-            let attempt_start = Instant::now();
-            let result = tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => {
-                    crate::debug!("management API request cancelled", "method" = method,
-                        "path" = path, "attempt" = attempt);
-                    return Err(Failure { error: ApiError::Cancelled, outcome: CreateOutcome::Unknown });
-                }
-                r = self.attempt(method.clone(), &url, body.clone(), timeout) => r,
-            };
-            let elapsed_ms = attempt_start.elapsed().as_millis();
-
-            let (error, retryable, retry_after, outcome) = match result {
-                Attempt::Response {
-                    status,
-                    headers,
-                    body,
-                } => {
-                    crate::debug!(
-                        "management API request",
-                        "method" = method,
-                        "path" = path,
-                        "status" = status.as_u16(),
-                        "attempt" = attempt,
-                        "elapsed_ms" = elapsed_ms
-                    );
-                    if status.is_success() {
-                        return Ok(body);
-                    }
-                    let error = status_error(status, &body);
-                    let transient = matches!(status.as_u16(), 429 | 502 | 503 | 504);
-                    let outcome = if matches!(status.as_u16(), 500 | 502 | 503 | 504) {
-                        CreateOutcome::Unknown
-                    } else {
-                        CreateOutcome::Rejected
-                    };
-                    let retry_after = if status == StatusCode::TOO_MANY_REQUESTS
-                        || status == StatusCode::SERVICE_UNAVAILABLE
-                    {
-                        retry_after_secs(&headers)
-                    } else {
-                        None
-                    };
-                    (error, idempotent && transient, retry_after, outcome)
-                }
-                Attempt::Failed { error, connect } => {
-                    crate::debug!(
-                        "management API request failed",
-                        "method" = method,
-                        "path" = path,
-                        "attempt" = attempt,
-                        "elapsed_ms" = elapsed_ms,
-                        "error" = error
-                    );
-                    let outcome = if connect {
-                        CreateOutcome::NotSent
-                    } else {
-                        CreateOutcome::Unknown
-                    };
-                    // A create is retried only when it certainly never left the client.
-                    (error, idempotent || connect, None, outcome)
-                }
-            };
-            if !retryable {
-                return Err(Failure { error, outcome });
-            }
-
-            let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
-            let wait = retry_after.map_or(jittered, |ra| ra.max(jittered));
-            backoff = (backoff * 2).min(self.max_backoff);
-            if Instant::now() + wait >= deadline {
-                return Err(Failure {
-                    error: ApiError::DeadlineExceeded {
-                        deadline: self.retry_deadline,
-                        attempts: attempt,
-                        last: Box::new(error),
-                    },
-                    outcome,
-                });
-            }
-            crate::debug!(
-                "retrying management API request",
-                "method" = method,
-                "path" = path,
-                "attempt" = attempt,
-                "wait_ms" = wait.as_millis(),
-                "error" = error
-            );
-            tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => {
-                    return Err(Failure { error: ApiError::Cancelled, outcome });
-                }
-                _ = tokio::time::sleep(wait) => {}
-            }
-        }
-    }
-
-    async fn attempt(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<Vec<u8>>,
-        timeout: Duration,
-    ) -> Attempt {
-        let mut req = self
-            .http
-            .request(method, url)
-            .timeout(timeout)
-            .header(AUTHORIZATION, &self.auth)
-            .header(ACCEPT, "application/json");
-        if let Some(body) = body {
-            req = req.header(CONTENT_TYPE, "application/json").body(body);
-        }
-        let resp = match req.send().await {
-            Ok(r) => r,
-            Err(e) => return transport_failure(&e),
-        };
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        match resp.bytes().await {
-            Ok(b) => Attempt::Response {
-                status,
-                headers,
-                body: b.to_vec(),
+    ) -> Result<Vec<u8>, Failure<ApiError>> {
+        Call {
+            http: &self.http,
+            auth: &self.auth,
+            policy: Policy {
+                request_timeout: self.request_timeout,
+                retry_deadline: self.retry_deadline,
+                initial_backoff: self.initial_backoff,
+                max_backoff: self.max_backoff,
             },
-            Err(e) => transport_failure(&e),
+            cancel: &self.cancel,
+            api: "management API",
+            url: format!("{}{}", self.base, path),
+            method,
+            path,
+            body,
+            idempotent,
         }
+        .send()
+        .await
     }
 }
 
-fn transport_failure(e: &reqwest::Error) -> Attempt {
-    Attempt::Failed {
-        error: ApiError::Transport {
-            message: crate::log::scrub(&error_chain(e)),
-            timeout: e.is_timeout(),
-        },
-        connect: e.is_connect() && !e.is_timeout(),
+impl CallError for ApiError {
+    fn from_status(status: StatusCode, body: &[u8]) -> Self {
+        status_error(status, body)
     }
-}
-
-/// The error and its sources, without the URL (which reqwest prints and we already know).
-fn error_chain(e: &reqwest::Error) -> String {
-    let mut parts = Vec::new();
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.contains(&text) {
-            parts.push(text);
+    fn transport(message: String, timeout: bool) -> Self {
+        ApiError::Transport { message, timeout }
+    }
+    fn cancelled() -> Self {
+        ApiError::Cancelled
+    }
+    fn deadline_exceeded(deadline: Duration, attempts: u32, last: Self) -> Self {
+        ApiError::DeadlineExceeded {
+            deadline,
+            attempts,
+            last: Box::new(last),
         }
-        cur = s.source();
     }
-    let head = if e.is_timeout() {
-        "operation timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "reading the response failed"
-    } else if e.is_request() {
-        "sending the request failed"
-    } else {
-        "HTTP error"
-    };
-    let mut out = head.to_owned();
-    for p in parts {
-        out.push_str(": ");
-        out.push_str(&p);
-    }
-    crate::log::scrub(&out)
 }
 
 fn status_error(status: StatusCode, body: &[u8]) -> ApiError {
-    let message = match serde_json::from_slice::<ApiErrorBody>(body) {
-        Ok(b) if !b.message.trim().is_empty() => b.message,
-        _ => {
-            let text = String::from_utf8_lossy(body);
-            let text = text.trim();
-            if text.is_empty() {
-                status
-                    .canonical_reason()
-                    .unwrap_or("no message")
-                    .to_ascii_lowercase()
-            } else {
-                text.chars().take(500).collect()
-            }
-        }
-    };
-    let message = crate::log::scrub(&message);
+    let json = serde_json::from_slice::<ApiErrorBody>(body)
+        .ok()
+        .map(|b| b.message);
+    let message = error_message(status, json, body);
     match status.as_u16() {
         400 => ApiError::BadRequest { message },
         401 => ApiError::Unauthorized { message },
@@ -771,14 +571,6 @@ fn status_error(status: StatusCode, body: &[u8]) -> ApiError {
         409 => ApiError::Conflict { message },
         s => ApiError::Status { status: s, message },
     }
-}
-
-fn retry_after_secs(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    // Delta-seconds only; an HTTP date falls back to our own backoff.
-    v.parse::<u64>()
-        .ok()
-        .map(|s| Duration::from_secs(s.min(300)))
 }
 
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

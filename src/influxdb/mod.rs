@@ -8,5 +8,8 @@ pub mod list;
 pub mod models;
 pub mod names;
 pub mod partition_template;
+pub mod product;
 pub mod provider;
 pub mod resources;
+pub mod retry;
+pub mod v2;

@@ -5,6 +5,11 @@
 //! `INFLUXDB3_MANAGEMENT_TOKEN`). Cloud Dedicated needs `account_id` and `cluster_id`;
 //! Clustered needs neither, and a `url` pointing at the cluster. The management token is only
 //! required once something actually calls the API, so `terraform validate` works without it.
+//!
+//! One provider block talks to one InfluxDB. InfluxDB OSS v2 and Cloud Serverless (`/api/v2`)
+//! are configured with `host`, `token` and `org` or `org_id` instead (or the `influx` CLI's
+//! `INFLUX_HOST`, `INFLUX_TOKEN`, `INFLUX_ORG`, `INFLUX_ORG_ID`); see [`super::product`] for
+//! how the product is chosen and how a resource of the other product is refused at plan.
 
 use std::sync::Arc;
 
@@ -13,6 +18,7 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::client::{ClientConfig, ManagementClient, Product};
+use super::product::{self, Configured, V2Settings};
 use crate::engine::ephemeral::DynEphemeralResource;
 use crate::engine::list::DynListResource;
 use crate::engine::resource::{DynDataSource, DynResource};
@@ -27,24 +33,18 @@ pub struct Config {
     pub account_id: Option<String>,
     pub cluster_id: Option<String>,
     pub management_token: Option<String>,
+    // InfluxDB OSS v2 / Cloud Serverless.
+    pub host: Option<String>,
+    pub token: Option<String>,
+    pub org: Option<String>,
+    pub org_id: Option<String>,
 }
 
-/// What every resource and data source receives: the API client, or the reason there is none.
+/// What every resource and data source receives: the client of the product this provider
+/// block talks to, or the reason there is none. The accessors (`client` for the Management
+/// API, `v2` for `/api/v2`) live in [`super::product`].
 pub struct Influx {
-    client: Result<ManagementClient, Diagnostic>,
-}
-
-impl Influx {
-    /// The client; records why it is unavailable when it is.
-    pub fn client(&self, diags: &mut Diagnostics) -> Option<&ManagementClient> {
-        match &self.client {
-            Ok(c) => Some(c),
-            Err(d) => {
-                diags.push(d.clone());
-                None
-            }
-        }
-    }
+    pub(super) configured: Configured,
 }
 
 pub struct InfluxProvider;
@@ -100,11 +100,20 @@ impl crate::engine::Provider for InfluxProvider {
                     .validate_str("Invalid cluster_id", validate_uuid),
                 setting("management_token", "INFLUXDB3_MANAGEMENT_TOKEN", "Management API token.")
                     .sensitive(),
+                setting("host", "INFLUX_HOST", "InfluxDB OSS v2 or Cloud Serverless: the URL of the server, e.g. `http://localhost:8086` or `https://us-east-1-1.aws.cloud2.influxdata.com`.")
+                    .validate_str("Invalid provider host", validate_url),
+                setting("token", "INFLUX_TOKEN", "InfluxDB OSS v2 or Cloud Serverless: an API token allowed to manage authorizations (an operator or all-access token).")
+                    .sensitive(),
+                setting("org", "INFLUX_ORG", "InfluxDB OSS v2 or Cloud Serverless: the name of the default organization of the resources. Set `org` or `org_id`, not both.")
+                    .validate_str("Invalid provider org", crate::engine::schema::validators::not_empty),
+                setting("org_id", "INFLUX_ORG_ID", "InfluxDB OSS v2 or Cloud Serverless: the ID of the default organization (16 hexadecimal digits). Set `org` or `org_id`, not both.")
+                    .validate_str("Invalid provider org_id", product::validate_v2_id),
             ],
         )
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        product::validate_settings(config, diags);
         // Exactly one of account_id and cluster_id is an error, unless the other may still
         // come from the environment.
         let set = |n: &str| !config.attr(n).is_null();
@@ -136,6 +145,23 @@ impl crate::engine::Provider for InfluxProvider {
         let pick = |v: Option<String>, env_name: &str| {
             v.filter(|s| !s.is_empty()).or_else(|| env(env_name))
         };
+        let v2 = V2Settings {
+            host: config.host.clone(),
+            token: config.token.clone(),
+            org: config.org.clone(),
+            org_id: config.org_id.clone(),
+        };
+        let v3_configured = [
+            &config.url,
+            &config.account_id,
+            &config.cluster_id,
+            &config.management_token,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| !s.is_empty()));
+        if product::wants_v2(&v2, v3_configured, diags)? {
+            return product::configure_v2(v2, stop, diags);
+        }
         let url = pick(config.url, "INFLUXDB3_URL");
         let account_id = pick(config.account_id, "INFLUXDB3_ACCOUNT_ID");
         let cluster_id = pick(config.cluster_id, "INFLUXDB3_CLUSTER_ID");
@@ -184,10 +210,10 @@ impl crate::engine::Provider for InfluxProvider {
             (None, Product::Dedicated { .. }) => DEFAULT_URL.to_owned(),
             (None, Product::Clustered) => {
                 return Some(Influx {
-                    client: Err(Diagnostic::error(
+                    configured: Configured::Management(Err(Diagnostic::error(
                         "Missing provider url",
-                        "Neither account_id nor cluster_id is set, so this is InfluxDB Clustered, which needs the cluster's URL: set the provider's url or INFLUXDB3_URL. For Cloud Dedicated set account_id and cluster_id.",
-                    )),
+                        "Neither account_id nor cluster_id is set, so this is InfluxDB Clustered, which needs the cluster's URL: set the provider's url or INFLUXDB3_URL. For Cloud Dedicated set account_id and cluster_id. For InfluxDB OSS v2 or Cloud Serverless set host, token and org instead.",
+                    ))),
                 })
             }
         };
@@ -203,7 +229,9 @@ impl crate::engine::Provider for InfluxProvider {
                 })
             }
         };
-        Some(Influx { client })
+        Some(Influx {
+            configured: Configured::Management(client),
+        })
     }
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<Influx>>> {

@@ -594,7 +594,8 @@ impl Shared {
         }
         let segs: Vec<&str> = rest.split('/').collect();
         let resource: &[&str] = match self.product {
-            SimProduct::Clustered => &segs,
+            // The v2 mode never routes here (see `super::v2`).
+            SimProduct::Clustered | SimProduct::OssV2 => &segs,
             SimProduct::Dedicated => match segs.as_slice() {
                 ["accounts", acc, "clusters", cl, tail @ ..] if !tail.is_empty() => {
                     let (Some(acc), Some(cl)) = (parse_uuid(acc), parse_uuid(cl)) else {

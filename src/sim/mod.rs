@@ -8,6 +8,7 @@
 pub mod api;
 pub mod model;
 pub mod rules;
+pub mod v2;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -35,6 +36,8 @@ pub const DEFAULT_CLUSTER_ID: &str = "22222222-2222-4222-8222-222222222222";
 pub enum SimProduct {
     Dedicated,
     Clustered,
+    /// InfluxDB OSS v2 (`/api/v2`), see [`v2`].
+    OssV2,
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +52,8 @@ pub struct SimOptions {
     pub state_file: Option<PathBuf>,
     /// Delay before every API request is handled.
     pub latency: Duration,
+    /// `--product oss-v2`: the operator token.
+    pub v2_token: String,
 }
 
 impl Default for SimOptions {
@@ -61,6 +66,7 @@ impl Default for SimOptions {
             cluster_id: Uuid::parse_str(DEFAULT_CLUSTER_ID).expect("valid uuid"),
             state_file: None,
             latency: Duration::ZERO,
+            v2_token: v2::DEFAULT_TOKEN.into(),
         }
     }
 }
@@ -73,7 +79,11 @@ Usage: influxdb3-mgmt-sim [OPTIONS]
 Options:
   --listen ADDR             address to listen on (default 127.0.0.1:0, a free port);
                             the first stdout line is the base URL, http://ADDR
-  --product NAME            dedicated (default) or clustered
+  --product NAME            dedicated (default), clustered, or oss-v2 (the InfluxDB OSS v2
+                            API: /health and /api/v2 orgs, users, buckets, authorizations;
+                            one org sim-org 5f3e0d9c1a2b4c6d, user sim-admin, and that user's
+                            operator token; state is kept in memory only)
+  --token TOKEN             oss-v2: the operator token (default sim-operator-token)
   --management-token TOKEN  bearer token the API accepts (default sim-management-token)
   --account-id UUID         Cloud Dedicated account id (default 11111111-1111-4111-8111-111111111111)
   --cluster-id UUID         Cloud Dedicated cluster id (default 22222222-2222-4222-8222-222222222222)
@@ -95,6 +105,9 @@ Control endpoints (no auth, loopback clients only):
                           (kept by a rename, lost with the database)
   POST   /__sim/authenticate {\"accessToken\":\"apiv1_...\"} -> {\"id\":..,\"active\":bool} or 404
   DELETE /__sim/state     delete all tokens and databases
+  oss-v2: GET /__sim/state {\"orgs\",\"users\",\"buckets\",\"authorizations\"} (never tokens),
+          POST /__sim/authenticate {\"token\":\"...\"} -> {\"id\":..,\"active\":bool} or 404,
+          DELETE /__sim/state back to the start-up org, user and operator token
 ";
 
 /// Parses command-line flags (without the program name). `Ok(None)` means `--help`.
@@ -126,10 +139,11 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
                 opts.product = match value()?.as_str() {
                     "dedicated" => SimProduct::Dedicated,
                     "clustered" => SimProduct::Clustered,
+                    "oss-v2" => SimProduct::OssV2,
                     other => {
                         return Err(format!(
-                            "--product {other:?} is not supported; use dedicated or clustered"
-                        ))
+                        "--product {other:?} is not supported; use dedicated, clustered or oss-v2"
+                    ))
                     }
                 }
             }
@@ -147,6 +161,12 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
                     opts.account_id = id;
                 } else {
                     opts.cluster_id = id;
+                }
+            }
+            "--token" => {
+                opts.v2_token = value()?;
+                if opts.v2_token.is_empty() {
+                    return Err("--token must not be empty".into());
                 }
             }
             "--state" => opts.state_file = Some(PathBuf::from(value()?)),
@@ -172,14 +192,28 @@ pub struct Simulator {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// What serves the API: the Management API, or `/api/v2` (faults, latency and the request
+/// log stay with [`api::Shared`] for both).
+#[derive(Clone)]
+struct Backends {
+    shared: Arc<api::Shared>,
+    v2: Option<Arc<v2::V2Sim>>,
+}
+
 impl Simulator {
     /// Binds the listener, loads the state file if any, and serves in a background task.
     pub async fn start(opts: SimOptions) -> std::io::Result<Simulator> {
         let shared = Arc::new(api::Shared::new(&opts)?);
+        let v2 =
+            (opts.product == SimProduct::OssV2).then(|| Arc::new(v2::V2Sim::new(&opts.v2_token)));
         let listener = TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(serve(listener, shared.clone(), shutdown.clone()));
+        let backends = Backends {
+            shared: shared.clone(),
+            v2,
+        };
+        let task = tokio::spawn(serve(listener, backends, shutdown.clone()));
         Ok(Simulator {
             addr,
             product: opts.product,
@@ -228,7 +262,7 @@ impl Drop for Simulator {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<api::Shared>, shutdown: CancellationToken) {
+async fn serve(listener: TcpListener, backends: Backends, shutdown: CancellationToken) {
     loop {
         let (stream, peer) = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -241,12 +275,12 @@ async fn serve(listener: TcpListener, shared: Arc<api::Shared>, shutdown: Cancel
                 }
             },
         };
-        let shared = shared.clone();
+        let backends = backends.clone();
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req: Request<Incoming>| {
-                let shared = shared.clone();
-                async move { handle(shared, req, peer).await }
+                let backends = backends.clone();
+                async move { handle(backends, req, peer).await }
             });
             let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
             // On shutdown, open connections are simply dropped; the state is written under
@@ -272,10 +306,11 @@ impl std::fmt::Display for DropConnection {
 impl std::error::Error for DropConnection {}
 
 async fn handle(
-    shared: Arc<api::Shared>,
+    backends: Backends,
     req: Request<Incoming>,
     peer: SocketAddr,
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let shared = backends.shared;
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     let body = match body.collect().await {
@@ -288,6 +323,13 @@ async fn handle(
                 403,
                 "control endpoints accept loopback clients only",
             ));
+        }
+        if let Some(resp) = backends
+            .v2
+            .as_ref()
+            .and_then(|v2| v2.control(&parts.method, &path, &body))
+        {
+            return Ok(resp);
         }
         return Ok(shared.control(&parts.method, &path, &body));
     }
@@ -307,7 +349,11 @@ async fn handle(
         }
         if let Some(status) = f.status {
             shared.record(&parts.method, &path, Some(status));
-            let mut resp = api::error(status, api::default_message(status));
+            let mut resp = if backends.v2.is_some() {
+                v2::error(status, api::default_message(status))
+            } else {
+                api::error(status, api::default_message(status))
+            };
             if let Some(secs) = f.retry_after_secs {
                 resp.headers_mut().insert(
                     hyper::header::RETRY_AFTER,
@@ -317,7 +363,16 @@ async fn handle(
             return Ok(resp);
         }
     }
-    let resp = shared.api(&parts.method, &path, &parts.headers, &body);
+    let resp = match &backends.v2 {
+        Some(v2) => v2.api(
+            &parts.method,
+            &path,
+            parts.uri.query(),
+            &parts.headers,
+            &body,
+        ),
+        None => shared.api(&parts.method, &path, &parts.headers, &body),
+    };
     if fault.as_ref().is_some_and(|f| f.drop_after_handling) {
         shared.record(&parts.method, &path, None);
         return Err(DropConnection);
@@ -337,10 +392,11 @@ pub async fn run(opts: SimOptions) -> std::io::Result<()> {
         out.flush()?;
     }
     eprintln!(
-        "influxdb3-mgmt-sim: serving the {} Management API at {}",
+        "influxdb3-mgmt-sim: serving the {} at {}",
         match product {
-            SimProduct::Dedicated => "Cloud Dedicated",
-            SimProduct::Clustered => "Clustered",
+            SimProduct::Dedicated => "Cloud Dedicated Management API",
+            SimProduct::Clustered => "Clustered Management API",
+            SimProduct::OssV2 => "InfluxDB OSS v2 API",
         },
         sim.url()
     );

@@ -8,6 +8,7 @@ use tonic::{Request, Response, Status};
 use super::proto::tfplugin6 as pb;
 use crate::engine::diag::{Diagnostics, Severity, Step};
 use crate::engine::resource::Provider;
+use crate::engine::schema::{Attribute, Nesting};
 use crate::engine::server::{DynamicValue, Engine, StateResponse};
 use crate::engine::{AttributePath, Schema};
 
@@ -111,26 +112,45 @@ fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
         .collect()
 }
 
+/// One attribute; a nested attribute carries `nested_type` and no `type`.
+fn attribute(a: &Attribute) -> pb::schema::Attribute {
+    use pb::schema::object::NestingMode;
+    let (r#type, nested_type) = match &a.nested {
+        None => (a.ty.to_json_bytes(), None),
+        Some(n) => (
+            Vec::new(),
+            Some(pb::schema::Object {
+                attributes: n.attributes.iter().map(attribute).collect(),
+                nesting: match n.nesting {
+                    Nesting::Single => NestingMode::Single,
+                    Nesting::List => NestingMode::List,
+                    Nesting::Set => NestingMode::Set,
+                    Nesting::Map => NestingMode::Map,
+                } as i32,
+                ..Default::default()
+            }),
+        ),
+    };
+    pb::schema::Attribute {
+        name: a.name.clone(),
+        r#type,
+        nested_type,
+        description: a.description.clone(),
+        required: a.required,
+        optional: a.optional,
+        computed: a.computed,
+        sensitive: a.sensitive,
+        description_kind: pb::StringKind::Markdown as i32,
+        ..Default::default()
+    }
+}
+
 fn schema(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
         block: Some(pb::schema::Block {
             version: s.version,
-            attributes: s
-                .attributes
-                .iter()
-                .map(|a| pb::schema::Attribute {
-                    name: a.name.clone(),
-                    r#type: a.ty.to_json_bytes(),
-                    description: a.description.clone(),
-                    required: a.required,
-                    optional: a.optional,
-                    computed: a.computed,
-                    sensitive: a.sensitive,
-                    description_kind: pb::StringKind::Markdown as i32,
-                    ..Default::default()
-                })
-                .collect(),
+            attributes: s.attributes.iter().map(attribute).collect(),
             description: s.description.clone(),
             description_kind: pb::StringKind::Markdown as i32,
             ..Default::default()
@@ -250,6 +270,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             "ConfigureProvider",
             "terraform_version" = req.terraform_version
         );
+        self.engine.set_terraform_version(&req.terraform_version);
         let d = self.engine.configure_provider(&dv(req.config)).await;
         Ok(Response::new(pb::configure_provider::Response {
             diagnostics: diagnostics(d),
@@ -572,5 +593,46 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::info!("StopProvider: cancelling in-flight work");
         self.engine.stop();
         Ok(Response::new(pb::stop_provider::Response::default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Type;
+
+    #[test]
+    fn a_nested_attribute_is_sent_as_nested_type_without_a_type() {
+        let a = Attribute::optional("rules", Type::Dynamic).nested(
+            Nesting::Set,
+            vec![
+                Attribute::required("action", Type::String),
+                Attribute::required("target", Type::Dynamic).nested(
+                    Nesting::Single,
+                    vec![Attribute::optional("id", Type::String)],
+                ),
+            ],
+        );
+        let pb = attribute(&a);
+        assert!(
+            pb.r#type.is_empty(),
+            "Terraform rejects both type and nested_type"
+        );
+        assert!(pb.optional && !pb.required);
+        let nested = pb.nested_type.expect("nested_type");
+        assert_eq!(nested.nesting, pb::schema::object::NestingMode::Set as i32);
+        assert_eq!(nested.attributes.len(), 2);
+        let target = &nested.attributes[1];
+        assert_eq!(target.name, "target");
+        let inner = target.nested_type.as_ref().expect("inner nested_type");
+        assert_eq!(
+            inner.nesting,
+            pb::schema::object::NestingMode::Single as i32
+        );
+        assert_eq!(inner.attributes[0].r#type, b"\"string\"".to_vec());
+
+        let plain = attribute(&Attribute::required("name", Type::String));
+        assert!(plain.nested_type.is_none());
+        assert_eq!(plain.r#type, b"\"string\"".to_vec());
     }
 }

@@ -80,6 +80,18 @@ impl SimProcess {
 
     /// One HTTP/1.1 request; `auth` adds the management token.
     pub fn request(&self, method: &str, path: &str, body: Option<&str>, auth: bool) -> Answer {
+        let bearer = format!("Bearer {MANAGEMENT_TOKEN}");
+        self.request_as(method, path, body, auth.then_some(bearer.as_str()))
+    }
+
+    /// One HTTP/1.1 request with this `Authorization` header, if any.
+    pub fn request_as(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        authorization: Option<&str>,
+    ) -> Answer {
         let addr = self.url.trim_start_matches("http://");
         let mut s = TcpStream::connect(addr).expect("connect to the simulator");
         s.set_read_timeout(Some(Duration::from_secs(30))).ok();
@@ -89,8 +101,8 @@ impl SimProcess {
              Content-Type: application/json\r\nContent-Length: {}\r\n",
             body.len()
         );
-        if auth {
-            req.push_str(&format!("Authorization: Bearer {MANAGEMENT_TOKEN}\r\n"));
+        if let Some(a) = authorization {
+            req.push_str(&format!("Authorization: {a}\r\n"));
         }
         req.push_str("\r\n");
         req.push_str(body);
@@ -191,5 +203,69 @@ impl SimProcess {
             404 => None,
             other => panic!("authenticate: unexpected status {other}: {}", a.body),
         }
+    }
+}
+
+// ---- InfluxDB OSS v2 mode (`--product oss-v2`) ----
+
+pub const V2_TOKEN: &str = "sim-operator-token";
+pub const V2_ORG: &str = "sim-org";
+pub const V2_ORG_ID: &str = "5f3e0d9c1a2b4c6d";
+pub const V2_USER_ID: &str = "0a1b2c3d4e5f6071";
+pub const V2_OPERATOR_AUTH_ID: &str = "0f1e2d3c4b5a6978";
+
+impl SimProcess {
+    pub fn oss_v2() -> SimProcess {
+        SimProcess::start(&["--product", "oss-v2"])
+    }
+
+    /// A `/api/v2` request with the operator token; `path` starts after `/api/v2`.
+    pub fn v2(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        let auth = format!("Token {V2_TOKEN}");
+        self.request_as(method, &format!("/api/v2{path}"), body, Some(&auth))
+    }
+
+    /// Which authorization a token string is and whether it works (`POST /__sim/authenticate`).
+    pub fn v2_authenticate(&self, token: &str) -> Option<(String, bool)> {
+        let body = serde_json::json!({ "token": token }).to_string();
+        let a = self.request("POST", "/__sim/authenticate", Some(&body), false);
+        match a.status {
+            200 => {
+                let j = a.json();
+                Some((
+                    j["id"].as_str().unwrap_or_default().to_owned(),
+                    j["active"].as_bool().unwrap_or(false),
+                ))
+            }
+            404 => None,
+            other => panic!("authenticate: unexpected status {other}: {}", a.body),
+        }
+    }
+
+    /// The authorizations in the simulator, the operator's excepted.
+    pub fn v2_authorizations(&self) -> Vec<serde_json::Value> {
+        self.state()["authorizations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a["id"] != V2_OPERATOR_AUTH_ID)
+            .collect()
+    }
+
+    /// Creates a bucket in the default org; returns its ID.
+    pub fn v2_bucket(&self, name: &str) -> String {
+        let body = serde_json::json!({"orgID": V2_ORG_ID, "name": name}).to_string();
+        let a = self.v2("POST", "/buckets", Some(&body));
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Creates a user; returns its ID.
+    pub fn v2_user(&self, name: &str) -> String {
+        let body = serde_json::json!({ "name": name }).to_string();
+        let a = self.v2("POST", "/users", Some(&body));
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["id"].as_str().unwrap_or_default().to_owned()
     }
 }

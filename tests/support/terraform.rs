@@ -118,6 +118,10 @@ const SCRUBBED_ENV: &[&str] = &[
     "INFLUXDB3_MANAGEMENT_TOKEN",
     "INFLUXDB3_ACCOUNT_ID",
     "INFLUXDB3_CLUSTER_ID",
+    "INFLUX_HOST",
+    "INFLUX_TOKEN",
+    "INFLUX_ORG",
+    "INFLUX_ORG_ID",
 ];
 
 /// The repository root (where Cargo.toml is).

@@ -47,6 +47,15 @@ impl DataSource for DatabaseDataSource {
         "influxdb_database"
     }
 
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
+        influx.require_management(self.type_name(), diags);
+    }
+
     fn schema(&self) -> Schema {
         let mut attributes = vec![Attribute::required("name", Type::String)
             .describe(doc::NAME)

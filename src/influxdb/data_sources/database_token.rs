@@ -96,6 +96,15 @@ impl DataSource for DatabaseTokenDataSource {
         "influxdb_database_token"
     }
 
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
+        influx.require_management(self.type_name(), diags);
+    }
+
     fn schema(&self) -> Schema {
         let mut attributes = vec![Attribute::required("id", Type::String)
             .describe("The token's ID (a UUID).")

@@ -27,6 +27,15 @@ impl DataSource for DatabaseTokensDataSource {
         "influxdb_database_tokens"
     }
 
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
+        influx.require_management(self.type_name(), diags);
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             "Lists the database tokens. Token strings are never available (the API returns one only when its token is created), so the tokens have no `access_token` attribute.",

@@ -25,6 +25,15 @@ impl DataSource for DatabasesDataSource {
         "influxdb_databases"
     }
 
+    fn check_provider(
+        &self,
+        influx: &Influx,
+        _config: &crate::engine::Value,
+        diags: &mut Diagnostics,
+    ) {
+        influx.require_management(self.type_name(), diags);
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             "Lists the databases of the cluster.",

@@ -1,5 +1,7 @@
 //! Data sources.
 
+pub mod authorization;
+pub mod authorizations;
 pub mod database;
 pub mod database_token;
 pub mod database_tokens;
@@ -16,5 +18,7 @@ pub fn all() -> Vec<Arc<dyn DynDataSource<Influx>>> {
         data_source(database_tokens::DatabaseTokensDataSource),
         data_source(database::DatabaseDataSource),
         data_source(databases::DatabasesDataSource),
+        data_source(authorization::AuthorizationDataSource),
+        data_source(authorizations::AuthorizationsDataSource),
     ]
 }

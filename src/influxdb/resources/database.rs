@@ -255,6 +255,10 @@ impl Resource for DatabaseResource {
         "influxdb_database"
     }
 
+    fn check_provider(&self, influx: &Influx, _config: &Value, diags: &mut Diagnostics) {
+        influx.require_management(self.type_name(), diags);
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             "A database of InfluxDB 3 Cloud Dedicated or Clustered. Destroying the resource deletes the database and its data; `deletion_protection` prevents that. Tokens grant access by database name, so a token created for a deleted database also grants access to a new database of the same name.",

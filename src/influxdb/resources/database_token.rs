@@ -126,6 +126,10 @@ impl Resource for DatabaseTokenResource {
         "influxdb_database_token"
     }
 
+    fn check_provider(&self, influx: &Influx, _config: &Value, diags: &mut Diagnostics) {
+        influx.require_management(self.type_name(), diags);
+    }
+
     fn schema(&self) -> Schema {
         Schema::new(
             "A database token for InfluxDB 3 Cloud Dedicated or Clustered. The token string (`access_token`) is returned by the API only when the token is created and is kept, sensitive, in Terraform state. Destroying the resource revokes the token.",

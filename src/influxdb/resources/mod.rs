@@ -1,5 +1,6 @@
 //! Managed resources.
 
+pub mod authorization;
 pub mod database;
 pub mod database_token;
 pub mod renames;
@@ -18,5 +19,6 @@ pub fn all() -> Vec<Arc<dyn DynResource<Influx>>> {
             renames: renames.clone(),
         }),
         resource(table::TableResource { renames }),
+        resource(authorization::AuthorizationResource),
     ]
 }

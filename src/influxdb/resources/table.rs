@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type};
+use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
 use crate::influxdb::client::gone_is_ok;
 use crate::influxdb::models::CreateTable;
 use crate::influxdb::names;
@@ -49,6 +49,10 @@ impl Resource for TableResource {
 
     fn type_name(&self) -> &'static str {
         "influxdb_table"
+    }
+
+    fn check_provider(&self, influx: &Influx, _config: &Value, diags: &mut Diagnostics) {
+        influx.require_management(self.type_name(), diags);
     }
 
     fn schema(&self) -> Schema {

@@ -1,0 +1,308 @@
+//! The retry policy shared by every InfluxDB API client (the Management API and `/api/v2`):
+//! one HTTP call, retried as the policy says, with the outcome a create needs to know.
+//!
+//! Idempotent calls (GET, PATCH, DELETE) are retried on connection errors, timeouts, 429
+//! (honouring `Retry-After`), 502, 503 and 504, with exponential backoff and jitter, until a
+//! total deadline. A POST (create) is retried only when the connection could not be opened,
+//! i.e. the request was certainly never sent; any other failure carries a [`CreateOutcome`]
+//! saying whether something may have been created. Every wait races the provider's
+//! cancellation token (StopProvider). Each client keeps its own error type (its messages name
+//! its own API and settings) by implementing [`CallError`].
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use tokio_util::sync::CancellationToken;
+
+/// Whether a failed create may have created something on the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreateOutcome {
+    /// The request never left the client (connection refused, bad configuration, cancelled
+    /// before sending): nothing was created.
+    NotSent,
+    /// The server answered with an error status that means it did not act (4xx): nothing was
+    /// created.
+    Rejected,
+    /// The request was sent but no trustworthy answer came back (timeout, connection lost,
+    /// 500/502/503/504, cancelled mid-flight): the object may or may not exist.
+    Unknown,
+}
+
+/// The error type of one API client, built by the retry loop.
+pub trait CallError: Sized {
+    /// An error status with its body.
+    fn from_status(status: StatusCode, body: &[u8]) -> Self;
+    /// No usable HTTP response.
+    fn transport(message: String, timeout: bool) -> Self;
+    fn cancelled() -> Self;
+    fn deadline_exceeded(deadline: Duration, attempts: u32, last: Self) -> Self;
+}
+
+/// The retry timings of one client.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Limit for one HTTP attempt, from connecting to the end of the response body.
+    pub request_timeout: Duration,
+    /// Limit for all attempts of one call, backoff included.
+    pub retry_deadline: Duration,
+    /// First backoff between retries; doubled each time up to `max_backoff`, with jitter.
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+/// How a call failed, with what a create needs to know.
+pub struct Failure<E> {
+    pub error: E,
+    pub outcome: CreateOutcome,
+}
+
+/// One call to make: the client's parts and the request.
+pub struct Call<'a> {
+    pub http: &'a reqwest::Client,
+    /// The whole `Authorization` header value (kept apart from everything that is logged).
+    pub auth: &'a str,
+    pub policy: Policy,
+    pub cancel: &'a CancellationToken,
+    /// Names the API in log lines, e.g. "management API".
+    pub api: &'static str,
+    pub method: Method,
+    pub url: String,
+    /// The path alone, for log lines.
+    pub path: &'a str,
+    pub body: Option<Vec<u8>>,
+    pub idempotent: bool,
+}
+
+/// What one attempt produced.
+enum Attempt<E> {
+    Response {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    /// No response; `connect` says the connection was never opened (request not sent).
+    Failed { error: E, connect: bool },
+}
+
+impl Call<'_> {
+    /// Sends the call, with retries as the module documentation describes, and returns the
+    /// body of a 2xx response.
+    pub async fn send<E: CallError + std::fmt::Display>(self) -> Result<Vec<u8>, Failure<E>> {
+        let (method, path, api) = (&self.method, self.path, self.api);
+        let policy = self.policy;
+        let start = Instant::now();
+        let deadline = start + policy.retry_deadline;
+        let mut attempt: u32 = 0;
+        let mut backoff = policy.initial_backoff;
+        loop {
+            attempt += 1;
+            if self.cancel.is_cancelled() {
+                return Err(Failure {
+                    error: E::cancelled(),
+                    // Nothing is in flight between attempts.
+                    outcome: CreateOutcome::NotSent,
+                });
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            // Idempotent calls fit every attempt inside the deadline; a create gets its full
+            // request timeout, since it runs once.
+            let timeout = if self.idempotent {
+                policy
+                    .request_timeout
+                    .min(remaining)
+                    .max(Duration::from_millis(1))
+            } else {
+                policy.request_timeout
+            };
+            let attempt_start = Instant::now();
+            let result = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => {
+                    crate::debug!("API request cancelled", "api" = api, "method" = method,
+                        "path" = path, "attempt" = attempt);
+                    return Err(Failure { error: E::cancelled(), outcome: CreateOutcome::Unknown });
+                }
+                r = self.attempt::<E>(timeout) => r,
+            };
+            let elapsed_ms = attempt_start.elapsed().as_millis();
+
+            let (error, retryable, retry_after, outcome) = match result {
+                Attempt::Response {
+                    status,
+                    headers,
+                    body,
+                } => {
+                    crate::debug!(
+                        "API request",
+                        "api" = api,
+                        "method" = method,
+                        "path" = path,
+                        "status" = status.as_u16(),
+                        "attempt" = attempt,
+                        "elapsed_ms" = elapsed_ms
+                    );
+                    if status.is_success() {
+                        return Ok(body);
+                    }
+                    let error = E::from_status(status, &body);
+                    let transient = matches!(status.as_u16(), 429 | 502 | 503 | 504);
+                    let outcome = if matches!(status.as_u16(), 500 | 502 | 503 | 504) {
+                        CreateOutcome::Unknown
+                    } else {
+                        CreateOutcome::Rejected
+                    };
+                    let retry_after = if status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::SERVICE_UNAVAILABLE
+                    {
+                        retry_after_secs(&headers)
+                    } else {
+                        None
+                    };
+                    (error, self.idempotent && transient, retry_after, outcome)
+                }
+                Attempt::Failed { error, connect } => {
+                    crate::debug!(
+                        "API request failed",
+                        "api" = api,
+                        "method" = method,
+                        "path" = path,
+                        "attempt" = attempt,
+                        "elapsed_ms" = elapsed_ms,
+                        "error" = error
+                    );
+                    let outcome = if connect {
+                        CreateOutcome::NotSent
+                    } else {
+                        CreateOutcome::Unknown
+                    };
+                    // A create is retried only when it certainly never left the client.
+                    (error, self.idempotent || connect, None, outcome)
+                }
+            };
+            if !retryable {
+                return Err(Failure { error, outcome });
+            }
+
+            let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
+            let wait = retry_after.map_or(jittered, |ra| ra.max(jittered));
+            backoff = (backoff * 2).min(policy.max_backoff);
+            if Instant::now() + wait >= deadline {
+                return Err(Failure {
+                    error: E::deadline_exceeded(policy.retry_deadline, attempt, error),
+                    outcome,
+                });
+            }
+            crate::debug!(
+                "retrying API request",
+                "api" = api,
+                "method" = method,
+                "path" = path,
+                "attempt" = attempt,
+                "wait_ms" = wait.as_millis(),
+                "error" = error
+            );
+            tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => {
+                    return Err(Failure { error: E::cancelled(), outcome });
+                }
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    async fn attempt<E: CallError>(&self, timeout: Duration) -> Attempt<E> {
+        let mut req = self
+            .http
+            .request(self.method.clone(), &self.url)
+            .timeout(timeout)
+            .header(AUTHORIZATION, self.auth)
+            .header(ACCEPT, "application/json");
+        if let Some(body) = &self.body {
+            req = req
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => return transport_failure(&e),
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        match resp.bytes().await {
+            Ok(b) => Attempt::Response {
+                status,
+                headers,
+                body: b.to_vec(),
+            },
+            Err(e) => transport_failure(&e),
+        }
+    }
+}
+
+fn transport_failure<E: CallError>(e: &reqwest::Error) -> Attempt<E> {
+    Attempt::Failed {
+        error: E::transport(crate::log::scrub(&error_chain(e)), e.is_timeout()),
+        connect: e.is_connect() && !e.is_timeout(),
+    }
+}
+
+/// The error and its sources, without the URL (which reqwest prints and we already know).
+pub fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    let head = if e.is_timeout() {
+        "operation timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "reading the response failed"
+    } else if e.is_request() {
+        "sending the request failed"
+    } else {
+        "HTTP error"
+    };
+    let mut out = head.to_owned();
+    for p in parts {
+        out.push_str(": ");
+        out.push_str(&p);
+    }
+    crate::log::scrub(&out)
+}
+
+fn retry_after_secs(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    // Delta-seconds only; an HTTP date falls back to our own backoff.
+    v.parse::<u64>()
+        .ok()
+        .map(|s| Duration::from_secs(s.min(300)))
+}
+
+/// The body of an error answer as a short message: `message` from a JSON body when there is
+/// one, else the text, else the status's reason. Scrubbed.
+pub fn error_message(status: StatusCode, json_message: Option<String>, body: &[u8]) -> String {
+    let message = match json_message {
+        Some(m) if !m.trim().is_empty() => m,
+        _ => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            if text.is_empty() {
+                status
+                    .canonical_reason()
+                    .unwrap_or("no message")
+                    .to_ascii_lowercase()
+            } else {
+                text.chars().take(500).collect()
+            }
+        }
+    };
+    crate::log::scrub(&message)
+}

@@ -1,0 +1,108 @@
+//! The `/api/v2` JSON bodies this provider sends and reads (from the InfluxDB v2 OpenAPI:
+//! `Authorization`, `AuthorizationPostRequest`, `AuthorizationUpdateRequest`, `Permission`,
+//! `Resource`, `Organization`, `Error`). Unknown fields are ignored, so newer servers work.
+
+use serde::{Deserialize, Serialize};
+
+/// What a permission applies to. `id` and `org_id` absent mean "every one" of the type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Resource {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "orgID", default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// The organization's name; the server fills it in, it is never sent.
+    #[serde(default, skip_serializing)]
+    pub org: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Permission {
+    pub action: String,
+    pub resource: Resource,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Authorization {
+    pub id: String,
+    /// Present only in the create response (OSS 2.9 and Cloud keep a hash of it).
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "orgID")]
+    pub org_id: String,
+    #[serde(default)]
+    pub org: Option<String>,
+    #[serde(rename = "userID", default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+impl Authorization {
+    /// Whether the token may be used (`status` defaults to active).
+    pub fn is_active(&self) -> bool {
+        self.status.as_deref().unwrap_or("active") == "active"
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Authorizations {
+    #[serde(default)]
+    pub authorizations: Vec<Authorization>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CreateAuthorization {
+    #[serde(rename = "orgID")]
+    pub org_id: String,
+    #[serde(rename = "userID", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub status: String,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct UpdateAuthorization {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Organizations {
+    #[serde(default)]
+    pub orgs: Vec<Organization>,
+}
+
+/// The v2 error body: `{ "code": "not found", "message": "..." }`.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+}
