@@ -261,17 +261,23 @@ impl Workspace {
     /// Same, with the dev_overrides entry pointing at `dir` (which must contain an executable
     /// named `terraform-provider-influxdb`).
     pub fn with_provider_dir(tf: Tf, dir: &Path) -> Workspace {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let config = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            hcl_escape(&dir.to_string_lossy())
+        );
+        Self::with_cli_config(tf, &config)
+    }
+
+    /// A temp dir whose CLI configuration is exactly `config` (e.g. only a `filesystem_mirror`,
+    /// to install the provider with `terraform init` as users do).
+    pub fn with_cli_config(tf: Tf, config: &str) -> Workspace {
         let terraform = Terraform::ensure_installed(tf);
         let tmp = tempfile::Builder::new()
             .prefix("tf-e2e-")
             .tempdir()
             .expect("temp dir");
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         let config_file = tmp.path().join(".terraformrc");
-        let config = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            hcl_escape(&dir.to_string_lossy())
-        );
         std::fs::write(&config_file, config).expect("write CLI config");
         Workspace {
             dir: tmp,
@@ -399,7 +405,7 @@ impl Workspace {
     }
 }
 
-fn hcl_escape(s: &str) -> String {
+pub fn hcl_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace("${", "$${")
