@@ -126,7 +126,9 @@ fn expected_h1(binary: &Path) -> String {
 /// The `hashes` of the provider's entry in a `.terraform.lock.hcl`, sorted.
 fn locked_hashes(lock: &str) -> Vec<String> {
     let entry = lock
-        .split_once(&format!("provider \"registry.terraform.io/{PROVIDER_SOURCE}\""))
+        .split_once(&format!(
+            "provider \"registry.terraform.io/{PROVIDER_SOURCE}\""
+        ))
         .or_else(|| lock.split_once(&format!("provider \"{PROVIDER_SOURCE}\"")))
         .unwrap_or_else(|| panic!("no entry for {PROVIDER_SOURCE} in the lock file:\n{lock}"))
         .1;
@@ -277,7 +279,11 @@ fn the_lock_file_accepts_the_archive_hash_from_sha256sums_and_refuses_another(tf
     let init = other.terraform(&["init", "-no-color", "-input=false"]);
     init.assert_failure();
     // Terraform wraps its messages at 78 columns.
-    let said = init.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = init
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         said.contains("doesn't match any of the checksums previously recorded"),
         "{said}"
@@ -308,17 +314,19 @@ fn the_release_has_the_registry_layout_and_sha256sum_checks_it() {
         .expect("run sha256sum");
     let said = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success(), "sha256sum -c failed:\n{said}");
-    assert!(said.contains(&format!("{}: OK", Release::zip_name())), "{said}");
+    assert!(
+        said.contains(&format!("{}: OK", Release::zip_name())),
+        "{said}"
+    );
     assert!(
         said.contains(&format!("{}: OK", Release::manifest_name())),
         "{said}"
     );
 
     // The manifest says protocol 6.0, as the registry expects, and is the repository's.
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(rel.out.join(Release::manifest_name())).unwrap(),
-    )
-    .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(rel.out.join(Release::manifest_name())).unwrap())
+            .unwrap();
     assert_eq!(manifest["version"], 1);
     assert_eq!(
         manifest["metadata"]["protocol_versions"],
