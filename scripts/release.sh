@@ -45,12 +45,14 @@ command -v python3 >/dev/null 2>&1 || die "python3 is needed (it writes the zip 
 
 NAME=terraform-provider-influxdb
 CARGO="${CARGO:-cargo}"   # the cargo running us, under `cargo test`
-# Version and source address from Cargo.toml, as cargo reads it.
-read -r VERSION ADDRESS < <("$CARGO" metadata --no-deps --format-version 1 --offline 2>/dev/null \
+# Version and source address from Cargo.toml, and the target directory, as cargo reads them.
+read -r VERSION ADDRESS TARGET_DIR < <("$CARGO" metadata --no-deps --format-version 1 --offline 2>/dev/null \
     | python3 -c '
 import json, sys
-pkg = next(p for p in json.load(sys.stdin)["packages"] if p["name"] == "terraform-provider-influxdb")
-print(pkg["version"], ((pkg.get("metadata") or {}).get("terraform") or {}).get("source-address", ""))
+meta = json.load(sys.stdin)
+pkg = next(p for p in meta["packages"] if p["name"] == "terraform-provider-influxdb")
+address = ((pkg.get("metadata") or {}).get("terraform") or {}).get("source-address", "")
+print(pkg["version"], address or "-", meta["target_directory"])
 ') || die "cargo metadata failed"
 [[ -n "$VERSION" ]] || die "no version in Cargo.toml"
 [[ "$ADDRESS" =~ ^[^/]+/[^/]+/influxdb$ ]] \
@@ -64,7 +66,7 @@ if [[ -z "$BINARY" ]]; then
     else
         "$CARGO" build --locked --bin "$NAME"
     fi
-    BINARY="$ROOT/target/$PROFILE/$NAME"
+    BINARY="$TARGET_DIR/$PROFILE/$NAME"
 fi
 [[ -x "$BINARY" ]] || die "no executable at $BINARY"
 build_secs=$((SECONDS - started))

@@ -28,6 +28,8 @@
 //! `terraform init` is NOT run (Terraform <= 1.14 would try to install the overridden provider
 //! from its registry and fail); `validate`, `plan` and `apply` work without it under
 //! dev_overrides. Use [`Workspace::get`] when the configuration uses local modules.
+//! [`Workspace::with_cli_config`] takes any CLI configuration instead, such as only a
+//! `filesystem_mirror` for installing with `terraform init` (tests/e2e_install.rs).
 #![allow(dead_code)]
 
 use std::ffi::OsString;
