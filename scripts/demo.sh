@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: build the provider, start the local Management API simulator,
-# `terraform apply` the demo configuration with the real Terraform 1.15.5 (what users run today), and show the result.
+# The main job on a fresh machine: build the provider, package it with scripts/release.sh into a
+# filesystem mirror, install it from there with `terraform init` (the way users install providers:
+# a dependency lock file, no dev_overrides), start the local Management API simulator,
+# `terraform apply` the demo configuration with the real Terraform 1.15.5 (the newest tested), and
+# show the result.
 # Leaves the working directory in .demo/ (state included); run it again to see an empty plan,
 # or `scripts/demo.sh destroy` to revoke everything.
+# The package holds the debug build (a release build takes minutes); DEMO_PROFILE=release packages
+# a release build instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -12,19 +17,37 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "Building the provider and the simulator"
 cargo build --bins
 TF="$(bash scripts/install-terraform.sh 1.15.5)"
+SOURCE=example.com/influxdata/influxdb
 
 DEMO="$ROOT/.demo"
 mkdir -p "$DEMO/work"
+
+step "Packaging the provider as a release, into the filesystem mirror .demo/dist/mirror"
+MIRROR="$(bash scripts/release.sh --profile "${DEMO_PROFILE:-debug}" --out "$DEMO/dist")"
+SUMS="$(echo "$DEMO"/dist/terraform-provider-influxdb_*_SHA256SUMS)"
+
 cp examples/demo/main.tf "$DEMO/work/main.tf"
 rm -rf "$DEMO/work/modules" && mkdir -p "$DEMO/work/modules" && cp -r examples/modules/database-with-tokens "$DEMO/work/modules/"
+# The CLI configuration a user writes for a private mirror: our provider from the mirror, any
+# other from its registry.
 cat > "$DEMO/terraformrc" <<RC
 provider_installation {
-  dev_overrides {
-    "example.com/influxdata/influxdb" = "$ROOT/target/debug"
+  filesystem_mirror {
+    path    = "$MIRROR"
+    include = ["$SOURCE"]
   }
-  direct {}
+  direct {
+    exclude = ["$SOURCE"]
+  }
 }
 RC
+# A rebuild from changed sources is a new package under the same version, which the lock file of
+# an earlier run rightly refuses; a real release bumps the version. Start the lock afresh then.
+if [[ -f "$DEMO/work/.terraform.lock.hcl" ]] && ! cmp -s "$SUMS" "$DEMO/packaged.SHA256SUMS"; then
+    echo "The provider package changed since the last run: removing the old lock file."
+    rm -rf "$DEMO/work/.terraform.lock.hcl" "$DEMO/work/.terraform/providers"
+fi
+cp "$SUMS" "$DEMO/packaged.SHA256SUMS"
 
 step "Starting the Management API simulator (Cloud Dedicated, state in .demo/sim-state.json)"
 MGMT_TOKEN="demo-management-token-$(date +%s)"
@@ -41,7 +64,11 @@ export INFLUXDB3_ACCOUNT_ID=11111111-1111-4111-8111-111111111111
 export INFLUXDB3_CLUSTER_ID=22222222-2222-4222-8222-222222222222
 unset TF_LOG TF_LOG_PATH
 cd "$DEMO/work"
-"$TF" get >/dev/null
+
+step "terraform init: installs the provider from the mirror and records its checksum"
+"$TF" init -input=false
+echo
+cat .terraform.lock.hcl
 
 if [[ "${1:-}" == "destroy" ]]; then
     step "terraform destroy"

@@ -9,8 +9,10 @@
 //! - [`influxdb`]: the domain: Management API client, provider configuration, resources and data
 //!   sources, written as plain CRUD against the engine's traits.
 //!
-//! [`sim`] is the local Management API simulator used by the tests and the demo.
+//! [`sim`] is the local Management API simulator used by the tests and the demo; [`docs`] writes
+//! the documentation pages from the schemas.
 
+pub mod docs;
 pub mod engine;
 pub mod influxdb;
 pub mod log;

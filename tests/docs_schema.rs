@@ -1,35 +1,194 @@
-//! Every resource and data source has its documentation page and its example, and every
-//! attribute of its schema (including the attributes of objects inside its collection
-//! attributes) is named, in backticks, on its page:
-//! - resources: `docs/resources/<name without influxdb_>.md` and
-//!   `examples/resources/<name>/resource.tf` (plus `import.sh` when the page has an Import
-//!   section);
-//! - data sources: `docs/data-sources/<name without influxdb_>.md` and
-//!   `examples/data-sources/<name>/data-source.tf`;
-//! - ephemeral resources: `docs/ephemeral-resources/<short>.md` and
-//!   `examples/ephemeral-resources/<name>/ephemeral-resource.tf`, the page saying which Terraform
-//!   version they need (1.10);
-//! - list resources: `docs/list-resources/<short>.md` and
-//!   `examples/list-resources/<name>/list-resource.tfquery.hcl`, the page saying which Terraform
-//!   version they need (1.14);
-//! - resource identities: an `## Identity` section on the resource's page naming every identity
-//!   attribute, and `examples/resources/<name>/import-by-identity.tf`.
-//!
-//! A nested attribute (`nested_type`) has its own "Nested Schema for `NAME`" section (and one
-//! for every nested attribute inside it, `NAME.INNER`), and a schema that declares a minimum
-//! Terraform version names it on its page.
-//!
-//! The schemas come straight from the crate, so a new attribute without documentation fails
-//! here.
+//! The pages under `docs/` are generated (`terraform-provider-influxdb docs`) from the schemas the
+//! provider serves, the templates under `templates/` and the examples under `examples/`; these
+//! tests assert that the committed pages are exactly what the generator writes, so a description
+//! changed in code, a new attribute or a new resource can never leave a stale or missing page.
+//! They also keep the checks that say what every page must hold (its example, every attribute,
+//! its import section) and that the provider's source address is the same everywhere.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use terraform_provider_influxdb::engine::schema::Attribute;
-use terraform_provider_influxdb::engine::{Engine, IdentitySchema, Schema, Type};
-use terraform_provider_influxdb::influxdb::provider::InfluxProvider;
+use terraform_provider_influxdb::docs::{self, Page};
+use terraform_provider_influxdb::engine::{Attribute, Engine, Schema, Type};
+use terraform_provider_influxdb::influxdb::provider::{InfluxProvider, NAME, SOURCE_ADDRESS};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pages() -> Vec<Page> {
+    let engine = Engine::new(InfluxProvider);
+    docs::pages(NAME, &engine.schemas())
+}
+
+fn generate(root: &Path, pages: &[Page]) -> Vec<docs::Generated> {
+    docs::generate(root, pages)
+        .unwrap_or_else(|problems| panic!("the generator failed:\n{}", problems.join("\n")))
+}
+
+/// A copy of what the generator reads and writes, to change without touching the repository.
+fn copy_of_the_repository() -> tempfile::TempDir {
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy_dir(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["docs", "templates", "examples"] {
+        copy_dir(&root().join(d), &dir.path().join(d));
+    }
+    dir
+}
+
+/// `pages` with the description of `attribute` of `type_name` replaced.
+fn with_description(
+    mut pages: Vec<Page>,
+    type_name: &str,
+    attribute: &str,
+    text: &str,
+) -> Vec<Page> {
+    let page = pages
+        .iter_mut()
+        .find(|p| p.name == type_name)
+        .unwrap_or_else(|| panic!("no page for {type_name}"));
+    let attr = page
+        .schema
+        .attributes
+        .iter_mut()
+        .find(|a| a.name == attribute)
+        .unwrap_or_else(|| panic!("{type_name} has no attribute {attribute}"));
+    attr.description = text.to_owned();
+    pages
+}
+
+#[test]
+fn the_committed_docs_are_exactly_what_the_generator_writes() {
+    let generated = generate(&root(), &pages());
+    let problems = docs::check(&root(), &generated);
+    assert!(
+        problems.is_empty(),
+        "docs/ is not what the schemas, templates/ and examples/ give:\n{}",
+        problems.join("\n")
+    );
+    // One page per resource and data source, and the index.
+    let engine = Engine::new(InfluxProvider);
+    let schemas = engine.schemas();
+    assert_eq!(
+        generated.len(),
+        1 + schemas.resources.len() + schemas.data_sources.len()
+    );
+}
+
+#[test]
+fn a_description_changed_in_code_fails_the_check_until_the_docs_are_regenerated() {
+    let copy = copy_of_the_repository();
+    let changed = "What the token is for, as changed in code.";
+    let pages = with_description(pages(), "influxdb_database_token", "description", changed);
+
+    // The committed pages were made from the schemas as they are, not as changed.
+    let generated = generate(copy.path(), &pages);
+    let problems = docs::check(copy.path(), &generated);
+    assert!(
+        problems.iter().any(
+            |p| p.starts_with("docs/resources/database_token.md is stale") && p.contains(changed)
+        ),
+        "{problems:?}"
+    );
+    assert!(
+        !problems.iter().any(|p| p.contains("data-sources/")),
+        "only the resource's page uses that description: {problems:?}"
+    );
+
+    // Regenerating fixes it, and the page carries the new description.
+    docs::write(copy.path(), &generated).unwrap();
+    assert_eq!(docs::check(copy.path(), &generated), Vec::<String>::new());
+    let page =
+        std::fs::read_to_string(copy.path().join("docs/resources/database_token.md")).unwrap();
+    assert!(
+        page.contains(&format!("- `description` (String) {changed}")),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_new_attribute_or_a_page_left_behind_fails_the_check() {
+    let copy = copy_of_the_repository();
+    let mut pages = pages();
+    let db = pages
+        .iter_mut()
+        .find(|p| p.name == "influxdb_database")
+        .unwrap();
+    db.schema
+        .attributes
+        .push(Attribute::optional("comment", Type::String).describe("A comment added in code."));
+    let problems = docs::check(copy.path(), &generate(copy.path(), &pages));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("docs/resources/database.md is stale")),
+        "{problems:?}"
+    );
+
+    // A page for a type the provider no longer serves.
+    std::fs::write(copy.path().join("docs/resources/gone.md"), "# gone\n").unwrap();
+    let problems = docs::check(copy.path(), &generate(copy.path(), &self::pages()));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("docs/resources/gone.md documents nothing")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn the_docs_command_checks_and_rewrites_a_tampered_page() {
+    let bin = env!("CARGO_BIN_EXE_terraform-provider-influxdb");
+    let run = |args: &[&str], dir: &Path| {
+        Command::new(bin)
+            .arg("docs")
+            .args(args)
+            .arg("--dir")
+            .arg(dir)
+            .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["--check"], &root());
+    assert!(
+        ok.status.success(),
+        "docs --check on the repository:\n{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+
+    let copy = copy_of_the_repository();
+    let page = copy.path().join("docs/data-sources/databases.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("sorted by name", "in any order")).unwrap();
+    let stale = run(&["--check"], copy.path());
+    assert!(!stale.status.success());
+    let said = String::from_utf8_lossy(&stale.stderr);
+    assert!(
+        said.contains("docs/data-sources/databases.md is stale")
+            && said.contains("cargo run -- docs"),
+        "{said}"
+    );
+
+    let write = run(&[], copy.path());
+    assert!(
+        write.status.success(),
+        "{}",
+        String::from_utf8_lossy(&write.stderr)
+    );
+    assert!(String::from_utf8_lossy(&write.stdout).contains("wrote docs/data-sources/databases.md"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), text);
+    assert!(run(&["--check"], copy.path()).status.success());
 }
 
 /// Attribute names inside object types (of lists, sets, maps and objects).
@@ -46,404 +205,162 @@ fn nested_names(ty: &Type, out: &mut Vec<String>) {
     }
 }
 
-/// The dotted paths of nested attributes (`permissions`, `permissions.resource`).
-fn nested_sections(attributes: &[Attribute], prefix: &str, out: &mut Vec<String>) {
-    for a in attributes {
-        if let Some(n) = &a.nested {
-            let path = format!("{prefix}{}", a.name);
-            out.push(path.clone());
-            nested_sections(&n.attributes, &format!("{path}."), out);
+#[test]
+fn every_page_has_its_example_every_attribute_and_its_import_section() {
+    let root = root();
+    let pages = pages();
+    for (page, generated) in pages.iter().zip(generate(&root, &pages)) {
+        let text = &generated.text;
+        let example = std::fs::read_to_string(root.join(&page.example)).unwrap();
+        assert!(text.contains("## Example Usage"), "{}", page.name);
+        assert!(
+            text.contains(&format!("```terraform\n{}\n```", example.trim_end())),
+            "{}: the example is not on the page",
+            page.name
+        );
+        let mut names = Vec::new();
+        for a in &page.schema.attributes {
+            names.push(a.name.clone());
+            nested_names(&a.ty, &mut names);
         }
-    }
-}
-
-fn check(
-    kind: &str,
-    name: &str,
-    schema: &Schema,
-    page: &Path,
-    example: &Path,
-    problems: &mut Vec<String>,
-) {
-    if let Err(e) = schema.check() {
-        problems.push(format!("{kind} {name}: invalid schema: {e}"));
-    }
-    match std::fs::read_to_string(example) {
-        Ok(text) if text.contains(&format!("\"{name}\"")) => {}
-        Ok(_) => problems.push(format!(
-            "{kind} {name}: {} does not use {name}",
-            example.display()
-        )),
-        Err(_) => problems.push(format!(
-            "{kind} {name}: no example at {}",
-            example.display()
-        )),
-    }
-    let text = match std::fs::read_to_string(page) {
-        Ok(t) => t,
-        Err(_) => {
-            problems.push(format!(
-                "{kind} {name}: no documentation page at {}",
-                page.display()
-            ));
-            return;
+        for attr in names {
+            assert!(
+                text.contains(&format!("`{attr}`")),
+                "{}: attribute `{attr}` is not documented",
+                page.name
+            );
         }
-    };
-    if !text.contains(name) {
-        problems.push(format!(
-            "{kind} {name}: {} never names {name}",
-            page.display()
-        ));
-    }
-    for heading in ["## Example Usage"] {
-        if !text.contains(heading) {
-            problems.push(format!(
-                "{kind} {name}: {} has no {heading:?} section",
-                page.display()
-            ));
+        if page.doc.starts_with("docs/resources") {
+            assert!(
+                root.join(&page.import).is_file(),
+                "{}: every resource here can be imported; {} is missing",
+                page.name,
+                page.import.display()
+            );
+            assert!(text.contains("## Import"), "{}", page.name);
+            assert!(
+                text.contains(&format!("terraform import {}.", page.name)),
+                "{}",
+                page.name
+            );
         }
-    }
-    let mut names = Vec::new();
-    for a in &schema.attributes {
-        names.push(a.name.clone());
-        nested_names(&a.ty, &mut names);
-    }
-    for attr in names {
-        if !text.contains(&format!("`{attr}`")) {
-            problems.push(format!(
-                "{kind} {name}: attribute `{attr}` is not documented in {}",
-                page.display()
-            ));
-        }
-    }
-    let mut sections = Vec::new();
-    nested_sections(&schema.attributes, "", &mut sections);
-    for path in sections {
-        if !text.contains(&format!("### Nested Schema for `{path}`")) {
-            problems.push(format!(
-                "{kind} {name}: nested attribute `{path}` has no \"### Nested Schema for `{path}`\" section in {}",
-                page.display()
-            ));
-        }
-    }
-    if let Some(min) = &schema.min_terraform {
-        if !text.contains(&format!("Terraform {} or later", min.version)) {
-            problems.push(format!(
-                "{kind} {name}: needs Terraform {} but {} does not say \"Terraform {} or later\"",
-                min.version,
-                page.display(),
-                min.version
-            ));
-        }
-    }
-    if kind == "resource" && text.contains("## Import") {
-        let import = example.with_file_name("import.sh");
-        if !import.is_file() {
-            problems.push(format!(
-                "{kind} {name}: the page documents import but {} is missing",
-                import.display()
-            ));
-        }
-    }
-}
-
-/// The page's `## Identity` section names every identity attribute, and the import-by-identity
-/// example exists.
-fn check_identity(
-    name: &str,
-    identity: &IdentitySchema,
-    page: &Path,
-    example_dir: &Path,
-    problems: &mut Vec<String>,
-) {
-    let text = std::fs::read_to_string(page).unwrap_or_default();
-    let Some(start) = text.find("## Identity") else {
-        problems.push(format!(
-            "resource {name}: {} has no \"## Identity\" section",
-            page.display()
-        ));
-        return;
-    };
-    let section = &text[start + 2..];
-    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
-    for a in &identity.attributes {
-        if !section.contains(&format!("`{}`", a.name)) {
-            problems.push(format!(
-                "resource {name}: identity attribute `{}` is not documented in the Identity section of {}",
-                a.name,
-                page.display()
-            ));
-        }
-    }
-    let example = example_dir.join("import-by-identity.tf");
-    match std::fs::read_to_string(&example) {
-        Ok(t) if t.contains("identity = {") => {}
-        _ => problems.push(format!(
-            "resource {name}: no import-by-identity example at {}",
-            example.display()
-        )),
-    }
-}
-
-fn check_version_note(
-    kind: &str,
-    name: &str,
-    page: &Path,
-    version: &str,
-    problems: &mut Vec<String>,
-) {
-    let text = std::fs::read_to_string(page).unwrap_or_default();
-    if !text.contains(&format!("Requires Terraform {version} or later")) {
-        problems.push(format!(
-            "{kind} {name}: {} does not say it requires Terraform {version} or later",
-            page.display()
-        ));
     }
 }
 
 #[test]
-fn every_ephemeral_and_list_resource_and_identity_is_documented() {
-    let engine = Engine::new(InfluxProvider);
-    let schemas = engine.schemas();
-    let root = root();
-    let mut problems = Vec::new();
-    assert!(!schemas.ephemeral_resources.is_empty() && !schemas.list_resources.is_empty());
-    for (name, schema) in &schemas.ephemeral_resources {
-        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
-        let page = root.join(format!("docs/ephemeral-resources/{short}.md"));
-        check(
-            "ephemeral resource",
-            name,
-            schema,
-            &page,
-            &root.join(format!(
-                "examples/ephemeral-resources/{name}/ephemeral-resource.tf"
-            )),
-            &mut problems,
+fn the_generator_names_a_missing_template_and_example_and_an_orphan() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = Schema::new(
+        "A thing.",
+        vec![Attribute::required("name", Type::String).describe("Its name.")],
+    );
+    let page = |name: &str| Page {
+        name: format!("influxdb_{name}"),
+        page_title: String::new(),
+        subcategory: None,
+        heading: String::new(),
+        doc: PathBuf::from(format!("docs/resources/{name}.md")),
+        template: PathBuf::from(format!("templates/resources/{name}.md.tmpl")),
+        example: PathBuf::from(format!("examples/resources/influxdb_{name}/resource.tf")),
+        import: PathBuf::from(format!("examples/resources/influxdb_{name}/import.sh")),
+        schema: schema.clone(),
+    };
+    let write = |p: &str, text: &str| {
+        let p = dir.path().join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "templates/resources/thing.md.tmpl",
+        "{{ .Description }}\n\n## Example Usage\n\n{{ .Example }}\n\n{{ .SchemaMarkdown }}\n",
+    );
+    write(
+        "examples/resources/influxdb_thing/resource.tf",
+        "resource \"influxdb_other\" \"x\" {}\n",
+    );
+    write("templates/resources/old.md.tmpl", "");
+    let problems = docs::generate(dir.path(), &[page("thing"), page("missing")]).unwrap_err();
+    let expect = [
+        "the example examples/resources/influxdb_thing/resource.tf does not use influxdb_thing",
+        "templates/resources/missing.md.tmpl",
+        "templates/resources/old.md.tmpl: a template for a resource the provider does not serve",
+    ];
+    for e in expect {
+        assert!(
+            problems.iter().any(|p| p.contains(e)),
+            "{e:?} not in {problems:?}"
         );
-        check_version_note("ephemeral resource", name, &page, "1.10", &mut problems);
     }
-    for (name, schema) in &schemas.list_resources {
-        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
-        let page = root.join(format!("docs/list-resources/{short}.md"));
-        check(
-            "list resource",
-            name,
-            schema,
-            &page,
-            &root.join(format!(
-                "examples/list-resources/{name}/list-resource.tfquery.hcl"
-            )),
-            &mut problems,
-        );
-        check_version_note("list resource", name, &page, "1.14", &mut problems);
-    }
-    let (identities, d) = engine.identity_schemas();
-    assert!(!d.has_errors(), "{d:?}");
-    // Every importable resource has an identity; influxdb_table has neither (the API cannot
-    // read a table, see its page).
-    let without: Vec<&str> = schemas
-        .resources
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| !identities.iter().any(|i| i.type_name == *n))
-        .collect();
-    assert_eq!(without, ["influxdb_table"], "resources without an identity");
-    for (name, _) in &schemas.resources {
-        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
-        let Some(identity) = terraform_provider_influxdb::influxdb::resources::all()
-            .into_iter()
-            .find(|r| r.type_name() == *name)
-            .and_then(|r| r.identity().cloned())
+
+    write(
+        "examples/resources/influxdb_thing/resource.tf",
+        "resource \"influxdb_thing\" \"x\" {}\n",
+    );
+    std::fs::remove_file(dir.path().join("templates/resources/old.md.tmpl")).unwrap();
+    let generated = docs::generate(dir.path(), &[page("thing")]).unwrap();
+    assert_eq!(
+        generated[0].text,
+        "---\npage_title: \"\"\ndescription: |-\n  A thing.\n---\n\n# \n\nA thing.\n\n## Example Usage\n\n\
+         ```terraform\nresource \"influxdb_thing\" \"x\" {}\n```\n\n## Schema\n\n### Required\n\n\
+         - `name` (String) Its name.\n"
+    );
+}
+
+/// Every `source = "…/influxdb"` of a file.
+fn addresses_in(p: &Path, out: &mut Vec<(PathBuf, String)>) {
+    let Ok(text) = std::fs::read_to_string(p) else {
+        return;
+    };
+    for line in text.lines() {
+        let Some((_, rest)) = line.split_once("source") else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let Some(value) = rest
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|v| v.split('"').next())
         else {
             continue;
         };
-        check_identity(
-            name,
-            &identity,
-            &root.join(format!("docs/resources/{short}.md")),
-            &root.join(format!("examples/resources/{name}")),
-            &mut problems,
-        );
+        if value.ends_with("/influxdb") {
+            out.push((p.to_path_buf(), value.to_owned()));
+        }
     }
-    assert!(
-        problems.is_empty(),
-        "documentation problems:\n{}",
-        problems.join("\n")
-    );
+}
+
+/// Every `source = "…/influxdb"` in the files under `dir`.
+fn addresses_under(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    let rd = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for e in rd {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            addresses_under(&p, out);
+        } else {
+            addresses_in(&p, out);
+        }
+    }
 }
 
 #[test]
-fn every_schema_attribute_is_documented_and_every_type_has_an_example() {
-    let engine = Engine::new(InfluxProvider);
-    let schemas = engine.schemas();
+fn one_provider_source_address_everywhere() {
     let root = root();
-    let mut problems = Vec::new();
-    assert!(!schemas.resources.is_empty() && !schemas.data_sources.is_empty());
-    for (name, schema) in &schemas.resources {
-        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
-        check(
-            "resource",
-            name,
-            schema,
-            &root.join(format!("docs/resources/{short}.md")),
-            &root.join(format!("examples/resources/{name}/resource.tf")),
-            &mut problems,
-        );
-    }
-    for (name, schema) in &schemas.data_sources {
-        let short = name.strip_prefix("influxdb_").expect("influxdb_ prefix");
-        check(
-            "data source",
-            name,
-            schema,
-            &root.join(format!("docs/data-sources/{short}.md")),
-            &root.join(format!("examples/data-sources/{name}/data-source.tf")),
-            &mut problems,
-        );
-    }
+    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     assert!(
-        problems.is_empty(),
-        "documentation problems:\n{}",
-        problems.join("\n")
+        cargo.contains(&format!("source-address = \"{SOURCE_ADDRESS}\"")),
+        "Cargo.toml's [package.metadata.terraform] source-address is not {SOURCE_ADDRESS}"
     );
-}
+    let mut found = Vec::new();
+    for d in ["docs", "templates", "examples"] {
+        addresses_under(&root.join(d), &mut found);
+    }
+    addresses_in(&root.join("README.md"), &mut found);
+    assert!(found.len() >= 5, "{found:?}");
+    let wrong: Vec<_> = found.iter().filter(|(_, a)| a != SOURCE_ADDRESS).collect();
+    assert!(wrong.is_empty(), "not {SOURCE_ADDRESS}: {wrong:?}");
 
-#[test]
-fn the_database_page_has_an_import_section() {
-    let text = std::fs::read_to_string(root().join("docs/resources/database.md")).unwrap();
-    assert!(text.contains("## Import"));
-    assert!(text.contains("terraform import influxdb_database."));
-}
-
-#[test]
-fn the_identity_check_reports_an_undocumented_identity_attribute() {
-    use terraform_provider_influxdb::engine::IdentityAttribute;
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("thing.md");
-    std::fs::write(
-        &page,
-        "# thing\n\n## Identity\n\n- `name` (String)\n\n## Import\n\n`zone`\n",
-    )
-    .unwrap();
-    let identity = IdentitySchema::new(vec![
-        IdentityAttribute::required("name", ""),
-        IdentityAttribute::optional("zone", ""),
-    ]);
-    let mut problems = Vec::new();
-    check_identity(
-        "influxdb_thing",
-        &identity,
-        &page,
-        dir.path(),
-        &mut problems,
-    );
-    assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains("`zone`"), "only in another section");
-    assert!(problems[1].contains("import-by-identity.tf"));
-}
-
-#[test]
-fn the_table_page_explains_why_there_is_no_import() {
-    let text = std::fs::read_to_string(root().join("docs/resources/table.md")).unwrap();
-    assert!(text.contains("## No import"));
-    assert!(text.contains("no call that lists tables or reads one"));
-    assert!(!root()
-        .join("examples/resources/influxdb_table/import.sh")
-        .exists());
-}
-
-#[test]
-fn the_check_reports_a_missing_attribute_page_and_example() {
-    use terraform_provider_influxdb::engine::Attribute;
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("thing.md");
-    let example = dir.path().join("resource.tf");
-    std::fs::write(
-        &page,
-        "# influxdb_thing\n\n## Example Usage\n\n- `name` (String)\n",
-    )
-    .unwrap();
-    std::fs::write(&example, "resource \"influxdb_thing\" \"x\" {}\n").unwrap();
-    let schema = Schema::new(
-        "",
-        vec![
-            Attribute::required("name", Type::String),
-            Attribute::computed("parts", Type::list(Type::object([("kind", Type::String)]))),
-        ],
-    );
-    let mut problems = Vec::new();
-    check(
-        "resource",
-        "influxdb_thing",
-        &schema,
-        &page,
-        &example,
-        &mut problems,
-    );
-    assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains("`parts`"));
-    assert!(problems[1].contains("`kind`"));
-
-    let mut problems = Vec::new();
-    let missing = dir.path().join("missing.md");
-    check(
-        "resource",
-        "influxdb_thing",
-        &schema,
-        &missing,
-        &missing,
-        &mut problems,
-    );
-    assert_eq!(problems.len(), 2, "{problems:?}");
-}
-
-#[test]
-fn the_check_reports_an_undocumented_nested_attribute_and_minimum_terraform() {
-    use terraform_provider_influxdb::engine::schema::Nesting;
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("thing.md");
-    let example = dir.path().join("resource.tf");
-    std::fs::write(&example, "resource \"influxdb_thing\" \"x\" {}\n").unwrap();
-    let schema = Schema::new(
-        "",
-        vec![Attribute::optional("rules", Type::Dynamic).nested(
-            Nesting::Set,
-            vec![Attribute::required("target", Type::Dynamic).nested(
-                Nesting::Single,
-                vec![Attribute::optional("kind", Type::String)],
-            )],
-        )],
-    )
-    .requires_terraform("1.3.0", "cannot");
-    let documented = "# influxdb_thing\n\n## Example Usage\n\n- `rules`\n- `target`\n- `kind`\n";
-    std::fs::write(&page, documented).unwrap();
-    let mut problems = Vec::new();
-    check(
-        "resource",
-        "influxdb_thing",
-        &schema,
-        &page,
-        &example,
-        &mut problems,
-    );
-    assert_eq!(problems.len(), 3, "{problems:?}");
-    assert!(problems[0].contains("`rules`") && problems[1].contains("`rules.target`"));
-    assert!(problems[2].contains("1.3.0"));
-
-    std::fs::write(
-        &page,
-        format!("{documented}Needs Terraform 1.3.0 or later.\n### Nested Schema for `rules`\n### Nested Schema for `rules.target`\n"),
-    )
-    .unwrap();
-    let mut problems = Vec::new();
-    check(
-        "resource",
-        "influxdb_thing",
-        &schema,
-        &page,
-        &example,
-        &mut problems,
-    );
-    assert!(problems.is_empty(), "{problems:?}");
+    let demo = std::fs::read_to_string(root.join("scripts/demo.sh")).unwrap();
+    assert!(demo.contains(&format!("SOURCE={SOURCE_ADDRESS}\n")));
 }

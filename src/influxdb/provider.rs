@@ -47,6 +47,14 @@ pub struct Influx {
     pub(super) configured: Configured,
 }
 
+/// The provider's source address, the one users write in `required_providers` (also in
+/// Cargo.toml's `[package.metadata.terraform]`, which scripts/release.sh reads; a test checks
+/// that the two, docs/ and examples/ agree).
+pub const SOURCE_ADDRESS: &str = "example.com/influxdata/influxdb";
+
+/// The provider's name: the local name in configurations and the prefix of every type name.
+pub const NAME: &str = "influxdb";
+
 pub struct InfluxProvider;
 
 fn setting(name: &str, env: &str, description: &str) -> Attribute {
@@ -92,13 +100,13 @@ impl crate::engine::Provider for InfluxProvider {
         Schema::new(
             "Manages InfluxDB 3 Cloud Dedicated and Clustered databases and database tokens through the Management API.",
             vec![
-                setting("url", "INFLUXDB3_URL", "Management API base URL. Cloud Dedicated defaults to `https://console.influxdata.com`; for Clustered, your cluster's own host.")
+                setting("url", "INFLUXDB3_URL", "Management API base URL (`http://` or `https://`). Cloud Dedicated defaults to `https://console.influxdata.com`; for Clustered, your cluster's own host. A URL that already ends in `/api/v0` is accepted.")
                     .validate_str("Invalid provider url", validate_url),
-                setting("account_id", "INFLUXDB3_ACCOUNT_ID", "Cloud Dedicated account ID (a UUID). Leave unset for Clustered.")
+                setting("account_id", "INFLUXDB3_ACCOUNT_ID", "Cloud Dedicated account ID (a UUID); set it together with `cluster_id`. Leave unset for Clustered.")
                     .validate_str("Invalid account_id", validate_uuid),
-                setting("cluster_id", "INFLUXDB3_CLUSTER_ID", "Cloud Dedicated cluster ID (a UUID). Leave unset for Clustered.")
+                setting("cluster_id", "INFLUXDB3_CLUSTER_ID", "Cloud Dedicated cluster ID (a UUID); set it together with `account_id`. Leave unset for Clustered.")
                     .validate_str("Invalid cluster_id", validate_uuid),
-                setting("management_token", "INFLUXDB3_MANAGEMENT_TOKEN", "Management API token.")
+                setting("management_token", "INFLUXDB3_MANAGEMENT_TOKEN", "Management API token. Needed only once something calls the API, so `terraform validate` works without it.")
                     .sensitive(),
                 setting("host", "INFLUX_HOST", "InfluxDB OSS v2 or Cloud Serverless: the URL of the server, e.g. `http://localhost:8086` or `https://us-east-1-1.aws.cloud2.influxdata.com`.")
                     .validate_str("Invalid provider host", validate_url),

@@ -28,6 +28,8 @@
 //! `terraform init` is NOT run (Terraform <= 1.14 would try to install the overridden provider
 //! from its registry and fail); `validate`, `plan` and `apply` work without it under
 //! dev_overrides. Use [`Workspace::get`] when the configuration uses local modules.
+//! [`Workspace::with_cli_config`] takes any CLI configuration instead, such as only a
+//! `filesystem_mirror` for installing with `terraform init` (tests/e2e_install.rs).
 #![allow(dead_code)]
 
 use std::ffi::OsString;
@@ -268,17 +270,23 @@ impl Workspace {
     /// Same, with the dev_overrides entry pointing at `dir` (which must contain an executable
     /// named `terraform-provider-influxdb`).
     pub fn with_provider_dir(tf: Tf, dir: &Path) -> Workspace {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let config = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            hcl_escape(&dir.to_string_lossy())
+        );
+        Self::with_cli_config(tf, &config)
+    }
+
+    /// A temp dir whose CLI configuration is exactly `config` (e.g. only a `filesystem_mirror`,
+    /// to install the provider with `terraform init` as users do).
+    pub fn with_cli_config(tf: Tf, config: &str) -> Workspace {
         let terraform = Terraform::ensure_installed(tf);
         let tmp = tempfile::Builder::new()
             .prefix("tf-e2e-")
             .tempdir()
             .expect("temp dir");
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         let config_file = tmp.path().join(".terraformrc");
-        let config = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            hcl_escape(&dir.to_string_lossy())
-        );
         std::fs::write(&config_file, config).expect("write CLI config");
         Workspace {
             dir: tmp,
@@ -406,7 +414,7 @@ impl Workspace {
     }
 }
 
-fn hcl_escape(s: &str) -> String {
+pub fn hcl_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace("${", "$${")

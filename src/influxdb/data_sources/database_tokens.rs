@@ -41,9 +41,9 @@ impl DataSource for DatabaseTokensDataSource {
             "Lists the database tokens. Token strings are never available (the API returns one only when its token is created), so the tokens have no `access_token` attribute.",
             vec![
                 Attribute::optional_computed("include_revoked", Type::Bool)
-                    .describe("Whether revoked tokens are listed too. Defaults to `false`: only active tokens (expired but unrevoked tokens are listed)."),
+                    .describe("Whether revoked tokens are listed too. Defaults to `false`: only tokens that are not revoked are listed (expired tokens that were not revoked are listed)."),
                 Attribute::computed("tokens", Type::list(token_type()))
-                    .describe("The tokens, oldest first (by `created_at`, then `id`). Each has the attributes of the `influxdb_database_token` data source: `id`, `description`, `permissions` (a set of `{ action, resource }`), `expires_at`, `created_at`, `revoked_at`, `account_id`, `cluster_id`."),
+                    .describe("The tokens, oldest first (by `created_at`, then `id`). Each has the attributes of the `influxdb_database_token` data source, with the same meanings; none has a token string."),
             ],
         )
     }

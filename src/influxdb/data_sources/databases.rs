@@ -38,7 +38,7 @@ impl DataSource for DatabasesDataSource {
         Schema::new(
             "Lists the databases of the cluster.",
             vec![Attribute::computed("databases", Type::list(database_type()))
-                .describe("The databases, sorted by name. Each has the attributes of the `influxdb_database` data source: `name`, `max_tables`, `max_columns_per_table`, `retention_period` (canonical form such as `\"30d\"`, `\"0s\"` for infinite), `partition_template` (a list of `{ type, value }`), `account_id`, `cluster_id`.")],
+                .describe("The databases, sorted by name. Each has the attributes of the `influxdb_database` data source, with the same meanings: `retention_period` in canonical form (`\"30d\"`, `\"0s\"` for infinite), `partition_template` a list of `{ type, value }` parts or null.")],
         )
     }
 

@@ -275,12 +275,12 @@ impl Resource for DatabaseResource {
                     .validate(validate_limit)
                     .use_state_for_unknown(),
                 Attribute::optional_computed("retention_period", Type::String)
-                    .describe(&format!("{} Unset on create: the server's default (infinite). Compared by value, so `\"30d\"` and `\"720h\"` are the same. When not configured, the state holds the server's value in canonical form (the largest unit up to days that divides it exactly, e.g. `\"30d\"`, `\"90m\"`, `\"0s\"`). Updated in place; removing it from the configuration keeps the current value, so set `\"0s\"` to make retention infinite again.", doc::RETENTION))
+                    .describe(&format!("{} Negative values, fractions (write `\"1h30m\"`, not `\"1.5h\"`) and months or years (not fixed lengths: write `\"30d\"` or `\"365d\"`) are refused at plan time. Unset on create: the server's default (infinite). Compared by value, so `\"30d\"` and `\"720h\"` are the same. When not configured, the state holds the server's value in canonical form (the largest unit up to days that divides it exactly, e.g. `\"30d\"`, `\"90m\"`, `\"0s\"`). Updated in place; removing it from the configuration keeps the current value, so set `\"0s\"` to make retention infinite again.", doc::RETENTION))
                     .validate_str("Invalid retention_period", check_retention)
                     .semantic_equality(same_duration)
                     .use_state_for_unknown(),
                 partition_template::attribute("partition_template", true)
-                    .describe(&format!("{} Set only at creation: a change replaces the database (deleting its data). Unset: the server's default partitioning (by day); removing it from the configuration of an existing database changes nothing.", partition_template::PARTITION_TEMPLATE_DOC))
+                    .describe(&format!("{} Set only at creation: a change replaces the database (deleting its data). Unset: the server's default partitioning (by day); removing it from the configuration of an existing database changes nothing. `\"customer_id,0100\"` and `\"customer_id,100\"` are the same part.", partition_template::PARTITION_TEMPLATE_DOC))
                     .requires_replace(),
                 Attribute::optional_computed("deletion_protection", Type::Bool)
                     .describe("While `true`, any plan that would delete the database or replace it (which deletes its data) fails, naming the database. The flag is kept in the state, so it also guards a database whose block was removed from the configuration. Set it to `false` and apply before destroying. Default `false`."),

@@ -41,7 +41,7 @@ pub fn permission_type() -> Type {
 
 /// The shared description of the attributes a token exposes, used by the resource and the
 /// data sources alike.
-pub const PERMISSIONS_DOC: &str = "The token's permissions: a set of `{ action, resource }` objects. `action` is `\"read\"` or `\"write\"`; `resource` is a database name or `\"*\"` for all databases. Order does not matter; an empty set is a token with no access. Updated in place.";
+pub const PERMISSIONS_DOC: &str = "The token's permissions: a set of `{ action, resource }` objects. `action` is `\"read\"` or `\"write\"`; `resource` is a database name or `\"*\"` for all databases. Order does not matter; an empty set (`permissions = []`) is a token with no access.";
 
 /// Checks every permission in a configured set, naming the offending value.
 pub fn validate_permissions(v: &Value, path: &AttributePath, diags: &mut Diagnostics) {
@@ -138,22 +138,22 @@ impl Resource for DatabaseTokenResource {
                     .describe("The token's ID (a UUID). Stable across updates.")
                     .use_state_for_unknown(),
                 Attribute::required("description", Type::String)
-                    .describe("What the token is for. Updated in place.")
+                    .describe("What the token is for. Must not be empty. Updated in place.")
                     .validate_str("Invalid description", validators::not_empty),
                 Attribute::required("permissions", Type::set(permission_type()))
-                    .describe(PERMISSIONS_DOC)
+                    .describe(&format!("{PERMISSIONS_DOC} A permission may not be listed twice. Updated in place: the token keeps its `id` and `access_token`."))
                     .validate(validate_permissions),
                 Attribute::optional("expires_at", Type::String)
-                    .describe("When the token expires, as an RFC 3339 timestamp with any offset (`2030-01-01T00:00:00Z`, `2030-01-01T02:00:00+02:00`). Unset means never. The API cannot change it, so a change replaces the token. The API's UTC form of the same instant is not a change.")
+                    .describe("When the token expires, as an RFC 3339 timestamp with any offset and optional fractional seconds (`2030-01-01T00:00:00Z`, `2030-01-01T02:00:00+02:00`). Must be in the future when the token is created. Unset means never. The API cannot change it, so a change replaces the token (a new `id` and `access_token`; the old token is revoked). The same instant written another way is not a change, and the state keeps what you wrote.")
                     .validate_str("Invalid expires_at", |s| names::parse_rfc3339(s).map(|_| ()))
                     .semantic_equality(same_instant)
                     .requires_replace(),
                 Attribute::computed("access_token", Type::String)
-                    .describe("The token string, set when the token is created. Null after `terraform import`: the API never returns it again.")
+                    .describe("The token string, set when the token is created and kept for its life. Null after `terraform import`: the API never returns it again.")
                     .sensitive()
                     .use_state_for_unknown(),
                 Attribute::computed("created_at", Type::String)
-                    .describe("When the token was created (RFC 3339, UTC).")
+                    .describe("When the token was created (RFC 3339, UTC, milliseconds).")
                     .use_state_for_unknown(),
                 Attribute::computed("account_id", Type::String)
                     .describe("The Cloud Dedicated account ID; null on Clustered.")

@@ -1,0 +1,135 @@
+//! Page templates: Markdown prose with a few placeholders, named as in HashiCorp's
+//! tfplugindocs so that its templates read familiar. Anything else between `{{` and `}}` is an
+//! error, so a typo never reaches a page.
+//!
+//! | placeholder             | becomes                                                      |
+//! |-------------------------|--------------------------------------------------------------|
+//! | `{{ .Name }}`           | the type name (`influxdb_database`) or the provider's name    |
+//! | `{{ .Description }}`    | the schema's description                                     |
+//! | `{{ .Example }}`        | the example file, in a ```` ```terraform ```` block           |
+//! | `{{ .Import }}`         | `import.sh`, in a ```` ```shell ```` block                    |
+//! | `{{ .SchemaMarkdown }}` | the `## Schema` section generated from the schema            |
+//!
+//! `{{ .Example }}` and `{{ .SchemaMarkdown }}` must appear exactly once. `{{ .Import }}` must
+//! appear exactly when the type has an `import.sh`: every page keeps its example and, where it
+//! applies, its import section.
+
+/// What the placeholders of one page stand for.
+pub struct Values<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub example: &'a str,
+    /// `import.sh`, if the type has one.
+    pub import: Option<&'a str>,
+    pub schema_markdown: &'a str,
+}
+
+/// Renders `template` with `values`, or says what is wrong with it.
+pub fn render(template: &str, values: &Values<'_>) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len() + values.schema_markdown.len());
+    let mut rest = template;
+    let (mut examples, mut imports, mut schemas) = (0, 0, 0);
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find("}}")
+            .ok_or_else(|| format!("an unclosed {{{{ at {:?}", excerpt(&rest[start..])))?;
+        match after[..end].trim() {
+            ".Name" => out.push_str(values.name),
+            ".Description" => out.push_str(values.description.trim()),
+            ".Example" => {
+                examples += 1;
+                out.push_str(&fenced("terraform", values.example));
+            }
+            ".Import" => {
+                imports += 1;
+                let import = values.import.ok_or(
+                    "{{ .Import }} is used but the type has no import.sh next to its example",
+                )?;
+                out.push_str(&fenced("shell", import));
+            }
+            ".SchemaMarkdown" => {
+                schemas += 1;
+                out.push_str(values.schema_markdown.trim_end());
+            }
+            other => {
+                return Err(format!(
+                    "unknown placeholder {{{{ {other} }}}}: use .Name, .Description, .Example, \
+                     .Import or .SchemaMarkdown"
+                ))
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    if examples != 1 {
+        return Err(format!(
+            "{{{{ .Example }}}} must appear once (it appears {examples} times)"
+        ));
+    }
+    if schemas != 1 {
+        return Err(format!(
+            "{{{{ .SchemaMarkdown }}}} must appear once (it appears {schemas} times)"
+        ));
+    }
+    if values.import.is_some() && imports == 0 {
+        return Err("the type has an import.sh but the template has no {{ .Import }}".into());
+    }
+    Ok(out)
+}
+
+fn fenced(language: &str, body: &str) -> String {
+    format!("```{language}\n{}\n```", body.trim_end())
+}
+
+fn excerpt(s: &str) -> &str {
+    let end = s.char_indices().nth(30).map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(import: Option<&str>) -> Values<'_> {
+        Values {
+            name: "influxdb_thing",
+            description: "A thing.",
+            example: "resource \"influxdb_thing\" \"x\" {}\n",
+            import,
+            schema_markdown: "## Schema\n",
+        }
+    }
+
+    #[test]
+    fn placeholders_are_replaced() {
+        let out = render(
+            "{{ .Description }} Use `{{.Name}}`.\n\n{{ .Example }}\n\n{{ .SchemaMarkdown }}\n\n{{ .Import }}\n",
+            &values(Some("terraform import influxdb_thing.x 1\n")),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "A thing. Use `influxdb_thing`.\n\n```terraform\nresource \"influxdb_thing\" \"x\" {}\n```\n\n## Schema\n\n```shell\nterraform import influxdb_thing.x 1\n```\n"
+        );
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let e = render("{{ .Exmple }}", &values(None)).unwrap_err();
+        assert!(e.contains(".Exmple"), "{e}");
+        let e = render("{{ .Example }}", &values(None)).unwrap_err();
+        assert!(e.contains(".SchemaMarkdown"), "{e}");
+        let e = render("{{ .Example }} {{ .SchemaMarkdown }}", &values(Some("x"))).unwrap_err();
+        assert!(e.contains("import.sh"), "{e}");
+        let e = render(
+            "{{ .Example }} {{ .SchemaMarkdown }} {{ .Import }}",
+            &values(None),
+        )
+        .unwrap_err();
+        assert!(e.contains("no import.sh"), "{e}");
+        let e = render("{{ .Example", &values(None)).unwrap_err();
+        assert!(e.contains("unclosed"), "{e}");
+    }
+}
