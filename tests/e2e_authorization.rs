@@ -517,6 +517,48 @@ fn import_by_id_keeps_the_token_unknown_and_the_next_plan_is_empty() {
 }
 
 #[test]
+fn an_import_block_by_identity_brings_an_authorization_under_management() {
+    let s = setup(Tf::V1_15_5);
+    let bucket = s.sim.v2_bucket("b");
+    let body = serde_json::json!({
+        "orgID": sim::V2_ORG_ID,
+        "description": "telegraf",
+        "permissions": [
+            {"action": "write", "resource": {"type": "buckets", "id": bucket, "orgID": sim::V2_ORG_ID}},
+            {"action": "read", "resource": {"type": "dashboards", "orgID": sim::V2_ORG_ID}}
+        ]
+    })
+    .to_string();
+    let a = s.sim.v2("POST", "/authorizations", Some(&body));
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.json()["id"].as_str().unwrap().to_owned();
+    let import = format!(
+        "import {{\n  to       = influxdb_authorization.telegraf\n  identity = {{ id = \"{id}\" }}\n}}\n"
+    );
+    s.ws.write(
+        "main.tf",
+        &format!(
+            "{}\n{import}",
+            config(&[telegraf(&bucket, None, "dashboards")])
+        ),
+    );
+    let plan = s.tf(&["plan"]);
+    plan.assert_success();
+    assert!(
+        plan.stdout
+            .contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    s.apply();
+    assert_eq!(s.state("telegraf")["id"], J::String(id.clone()));
+    let state: J = serde_json::from_str(&s.ws.read("terraform.tfstate")).unwrap();
+    let instance = &state["resources"][0]["instances"][0];
+    assert_eq!(instance["identity"]["id"], J::String(id), "{instance}");
+    s.assert_plan_empty();
+}
+
+#[test]
 fn terraform_1_0_3_is_refused_with_a_clear_message_instead_of_crashing() {
     let s = setup(Tf::V1_0_3);
     s.ws.write("main.tf", &config(&[auth_tf("t", "  all_access = true")]));
