@@ -112,9 +112,9 @@ impl crate::engine::Provider for InfluxProvider {
                     .validate_str("Invalid provider host", validate_url),
                 setting("token", "INFLUX_TOKEN", "InfluxDB OSS v2 or Cloud Serverless: an API token allowed to manage authorizations (an operator or all-access token).")
                     .sensitive(),
-                setting("org", "INFLUX_ORG", "InfluxDB OSS v2 or Cloud Serverless: the name of the default organization of the resources. Set `org` or `org_id`, not both.")
+                setting("org", "INFLUX_ORG", "InfluxDB OSS v2 or Cloud Serverless: the name of the default organization of the resources (looked up once, when first needed). Set `org` or `org_id`, not both.")
                     .validate_str("Invalid provider org", crate::engine::schema::validators::not_empty),
-                setting("org_id", "INFLUX_ORG_ID", "InfluxDB OSS v2 or Cloud Serverless: the ID of the default organization (16 hexadecimal digits). Set `org` or `org_id`, not both.")
+                setting("org_id", "INFLUX_ORG_ID", "InfluxDB OSS v2 or Cloud Serverless: the ID of the default organization (16 hexadecimal digits). Set `org` or `org_id`, not both. `INFLUX_ORG_ID` wins over `INFLUX_ORG`, as in the `influx` CLI.")
                     .validate_str("Invalid provider org_id", product::validate_v2_id),
             ],
         )
