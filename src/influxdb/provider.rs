@@ -98,7 +98,7 @@ impl crate::engine::Provider for InfluxProvider {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "Manages InfluxDB 3 Cloud Dedicated and Clustered databases and database tokens through the Management API.",
+            "Manages InfluxDB 3 Cloud Dedicated and Clustered databases and database tokens through the Management API, and API tokens (authorizations) of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`.",
             vec![
                 setting("url", "INFLUXDB3_URL", "Management API base URL (`http://` or `https://`). Cloud Dedicated defaults to `https://console.influxdata.com`; for Clustered, your cluster's own host. A URL that already ends in `/api/v0` is accepted.")
                     .validate_str("Invalid provider url", validate_url),
