@@ -13,7 +13,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("docs") {
         let engine = Engine::new(InfluxProvider);
-        return docs::cli(provider::NAME, &engine.schemas(), &args[1..]);
+        let (identities, diags) = engine.identity_schemas();
+        if diags.has_errors() {
+            eprintln!("error: invalid identity schemas: {diags:?}");
+            return ExitCode::FAILURE;
+        }
+        return docs::cli(provider::NAME, &engine.schemas(), &identities, &args[1..]);
     }
     serve::main(
         || InfluxProvider,

@@ -3,12 +3,19 @@
 //! tests assert that the committed pages are exactly what the generator writes, so a description
 //! changed in code, a new attribute or a new resource can never leave a stale or missing page.
 //! They also keep the checks that say what every page must hold (its example, every attribute,
-//! its import section) and that the provider's source address is the same everywhere.
+//! a "Nested Schema" section for every attribute holding objects, its import section, its
+//! resource identity and import-by-identity example, the Terraform version it needs) and that the
+//! provider's source address is the same everywhere.
+//!
+//! Pages by kind: `docs/resources/`, `docs/data-sources/`, `docs/ephemeral-resources/` (Terraform
+//! 1.10+), `docs/list-resources/` (Terraform 1.14+), each from `templates/<kind>/<short>.md.tmpl`
+//! and `examples/<kind>/<type>/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use terraform_provider_influxdb::docs::{self, Page};
+use terraform_provider_influxdb::engine::schema::Nesting;
 use terraform_provider_influxdb::engine::{Attribute, Engine, Schema, Type};
 use terraform_provider_influxdb::influxdb::provider::{InfluxProvider, NAME, SOURCE_ADDRESS};
 
@@ -18,7 +25,16 @@ fn root() -> PathBuf {
 
 fn pages() -> Vec<Page> {
     let engine = Engine::new(InfluxProvider);
-    docs::pages(NAME, &engine.schemas())
+    let (identities, d) = engine.identity_schemas();
+    assert!(!d.has_errors(), "{d:?}");
+    docs::pages(NAME, &engine.schemas(), &identities)
+}
+
+fn page<'a>(pages: &'a mut [Page], type_name: &str, dir: &str) -> &'a mut Page {
+    pages
+        .iter_mut()
+        .find(|p| p.name == type_name && p.doc.starts_with(dir))
+        .unwrap_or_else(|| panic!("no page for {type_name} in {dir}"))
 }
 
 fn generate(root: &Path, pages: &[Page]) -> Vec<docs::Generated> {
@@ -77,13 +93,30 @@ fn the_committed_docs_are_exactly_what_the_generator_writes() {
         "docs/ is not what the schemas, templates/ and examples/ give:\n{}",
         problems.join("\n")
     );
-    // One page per resource and data source, and the index.
+    // One page per resource, data source, ephemeral resource and list resource, and the index.
     let engine = Engine::new(InfluxProvider);
     let schemas = engine.schemas();
+    assert!(!schemas.ephemeral_resources.is_empty() && !schemas.list_resources.is_empty());
     assert_eq!(
         generated.len(),
-        1 + schemas.resources.len() + schemas.data_sources.len()
+        1 + schemas.resources.len()
+            + schemas.data_sources.len()
+            + schemas.ephemeral_resources.len()
+            + schemas.list_resources.len()
     );
+    for dir in [
+        "resources",
+        "data-sources",
+        "ephemeral-resources",
+        "list-resources",
+    ] {
+        assert!(
+            generated
+                .iter()
+                .any(|g| g.path.starts_with(format!("docs/{dir}"))),
+            "no page in docs/{dir}"
+        );
+    }
 }
 
 #[test]
@@ -205,6 +238,42 @@ fn nested_names(ty: &Type, out: &mut Vec<String>) {
     }
 }
 
+/// The dotted paths of the attributes whose values hold objects, nested attributes
+/// (`permissions`, `permissions.resource`) and typed ones (`partition_template`): each has a
+/// "Nested Schema" section.
+fn nested_sections(attributes: &[Attribute], prefix: &str, out: &mut Vec<String>) {
+    fn typed(ty: &Type, path: &str, out: &mut Vec<String>) {
+        match ty {
+            Type::List(t) | Type::Set(t) | Type::Map(t) => typed(t, path, out),
+            Type::Object(attrs) => {
+                out.push(path.to_owned());
+                for (name, t) in attrs {
+                    typed(t, &format!("{path}.{name}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    for a in attributes {
+        let path = format!("{prefix}{}", a.name);
+        match &a.nested {
+            Some(n) => {
+                out.push(path.clone());
+                nested_sections(&n.attributes, &format!("{path}."), out);
+            }
+            None => typed(&a.ty, &path, out),
+        }
+    }
+}
+
+/// The text of the `## NAME` section of a page (up to the next `## ` heading).
+fn section<'a>(text: &'a str, heading: &str) -> Option<&'a str> {
+    let start = text.find(&format!("\n## {heading}\n"))? + 1;
+    let rest = &text[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 4);
+    Some(&rest[..end])
+}
+
 #[test]
 fn every_page_has_its_example_every_attribute_and_its_import_section() {
     let root = root();
@@ -212,6 +281,7 @@ fn every_page_has_its_example_every_attribute_and_its_import_section() {
     for (page, generated) in pages.iter().zip(generate(&root, &pages)) {
         let text = &generated.text;
         let example = std::fs::read_to_string(root.join(&page.example)).unwrap();
+        assert!(text.contains(&format!("# {}", page.name)), "{}", page.name);
         assert!(text.contains("## Example Usage"), "{}", page.name);
         assert!(
             text.contains(&format!("```terraform\n{}\n```", example.trim_end())),
@@ -230,21 +300,286 @@ fn every_page_has_its_example_every_attribute_and_its_import_section() {
                 page.name
             );
         }
-        if page.doc.starts_with("docs/resources") {
+        let mut sections = Vec::new();
+        nested_sections(&page.schema.attributes, "", &mut sections);
+        for path in sections {
+            assert!(
+                text.contains(&format!("### Nested Schema for `{path}`")),
+                "{}: `{path}` has no \"Nested Schema for `{path}`\" section",
+                page.name
+            );
+        }
+        // Every importable resource has an import section; influxdb_table cannot be imported
+        // (the API cannot read a table: see its page's "No import" section).
+        if page.doc.starts_with("docs/resources") && page.name != "influxdb_table" {
             assert!(
                 root.join(&page.import).is_file(),
-                "{}: every resource here can be imported; {} is missing",
+                "{}: {} is missing",
                 page.name,
                 page.import.display()
             );
-            assert!(text.contains("## Import"), "{}", page.name);
+            let import = section(text, "Import").unwrap_or_else(|| panic!("{}", page.name));
             assert!(
-                text.contains(&format!("terraform import {}.", page.name)),
+                import.contains(&format!("terraform import {}.", page.name)),
                 "{}",
                 page.name
             );
         }
     }
+}
+
+#[test]
+fn each_page_states_the_terraform_version_it_needs() {
+    let root = root();
+    let pages = pages();
+    let generated = generate(&root, &pages);
+    let mut checked = Vec::new();
+    for (page, g) in pages.iter().zip(&generated) {
+        let dir = page
+            .doc
+            .iter()
+            .nth(1)
+            .map(|d| d.to_string_lossy().into_owned());
+        let needed = match dir.as_deref() {
+            Some("ephemeral-resources") => Some("1.10"),
+            Some("list-resources") => Some("1.14"),
+            _ => page.schema.min_terraform.as_ref().map(|m| m.version),
+        };
+        if let Some(version) = needed {
+            assert!(
+                g.text
+                    .contains(&format!("Requires Terraform {version} or later")),
+                "{} does not say it requires Terraform {version} or later",
+                g.path.display()
+            );
+            checked.push((g.path.clone(), version));
+        }
+    }
+    let resource = |p: &str| {
+        checked
+            .iter()
+            .find(|(path, _)| path == Path::new(p))
+            .map(|c| c.1)
+    };
+    assert_eq!(
+        resource("docs/ephemeral-resources/database_token.md"),
+        Some("1.10")
+    );
+    assert_eq!(
+        resource("docs/list-resources/database_token.md"),
+        Some("1.14")
+    );
+    assert_eq!(resource("docs/list-resources/database.md"), Some("1.14"));
+    assert_eq!(resource("docs/resources/authorization.md"), Some("1.3.0"));
+
+    // A template that leaves the note out fails the generator, naming it.
+    let copy = copy_of_the_repository();
+    let template = copy
+        .path()
+        .join("templates/ephemeral-resources/database_token.md.tmpl");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        text.replace("Requires Terraform 1.10 or later", "Needs 1.10"),
+    )
+    .unwrap();
+    let problems = docs::generate(copy.path(), &self::pages()).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p
+                .contains("database_token.md.tmpl must say \"Requires Terraform 1.10 or later\"")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn every_resource_with_an_identity_documents_it_and_shows_an_import_by_identity() {
+    let engine = Engine::new(InfluxProvider);
+    let (identities, d) = engine.identity_schemas();
+    assert!(!d.has_errors(), "{d:?}");
+    // Every importable resource has an identity; influxdb_table has neither, by design (the API
+    // cannot read a table, see its page).
+    let without: Vec<&str> = engine
+        .schemas()
+        .resources
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !identities.iter().any(|i| i.type_name == *n))
+        .collect();
+    assert_eq!(without, ["influxdb_table"], "resources without an identity");
+
+    let root = root();
+    let pages = pages();
+    let generated = generate(&root, &pages);
+    for identity in &identities {
+        let (page, g) = pages
+            .iter()
+            .zip(&generated)
+            .find(|(p, _)| p.name == identity.type_name && p.doc.starts_with("docs/resources"))
+            .unwrap();
+        let section = section(&g.text, "Identity")
+            .unwrap_or_else(|| panic!("{} has no \"## Identity\" section", g.path.display()));
+        for a in &identity.attributes {
+            let group = if a.required_for_import {
+                "### Required in an import identity"
+            } else {
+                "### Optional in an import identity"
+            };
+            let group = &section[section.find(group).unwrap_or_else(|| {
+                panic!("{}: no {group:?} in the Identity section", g.path.display())
+            })..];
+            assert!(
+                group.contains(&format!("- `{}` ({}) {}", a.name, "String", a.description)),
+                "{}: identity attribute `{}` is not documented in its group:\n{section}",
+                g.path.display(),
+                a.name
+            );
+        }
+        let example = std::fs::read_to_string(root.join(&page.import_by_identity)).unwrap();
+        assert!(
+            example.contains("identity = {"),
+            "{}",
+            page.import_by_identity.display()
+        );
+        assert!(
+            section.contains(&format!("```terraform\n{}\n```", example.trim_end())),
+            "{}: the import-by-identity example is not in the Identity section",
+            g.path.display()
+        );
+    }
+    assert!(identities.len() >= 3);
+}
+
+#[test]
+fn an_identity_changed_in_code_or_a_missing_identity_example_fails() {
+    let copy = copy_of_the_repository();
+    let mut changed = pages();
+    let description = "The database name, as changed in code.";
+    let db = page(&mut changed, "influxdb_database", "docs/resources");
+    db.identity.as_mut().unwrap()[0].description = description.into();
+    let generated = generate(copy.path(), &changed);
+    let problems = docs::check(copy.path(), &generated);
+    assert!(
+        problems.iter().any(
+            |p| p.starts_with("docs/resources/database.md is stale") && p.contains(description)
+        ),
+        "{problems:?}"
+    );
+
+    // No import-by-identity example: the generator names the file it needs.
+    std::fs::remove_file(
+        copy.path()
+            .join("examples/resources/influxdb_database/import-by-identity.tf"),
+    )
+    .unwrap();
+    let problems = docs::generate(copy.path(), &pages()).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("influxdb_database/import-by-identity.tf")
+                && p.contains("import-by-identity example")),
+        "{problems:?}"
+    );
+
+    // A template without {{ .Identity }} for a resource that has one.
+    let copy = copy_of_the_repository();
+    let template = copy
+        .path()
+        .join("templates/resources/database_token.md.tmpl");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, text.replace("{{ .Identity }}", "")).unwrap();
+    let problems = docs::generate(copy.path(), &pages()).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("database_token.md.tmpl") && p.contains("{{ .Identity }}")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn nested_attributes_are_documented_with_their_own_modes_and_descriptions() {
+    let root = root();
+    let pages = pages();
+    let generated = generate(&root, &pages);
+    let text = &generated
+        .iter()
+        .find(|g| g.path == Path::new("docs/resources/authorization.md"))
+        .unwrap()
+        .text;
+    let nested = text
+        .split("### Nested Schema for `permissions.resource`")
+        .nth(1)
+        .expect("a section for permissions.resource");
+    let (required, optional) = nested.split_once("Optional:").expect("an Optional group");
+    assert!(
+        required.contains("- `type` (String) The resource type: `authorizations`"),
+        "{nested}"
+    );
+    assert!(
+        optional.contains("- `id` (String) One resource by ID"),
+        "{nested}"
+    );
+    assert!(optional.contains("- `org_id` (String)"), "{nested}");
+    assert!(text.contains("- `permissions` (Attributes Set) "), "{text}");
+    assert!(
+        text.contains("- `resource` (Attributes) What the permission applies to."),
+        "{text}"
+    );
+
+    // A description changed inside a nested attribute makes the page stale.
+    let copy = copy_of_the_repository();
+    let mut changed = pages.clone();
+    let auth = page(&mut changed, "influxdb_authorization", "docs/resources");
+    let permissions = auth
+        .schema
+        .attributes
+        .iter_mut()
+        .find(|a| a.name == "permissions")
+        .unwrap();
+    let inner = permissions.nested.as_mut().unwrap();
+    assert_eq!(inner.nesting, Nesting::Set);
+    let resource = inner
+        .attributes
+        .iter_mut()
+        .find(|a| a.name == "resource")
+        .unwrap();
+    let id = resource
+        .nested
+        .as_mut()
+        .unwrap()
+        .attributes
+        .iter_mut()
+        .find(|a| a.name == "id")
+        .unwrap();
+    id.description = "An ID, as changed in code.".into();
+    let problems = docs::check(copy.path(), &generate(copy.path(), &changed));
+    assert!(
+        problems.iter().any(
+            |p| p.starts_with("docs/resources/authorization.md is stale")
+                && p.contains("An ID, as changed in code.")
+        ),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn the_database_page_has_an_import_section() {
+    let text = std::fs::read_to_string(root().join("docs/resources/database.md")).unwrap();
+    let import = section(&text, "Import").expect("an Import section");
+    assert!(import.contains("terraform import influxdb_database."));
+}
+
+#[test]
+fn the_table_page_explains_why_there_is_no_import() {
+    let text = std::fs::read_to_string(root().join("docs/resources/table.md")).unwrap();
+    assert!(text.contains("## No import"));
+    assert!(text.contains("no call that lists tables or reads one"));
+    assert!(!text.contains("## Import"));
+    assert!(!root()
+        .join("examples/resources/influxdb_table/import.sh")
+        .exists());
 }
 
 #[test]
@@ -263,7 +598,12 @@ fn the_generator_names_a_missing_template_and_example_and_an_orphan() {
         template: PathBuf::from(format!("templates/resources/{name}.md.tmpl")),
         example: PathBuf::from(format!("examples/resources/influxdb_{name}/resource.tf")),
         import: PathBuf::from(format!("examples/resources/influxdb_{name}/import.sh")),
+        import_by_identity: PathBuf::from(format!(
+            "examples/resources/influxdb_{name}/import-by-identity.tf"
+        )),
         schema: schema.clone(),
+        identity: None,
+        min_terraform: Vec::new(),
     };
     let write = |p: &str, text: &str| {
         let p = dir.path().join(p);

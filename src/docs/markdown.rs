@@ -3,10 +3,15 @@
 //! its type, `Sensitive` when it is, and its description; then a "Nested Schema" section for
 //! every attribute whose type holds objects, listing the objects' attributes.
 //!
-//! Everything is converted first to [`DocAttribute`], the documentation's view of an attribute,
-//! so that another source of nested attributes (protocol 6 nested attributes, with their own
-//! descriptions and modes) is one more conversion, not another renderer.
+//! Everything is converted first to [`DocAttribute`], the documentation's view of an attribute:
+//! objects inside a typed attribute (`list(object({...}))`) take the attribute's group and have
+//! no descriptions; protocol 6 nested attributes (`nested_type`) bring their own descriptions and
+//! modes. Both render the same way.
+//!
+//! A resource identity (Terraform 1.12+) renders as its own list ([`identity`]).
 
+use crate::engine::identity::TypedIdentityAttribute;
+use crate::engine::schema::Nesting;
 use crate::engine::{Attribute, Schema, Type};
 
 /// Where an attribute is listed: what the user may or must write.
@@ -56,13 +61,24 @@ pub struct DocAttribute {
 impl DocAttribute {
     pub fn from_attribute(a: &Attribute) -> DocAttribute {
         let group = Group::of(a);
+        let (type_label, nested) = match &a.nested {
+            // A nested attribute: its inner attributes have their own modes and descriptions.
+            Some(n) => (
+                nesting_label(n.nesting).to_owned(),
+                n.attributes
+                    .iter()
+                    .map(DocAttribute::from_attribute)
+                    .collect(),
+            ),
+            None => (type_label(&a.ty), object_fields(&a.ty, group)),
+        };
         DocAttribute {
             name: a.name.clone(),
-            type_label: type_label(&a.ty),
+            type_label,
             description: a.description.clone(),
             group,
             sensitive: a.sensitive,
-            nested: object_fields(&a.ty, group),
+            nested,
         }
     }
 }
@@ -84,6 +100,16 @@ fn object_fields(ty: &Type, group: Group) -> Vec<DocAttribute> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A nested attribute's type as the registry (tfplugindocs) writes it.
+fn nesting_label(n: Nesting) -> &'static str {
+    match n {
+        Nesting::Single => "Attributes",
+        Nesting::List => "Attributes List",
+        Nesting::Set => "Attributes Set",
+        Nesting::Map => "Attributes Map",
     }
 }
 
@@ -138,6 +164,43 @@ pub fn schema(schema: &Schema) -> String {
             for n in members {
                 out.push_str(&item(n, &path));
             }
+        }
+    }
+    out
+}
+
+/// The attributes of a resource identity, grouped as required in an `import { identity = ...
+/// }` block (they make the import ID) and optional (checked against the imported object when
+/// given), ending with a newline.
+pub fn identity(attributes: &[TypedIdentityAttribute]) -> String {
+    let mut out = String::new();
+    for (title, required) in [
+        ("Required in an import identity", true),
+        ("Optional in an import identity", false),
+    ] {
+        let members: Vec<&TypedIdentityAttribute> = attributes
+            .iter()
+            .filter(|a| a.required_for_import == required)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("### {title}\n\n"));
+        for a in members {
+            out.push_str(&item(
+                &DocAttribute {
+                    name: a.name.clone(),
+                    type_label: type_label(&a.ty),
+                    description: a.description.clone(),
+                    group: Group::Required,
+                    sensitive: false,
+                    nested: Vec::new(),
+                },
+                &[],
+            ));
         }
     }
     out
@@ -227,6 +290,58 @@ mod tests {
              \n<a id=\"nestedatt--parts--inner\"></a>\n### Nested Schema for `parts.inner`\n\
              \nRequired:\n\n\
              - `n` (Number)\n"
+        );
+    }
+
+    #[test]
+    fn nested_attributes_have_their_own_modes_and_descriptions() {
+        let s = Schema::new(
+            "",
+            vec![Attribute::required("rules", Type::Dynamic)
+                .describe("The rules.")
+                .nested(
+                    Nesting::Set,
+                    vec![
+                        Attribute::required("action", Type::String).describe("What to do."),
+                        Attribute::optional("target", Type::Dynamic)
+                            .describe("On what.")
+                            .nested(
+                                Nesting::Single,
+                                vec![Attribute::optional("id", Type::String)
+                                    .describe("Its ID.")
+                                    .sensitive()],
+                            ),
+                    ],
+                )],
+        );
+        assert_eq!(
+            schema(&s),
+            "## Schema\n\
+             \n### Required\n\n\
+             - `rules` (Attributes Set) The rules. (see [below for nested schema](#nestedatt--rules))\n\
+             \n<a id=\"nestedatt--rules\"></a>\n### Nested Schema for `rules`\n\
+             \nRequired:\n\n\
+             - `action` (String) What to do.\n\
+             \nOptional:\n\n\
+             - `target` (Attributes) On what. (see [below for nested schema](#nestedatt--rules--target))\n\
+             \n<a id=\"nestedatt--rules--target\"></a>\n### Nested Schema for `rules.target`\n\
+             \nOptional:\n\n\
+             - `id` (String, Sensitive) Its ID.\n"
+        );
+    }
+
+    #[test]
+    fn identity_attributes_are_grouped_by_what_an_import_needs() {
+        let attr = |name: &str, required_for_import| TypedIdentityAttribute {
+            name: name.into(),
+            ty: Type::String,
+            description: format!("The {name}."),
+            required_for_import,
+        };
+        assert_eq!(
+            identity(&[attr("name", true), attr("zone", false)]),
+            "### Required in an import identity\n\n- `name` (String) The name.\n\n\
+             ### Optional in an import identity\n\n- `zone` (String) The zone.\n"
         );
     }
 }

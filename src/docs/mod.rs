@@ -10,12 +10,19 @@
 //! - `examples/<K.dir>/influxdb_NAME/<K.example>`: the example, checked by `terraform validate`
 //!   in the tests and shown under "Example Usage";
 //! - `examples/<K.dir>/influxdb_NAME/import.sh` when the type can be imported;
+//! - `examples/resources/influxdb_NAME/import-by-identity.tf` when the resource has an identity
+//!   (Terraform 1.12+): shown, with the identity's attributes, where the template says
+//!   `{{ .Identity }}`;
 //! - `docs/<K.dir>/NAME.md`: generated: front matter, title, the template rendered, with the
 //!   schema section built from the schema ([`markdown`]).
 //!
 //! The provider's own page is `templates/index.md.tmpl` + `examples/provider/provider.tf` ->
 //! `docs/index.md`. A new kind of thing Terraform knows (ephemeral resources, list resources,
 //! ...) is one entry in [`KINDS`]; a new page is one template and its example.
+//!
+//! A kind or a schema that needs a newer Terraform than 1.0 ([`Kind::min_terraform`],
+//! [`Schema::requires_terraform`]) must say so on its page: the generator refuses a page that
+//! does not contain "Requires Terraform VERSION or later".
 
 pub mod markdown;
 pub mod template;
@@ -23,7 +30,8 @@ pub mod template;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::engine::server::Schemas;
+use crate::engine::identity::TypedIdentityAttribute;
+use crate::engine::server::{IdentitySchemaInfo, Schemas};
 use crate::engine::Schema;
 
 /// A kind of thing a provider serves, with its place in the registry's documentation layout.
@@ -34,6 +42,8 @@ pub struct Kind {
     pub title: &'static str,
     /// The example's file name in `examples/<dir>/<type>/`: `"resource.tf"`.
     pub example: &'static str,
+    /// The oldest Terraform that knows this kind, which every page of it must name.
+    pub min_terraform: Option<&'static str>,
     /// The schemas of this kind the provider serves, by type name.
     pub schemas: for<'a> fn(&Schemas<'a>) -> Vec<(&'static str, &'a Schema)>,
 }
@@ -44,13 +54,30 @@ pub const KINDS: &[Kind] = &[
         dir: "resources",
         title: "Resource",
         example: "resource.tf",
+        min_terraform: None,
         schemas: |s| s.resources.clone(),
     },
     Kind {
         dir: "data-sources",
         title: "Data Source",
         example: "data-source.tf",
+        min_terraform: None,
         schemas: |s| s.data_sources.clone(),
+    },
+    Kind {
+        dir: "ephemeral-resources",
+        title: "Ephemeral Resource",
+        example: "ephemeral-resource.tf",
+        min_terraform: Some("1.10"),
+        schemas: |s| s.ephemeral_resources.clone(),
+    },
+    Kind {
+        dir: "list-resources",
+        title: "List Resource",
+        // Terraform reads list blocks only from `*.tfquery.hcl` files.
+        example: "list-resource.tfquery.hcl",
+        min_terraform: Some("1.14"),
+        schemas: |s| s.list_resources.clone(),
     },
 ];
 
@@ -70,12 +97,23 @@ pub struct Page {
     pub example: PathBuf,
     /// `import.sh`: documented when it exists; a template with an import section needs it.
     pub import: PathBuf,
+    /// `import-by-identity.tf`: required, and shown, when the type has an identity.
+    pub import_by_identity: PathBuf,
     pub schema: Schema,
+    /// The resource identity's attributes, if the type has one.
+    pub identity: Option<Vec<TypedIdentityAttribute>>,
+    /// Terraform versions the page must name ("Requires Terraform VERSION or later"): its
+    /// kind's and its schema's minimum.
+    pub min_terraform: Vec<String>,
 }
 
-/// Every page of the provider `provider_name` (`"influxdb"`), with copies of its schemas (so
-/// that a test can change one and see the check fail).
-pub fn pages(provider_name: &str, schemas: &Schemas<'_>) -> Vec<Page> {
+/// Every page of the provider `provider_name` (`"influxdb"`), with copies of its schemas and
+/// resource identities (so that a test can change one and see the check fail).
+pub fn pages(
+    provider_name: &str,
+    schemas: &Schemas<'_>,
+    identities: &[IdentitySchemaInfo],
+) -> Vec<Page> {
     let mut pages = vec![Page {
         name: provider_name.to_owned(),
         page_title: format!("{provider_name} Provider"),
@@ -85,7 +123,10 @@ pub fn pages(provider_name: &str, schemas: &Schemas<'_>) -> Vec<Page> {
         template: PathBuf::from("templates/index.md.tmpl"),
         example: PathBuf::from("examples/provider/provider.tf"),
         import: PathBuf::from("examples/provider/import.sh"),
+        import_by_identity: PathBuf::from("examples/provider/import-by-identity.tf"),
         schema: schemas.provider.clone(),
+        identity: None,
+        min_terraform: Vec::new(),
     }];
     let prefix = format!("{provider_name}_");
     for kind in KINDS {
@@ -106,7 +147,18 @@ pub fn pages(provider_name: &str, schemas: &Schemas<'_>) -> Vec<Page> {
                     .join(format!("{short}.md.tmpl")),
                 example: examples.join(kind.example),
                 import: examples.join("import.sh"),
+                import_by_identity: examples.join("import-by-identity.tf"),
                 schema: schema.clone(),
+                identity: (kind.dir == "resources")
+                    .then(|| identities.iter().find(|i| i.type_name == type_name))
+                    .flatten()
+                    .map(|i| i.attributes.clone()),
+                min_terraform: kind
+                    .min_terraform
+                    .into_iter()
+                    .chain(schema.min_terraform.as_ref().map(|m| m.version))
+                    .map(str::to_owned)
+                    .collect(),
             });
         }
     }
@@ -179,11 +231,36 @@ fn render_page(root: &Path, page: &Page) -> Result<String, Vec<String>> {
         .then(|| read(&page.import))
         .transpose()
         .map_err(|e| vec![e])?;
+    let identity = match &page.identity {
+        None => None,
+        Some(attributes) => match read(&page.import_by_identity) {
+            Ok(example) if example.contains("identity = {") => Some(format!(
+                "{}\n```terraform\n{}\n```\n",
+                markdown::identity(attributes),
+                example.trim_end()
+            )),
+            Ok(_) => {
+                problems.push(format!(
+                    "{}: {} has no `identity = {{ ... }}` import block",
+                    page.name,
+                    page.import_by_identity.display()
+                ));
+                None
+            }
+            Err(e) => {
+                problems.push(format!(
+                    "{e}: a resource with an identity needs an import-by-identity example"
+                ));
+                None
+            }
+        },
+    };
     let values = template::Values {
         name: &page.name,
         description: &page.schema.description,
         example: example.as_deref().unwrap_or(""),
         import: import.as_deref(),
+        identity: identity.as_deref(),
         schema_markdown: &markdown::schema(&page.schema),
     };
     let body = match template::render(&template, &values) {
@@ -193,6 +270,16 @@ fn render_page(root: &Path, page: &Page) -> Result<String, Vec<String>> {
             String::new()
         }
     };
+    for version in &page.min_terraform {
+        let note = format!("Requires Terraform {version} or later");
+        if !body.contains(&note) {
+            problems.push(format!(
+                "{}: {} must say \"{note}\"",
+                page.name,
+                page.template.display()
+            ));
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -362,7 +449,12 @@ pub fn write(root: &Path, generated: &[Generated]) -> std::io::Result<Vec<PathBu
 
 /// `terraform-provider-influxdb docs [--check] [--dir ROOT]`: writes (or checks) `docs/` under
 /// ROOT (default: the current directory, which must hold `templates/`).
-pub fn cli(provider_name: &str, schemas: &Schemas<'_>, args: &[String]) -> std::process::ExitCode {
+pub fn cli(
+    provider_name: &str,
+    schemas: &Schemas<'_>,
+    identities: &[IdentitySchemaInfo],
+    args: &[String],
+) -> std::process::ExitCode {
     use std::process::ExitCode;
     let usage = "usage: terraform-provider-influxdb docs [--check] [--dir REPOSITORY_ROOT]\n\
                  Writes docs/ from the schemas, templates/ and examples/ (--check: only compares).";
@@ -396,7 +488,7 @@ pub fn cli(provider_name: &str, schemas: &Schemas<'_>, args: &[String]) -> std::
         );
         return ExitCode::from(2);
     }
-    let generated = match generate(&root, &pages(provider_name, schemas)) {
+    let generated = match generate(&root, &pages(provider_name, schemas, identities)) {
         Ok(g) => g,
         Err(problems) => {
             for p in problems {

@@ -8,11 +8,13 @@
 //! | `{{ .Description }}`    | the schema's description                                     |
 //! | `{{ .Example }}`        | the example file, in a ```` ```terraform ```` block           |
 //! | `{{ .Import }}`         | `import.sh`, in a ```` ```shell ```` block                    |
+//! | `{{ .Identity }}`       | the identity's attributes and `import-by-identity.tf`        |
 //! | `{{ .SchemaMarkdown }}` | the `## Schema` section generated from the schema            |
 //!
 //! `{{ .Example }}` and `{{ .SchemaMarkdown }}` must appear exactly once. `{{ .Import }}` must
 //! appear exactly when the type has an `import.sh`: every page keeps its example and, where it
-//! applies, its import section.
+//! applies, its import section. `{{ .Identity }}` must appear exactly when the type has a
+//! resource identity.
 
 /// What the placeholders of one page stand for.
 pub struct Values<'a> {
@@ -21,6 +23,8 @@ pub struct Values<'a> {
     pub example: &'a str,
     /// `import.sh`, if the type has one.
     pub import: Option<&'a str>,
+    /// The identity's attributes and import example, if the type has an identity.
+    pub identity: Option<&'a str>,
     pub schema_markdown: &'a str,
 }
 
@@ -28,7 +32,7 @@ pub struct Values<'a> {
 pub fn render(template: &str, values: &Values<'_>) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + values.schema_markdown.len());
     let mut rest = template;
-    let (mut examples, mut imports, mut schemas) = (0, 0, 0);
+    let (mut examples, mut imports, mut schemas, mut identities) = (0, 0, 0, 0);
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
@@ -49,6 +53,13 @@ pub fn render(template: &str, values: &Values<'_>) -> Result<String, String> {
                 )?;
                 out.push_str(&fenced("shell", import));
             }
+            ".Identity" => {
+                identities += 1;
+                let identity = values
+                    .identity
+                    .ok_or("{{ .Identity }} is used but the type has no resource identity")?;
+                out.push_str(identity.trim_end());
+            }
             ".SchemaMarkdown" => {
                 schemas += 1;
                 out.push_str(values.schema_markdown.trim_end());
@@ -56,7 +67,7 @@ pub fn render(template: &str, values: &Values<'_>) -> Result<String, String> {
             other => {
                 return Err(format!(
                     "unknown placeholder {{{{ {other} }}}}: use .Name, .Description, .Example, \
-                     .Import or .SchemaMarkdown"
+                     .Import, .Identity or .SchemaMarkdown"
                 ))
             }
         }
@@ -75,6 +86,11 @@ pub fn render(template: &str, values: &Values<'_>) -> Result<String, String> {
     }
     if values.import.is_some() && imports == 0 {
         return Err("the type has an import.sh but the template has no {{ .Import }}".into());
+    }
+    if values.identity.is_some() && identities == 0 {
+        return Err(
+            "the type has a resource identity but the template has no {{ .Identity }}".into(),
+        );
     }
     Ok(out)
 }
@@ -98,6 +114,7 @@ mod tests {
             description: "A thing.",
             example: "resource \"influxdb_thing\" \"x\" {}\n",
             import,
+            identity: None,
             schema_markdown: "## Schema\n",
         }
     }
@@ -131,5 +148,23 @@ mod tests {
         assert!(e.contains("no import.sh"), "{e}");
         let e = render("{{ .Example", &values(None)).unwrap_err();
         assert!(e.contains("unclosed"), "{e}");
+        let e = render(
+            "{{ .Example }} {{ .SchemaMarkdown }} {{ .Identity }}",
+            &values(None),
+        )
+        .unwrap_err();
+        assert!(e.contains("no resource identity"), "{e}");
+        let with_identity = Values {
+            identity: Some("- `id` (String)\n"),
+            ..values(None)
+        };
+        let e = render("{{ .Example }} {{ .SchemaMarkdown }}", &with_identity).unwrap_err();
+        assert!(e.contains("{{ .Identity }}"), "{e}");
+        let out = render(
+            "{{ .Example }} {{ .SchemaMarkdown }}\n## Identity\n\n{{ .Identity }}\n",
+            &with_identity,
+        )
+        .unwrap();
+        assert!(out.ends_with("## Identity\n\n- `id` (String)\n"), "{out}");
     }
 }

@@ -98,7 +98,7 @@ impl crate::engine::Provider for InfluxProvider {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "Manages InfluxDB 3 Cloud Dedicated and Clustered databases and database tokens through the Management API.",
+            "Manages InfluxDB 3 Cloud Dedicated and Clustered databases and database tokens through the Management API, and API tokens (authorizations) of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`.",
             vec![
                 setting("url", "INFLUXDB3_URL", "Management API base URL (`http://` or `https://`). Cloud Dedicated defaults to `https://console.influxdata.com`; for Clustered, your cluster's own host. A URL that already ends in `/api/v0` is accepted.")
                     .validate_str("Invalid provider url", validate_url),
@@ -112,9 +112,9 @@ impl crate::engine::Provider for InfluxProvider {
                     .validate_str("Invalid provider host", validate_url),
                 setting("token", "INFLUX_TOKEN", "InfluxDB OSS v2 or Cloud Serverless: an API token allowed to manage authorizations (an operator or all-access token).")
                     .sensitive(),
-                setting("org", "INFLUX_ORG", "InfluxDB OSS v2 or Cloud Serverless: the name of the default organization of the resources. Set `org` or `org_id`, not both.")
+                setting("org", "INFLUX_ORG", "InfluxDB OSS v2 or Cloud Serverless: the name of the default organization of the resources (looked up once, when first needed). Set `org` or `org_id`, not both.")
                     .validate_str("Invalid provider org", crate::engine::schema::validators::not_empty),
-                setting("org_id", "INFLUX_ORG_ID", "InfluxDB OSS v2 or Cloud Serverless: the ID of the default organization (16 hexadecimal digits). Set `org` or `org_id`, not both.")
+                setting("org_id", "INFLUX_ORG_ID", "InfluxDB OSS v2 or Cloud Serverless: the ID of the default organization (16 hexadecimal digits). Set `org` or `org_id`, not both. `INFLUX_ORG_ID` wins over `INFLUX_ORG`, as in the `influx` CLI.")
                     .validate_str("Invalid provider org_id", product::validate_v2_id),
             ],
         )

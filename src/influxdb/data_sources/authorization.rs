@@ -128,7 +128,7 @@ impl DataSource for AuthorizationDataSource {
             "One authorization (API token) of InfluxDB OSS v2 or Cloud Serverless, by ID. The token string is never available: the API returns it only when the authorization is created.",
             vec![
                 Attribute::required("id", Type::String)
-                    .describe("The authorization's ID (16 hexadecimal digits).")
+                    .describe("The authorization's ID (16 hexadecimal digits). An unknown ID is an error.")
                     .validate_str("Invalid id", validate_v2_id),
                 Attribute::computed("org_id", Type::String).describe("The organization's ID."),
                 Attribute::computed("org", Type::String).describe("The organization's name."),

@@ -44,13 +44,13 @@ impl DataSource for AuthorizationsDataSource {
                     .describe("Only the authorizations of this user (by ID).")
                     .validate_str("Invalid user_id", validate_v2_id),
                 Attribute::optional("user", Type::String)
-                    .describe("Only the authorizations of this user (by name).")
+                    .describe("Only the authorizations of this user (by name). Not with `user_id`.")
                     .validate_str("Invalid user", validators::not_empty),
                 Attribute::optional("org_id", Type::String)
                     .describe("Only the authorizations of this organization (by ID).")
                     .validate_str("Invalid org_id", validate_v2_id),
                 Attribute::optional("org", Type::String)
-                    .describe("Only the authorizations of this organization (by name).")
+                    .describe("Only the authorizations of this organization (by name). Not with `org_id`.")
                     .validate_str("Invalid org", validators::not_empty),
                 Attribute::computed("authorizations", Type::list(authorization_type()))
                     .describe("The authorizations, oldest first (by `created_at`, then `id`). Each has the attributes of the `influxdb_authorization` data source: `id`, `org_id`, `org`, `user_id`, `user`, `description`, `status`, `permissions`, `created_at`, `updated_at`."),

@@ -73,13 +73,13 @@ impl EphemeralResource for EphemeralDatabaseToken {
             "A short-lived database token for one Terraform run (Terraform 1.10 or later). It is created when Terraform opens it, at the start of each plan or apply that uses it, and revoked when Terraform closes it at the end of that run; it is never written to the state or the plan file. If Terraform is killed before it closes the token, the token still expires at `expires_at`: keep `ttl` short.",
             vec![
                 Attribute::required("description", Type::String)
-                    .describe("What the token is for (shown by `influxctl token list` while it exists).")
+                    .describe("What the token is for (shown by `influxctl token list` while it exists). Must not be empty.")
                     .validate_str("Invalid description", validators::not_empty),
                 Attribute::required("permissions", Type::set(permission_type()))
                     .describe("The token's permissions: a set of `{ action, resource }` objects, as for the `influxdb_database_token` resource. `action` is `\"read\"` or `\"write\"`; `resource` is a database name or `\"*\"` for all databases.")
                     .validate(validate_permissions),
                 Attribute::required("ttl", Type::String)
-                    .describe("How long the token lives, as a duration such as `\"30m\"` or `\"1h\"` (units s, m, h, d, w). The token expires this long after it is opened, even if Terraform never closes it; keep it short, a little longer than the run.")
+                    .describe("How long the token lives, as a duration such as `\"30m\"` or `\"1h\"` (units s, m, h, d, w; also ms, us, ns), at least one second. The token expires this long after it is opened, even if Terraform never closes it; keep it short, a little longer than the run.")
                     .validate_str("Invalid ttl", validate_ttl),
                 Attribute::computed("id", Type::String)
                     .describe("The token's ID (a UUID)."),

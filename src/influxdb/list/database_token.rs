@@ -35,10 +35,10 @@ impl ListResource for DatabaseTokenList {
             "Lists database tokens for `terraform query` (Terraform 1.14 or later), oldest first. Listed tokens have no `access_token`: the API returns a token string only when its token is created.",
             vec![
                 Attribute::optional("include_revoked", Type::Bool).describe(
-                    "Whether revoked tokens are listed too. Defaults to `false`. A revoked token cannot be imported.",
+                    "Whether revoked tokens are listed too. Defaults to `false`: only active tokens (expired tokens that were not revoked are listed too). A revoked token cannot be imported.",
                 ),
                 Attribute::optional("description_prefix", Type::String).describe(
-                    "Only tokens whose description starts with this text (case-sensitive).",
+                    "Only tokens whose description starts with this text (case-sensitive). Unset: every token.",
                 ),
             ],
         )

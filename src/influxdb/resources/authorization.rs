@@ -62,7 +62,7 @@ pub fn permission_attributes() -> Vec<Attribute> {
                 Nesting::Single,
                 vec![
                     Attribute::required("type", Type::String)
-                        .describe("The resource type: `buckets`, `dashboards`, `tasks`, `authorizations`, `orgs`, `users`, ... (every type of the v2 API).")
+                        .describe(&format!("The resource type: {}.", permissions::types_in_words()))
                         .validate_str("Invalid permission resource type", validators::one_of(RESOURCE_TYPES)),
                     Attribute::optional("id", Type::String)
                         .describe("One resource by ID (16 hexadecimal digits). Unset: every resource of the type.")
@@ -136,7 +136,7 @@ impl Resource for AuthorizationResource {
                     .describe("The authorization's ID.")
                     .use_state_for_unknown(),
                 Attribute::optional_computed("org_id", Type::String)
-                    .describe("The organization's ID. Unset: the provider's org or org_id. A change replaces the authorization.")
+                    .describe("The organization's ID (16 hexadecimal digits). Unset: the provider's `org` or `org_id`. A change replaces the authorization.")
                     .validate_str("Invalid org_id", validate_v2_id)
                     .requires_replace()
                     .use_state_for_unknown(),
@@ -146,14 +146,14 @@ impl Resource for AuthorizationResource {
                     .requires_replace()
                     .use_state_for_unknown(),
                 Attribute::optional("description", Type::String)
-                    .describe("What the token is for. Updated in place.")
+                    .describe("What the token is for. Must not be empty. Updated in place.")
                     .validate_str("Invalid description", validators::not_empty),
                 Attribute::optional_computed("status", Type::String)
                     .describe("`\"active\"` (the default) or `\"inactive\"` (the token is refused but kept). Updated in place; a status changed outside Terraform is restored.")
                     .validate_str("Invalid status", validators::one_of(&["active", "inactive"]))
                     .default("active"),
                 Attribute::optional_computed("permissions", Type::Dynamic)
-                    .describe("The token's permissions: a set of `{ action, resource = { type, id, name, org_id } }`. Order does not matter. The API cannot change them, so a change replaces the authorization (new ID, new token). Leave unset with `all_access` or `operator`, which fill it in.")
+                    .describe("The token's permissions: a set of `{ action, resource = { type, id, name, org_id } }`. Order does not matter. The API cannot change them, so a change replaces the authorization (new ID, new token). Required unless `all_access` or `operator` is set, which fill it in. At least one.")
                     .nested(Nesting::Set, permission_attributes())
                     .requires_replace(),
                 Attribute::optional("all_access", Type::Bool)
@@ -163,7 +163,7 @@ impl Resource for AuthorizationResource {
                     .describe("`true`: read and write on every resource type of every organization, as `influx auth create --operator`. Excludes `permissions` and `all_access`. A change replaces the authorization.")
                     .requires_replace(),
                 Attribute::computed("token", Type::String)
-                    .describe("The token string, set when the authorization is created. Null after `terraform import`: the API never returns it again.")
+                    .describe("The token string, set when the authorization is created and kept for its life. Null after `terraform import`: the API never returns it again.")
                     .sensitive()
                     .use_state_for_unknown(),
                 Attribute::computed("created_at", Type::String)

@@ -242,8 +242,8 @@ pub mod doc {
     pub const RETENTION: &str = "How long data is kept, as a duration such as `\"30d\"`, `\"720h\"` or `\"1h30m\"` (units ns, us, ms, s, m, h, d, w); `\"0s\"` means infinite.";
     pub const ACCOUNT_ID: &str = "The Cloud Dedicated account ID; null on Clustered.";
     pub const CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered.";
-    pub const IDENTITY_ACCOUNT_ID: &str = "The Cloud Dedicated account ID; null on Clustered. Checked against the provider's on import.";
-    pub const IDENTITY_CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered. Checked against the provider's on import.";
+    pub const IDENTITY_ACCOUNT_ID: &str = "The Cloud Dedicated account ID; null on Clustered. When given in an import identity, it must be the provider's, or the import fails naming it.";
+    pub const IDENTITY_CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered. When given in an import identity, it must be the provider's, or the import fails naming it.";
 }
 
 #[async_trait]
@@ -283,7 +283,7 @@ impl Resource for DatabaseResource {
                     .describe(&format!("{} Set only at creation: a change replaces the database (deleting its data). Unset: the server's default partitioning (by day); removing it from the configuration of an existing database changes nothing. `\"customer_id,0100\"` and `\"customer_id,100\"` are the same part.", partition_template::PARTITION_TEMPLATE_DOC))
                     .requires_replace(),
                 Attribute::optional_computed("deletion_protection", Type::Bool)
-                    .describe("While `true`, any plan that would delete the database or replace it (which deletes its data) fails, naming the database. The flag is kept in the state, so it also guards a database whose block was removed from the configuration. Set it to `false` and apply before destroying. Default `false`."),
+                    .describe("While `true`, any plan that would delete the database or replace it (which deletes its data) fails, naming the database. The flag is kept in the state, so it also guards a database whose block was removed from the configuration. Set it to `false` and apply before destroying. Default `false`. Kept in the state only: changing it makes no API call."),
                 Attribute::computed("account_id", Type::String)
                     .describe(doc::ACCOUNT_ID)
                     .use_state_for_unknown(),

@@ -168,8 +168,8 @@ impl Resource for DatabaseTokenResource {
     fn identity(&self) -> Option<IdentitySchema> {
         Some(IdentitySchema::new(vec![
             IdentityAttribute::required("id", "The token's ID (a UUID)."),
-            IdentityAttribute::optional("account_id", "The Cloud Dedicated account ID; null on Clustered. Checked against the provider's on import."),
-            IdentityAttribute::optional("cluster_id", "The Cloud Dedicated cluster ID; null on Clustered. Checked against the provider's on import."),
+            IdentityAttribute::optional("account_id", "The Cloud Dedicated account ID; null on Clustered. When given in an import identity, it must be the provider's, or the import fails naming it."),
+            IdentityAttribute::optional("cluster_id", "The Cloud Dedicated cluster ID; null on Clustered. When given in an import identity, it must be the provider's, or the import fails naming it."),
         ]))
     }
 

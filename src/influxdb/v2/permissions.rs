@@ -43,6 +43,16 @@ pub const RESOURCE_TYPES: &[&str] = &[
 
 pub const ACTIONS: &[&str] = &["read", "write"];
 
+/// [`RESOURCE_TYPES`] as the docs list them: `` `a`, `b` or `c` ``.
+pub fn types_in_words() -> String {
+    let quoted: Vec<String> = RESOURCE_TYPES.iter().map(|t| format!("`{t}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Types an all-access token leaves out: `instance` is server-wide, not part of an org.
 const NOT_ORG_SCOPED: &[&str] = &["instance"];
 
