@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::diag::Diagnostics;
-use super::resource::{from_typed, to_typed};
+use super::resource::{bridge_error, from_typed, to_typed};
 use super::schema::Schema;
 use super::types::Type;
 use super::value::Value;
@@ -85,18 +85,6 @@ pub fn ephemeral_resource<E: EphemeralResource>(e: E) -> Arc<dyn DynEphemeralRes
     })
 }
 
-impl<E: EphemeralResource> TypedEphemeral<E> {
-    fn bug(&self, diags: &mut Diagnostics, what: &str, e: impl std::fmt::Display) {
-        diags.error(
-            "Provider internal error",
-            format!(
-                "{}: could not convert the {what}: {e}. This is a bug in the provider.",
-                self.inner.type_name()
-            ),
-        );
-    }
-}
-
 #[async_trait]
 impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E> {
     fn type_name(&self) -> &'static str {
@@ -115,7 +103,7 @@ impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E>
         diags: &mut Diagnostics,
     ) -> Option<OpenedValue> {
         let model = to_typed(config, &self.ty)
-            .map_err(|e| self.bug(diags, "configuration", e))
+            .map_err(|e| bridge_error(diags, self.inner.type_name(), "configuration", e))
             .ok()?;
         let opened = self.inner.open(c, model, diags).await?;
         let converted = serde_json::to_vec(&opened.private)
@@ -129,7 +117,7 @@ impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E>
             Ok((result, private)) => Some(OpenedValue { result, private }),
             Err((what, e)) => {
                 // Opened but unusable: release it now, Terraform will never close it.
-                self.bug(diags, what, e);
+                bridge_error(diags, self.inner.type_name(), what, e);
                 self.inner.close(c, opened.private, diags).await;
                 None
             }

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::diag::Diagnostics;
-use super::resource::{from_typed, to_typed};
+use super::resource::{bridge_error, from_typed, to_typed};
 use super::schema::Schema;
 use super::types::Type;
 use super::value::Value;
@@ -99,18 +99,10 @@ impl<L: ListResource> DynListResource<L::Client> for TypedList<L> {
         diags: &mut Diagnostics,
     ) -> Vec<(String, Value)> {
         let name = self.inner.type_name();
-        let bug = |diags: &mut Diagnostics, what: &str, e: String| {
-            diags.error(
-                "Provider internal error",
-                format!(
-                    "{name}: could not convert the {what}: {e}. This is a bug in the provider."
-                ),
-            )
-        };
         let config = match to_typed(config, &self.ty) {
             Ok(c) => c,
             Err(e) => {
-                bug(diags, "list configuration", e);
+                bridge_error(diags, name, "list configuration", e);
                 return Vec::new();
             }
         };
@@ -118,7 +110,7 @@ impl<L: ListResource> DynListResource<L::Client> for TypedList<L> {
         for item in self.inner.list(c, config, diags).await {
             match from_typed(&item.state, state_ty) {
                 Ok(v) => out.push((item.display_name, v)),
-                Err(e) => bug(diags, "listed object", e),
+                Err(e) => bridge_error(diags, name, "listed object", e),
             }
         }
         out

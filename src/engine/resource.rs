@@ -198,7 +198,13 @@ pub fn from_typed<T: Serialize>(t: &T, ty: &Type) -> Result<Value, String> {
     json::decode(&j, ty, json::DecodeOptions::default()).map_err(|e| e.to_string())
 }
 
-fn bridge_error(diags: &mut Diagnostics, type_name: &str, what: &str, e: String) {
+/// Reports a failed conversion between a typed model and a value: always a provider bug.
+pub(crate) fn bridge_error(
+    diags: &mut Diagnostics,
+    type_name: &str,
+    what: &str,
+    e: impl std::fmt::Display,
+) {
     diags.error(
         "Provider internal error",
         format!("{type_name}: could not convert the {what}: {e}. This is a bug in the provider."),
