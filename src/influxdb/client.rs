@@ -2,18 +2,27 @@
 //! Clustered.
 //!
 //! Retry policy. Idempotent calls (GET, PATCH, DELETE) are retried on connection errors,
-//! timeouts, 429 (honouring `Retry-After`), 502, 503 and 504, with exponential backoff and jitter,
-//! until a total deadline. A POST (create) is retried only when the connection could not be
+//! timeouts, 429 and 503 (honouring `Retry-After`, in seconds or as an HTTP date), 502 and 504,
+//! with exponential backoff and jitter, until a total deadline. A certificate that does not
+//! verify is permanent and never retried (see [`super::trust`]). A POST (create) is retried only when the connection could not be
 //! opened, i.e. the request was certainly never sent; any other failure is reported with a
 //! [`CreateOutcome`] saying whether something may have been created, so the caller can look for
 //! an orphan instead of creating a duplicate. Every wait races the provider's cancellation
 //! token (StopProvider).
 //!
+//! Trust and proxies: the system roots plus `ca_certificate`; `HTTPS_PROXY`, `HTTP_PROXY`,
+//! `ALL_PROXY` and `NO_PROXY` are read from the environment (as curl does; no exception for
+//! localhost unless NO_PROXY names it).
+//!
+//! Every write (any method but GET) drops the refresh snapshots when it finishes
+//! (see [`super::snapshot`]).
+//!
 //! Secrets: the management token is registered with [`crate::log::redact`] and every message
 //! that leaves this module is scrubbed; access tokens from create responses are registered too.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -24,6 +33,7 @@ use super::models::{
     ApiErrorBody, CreateDatabase, CreateDatabaseToken, Database, DatabaseToken, UpdateDatabase,
     UpdateDatabaseToken,
 };
+use super::snapshot::Snapshots;
 
 /// Which product the API belongs to; decides the URL layout.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +61,8 @@ pub struct ClientConfig {
     /// First backoff between retries; doubled each time up to `max_backoff`, with jitter.
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// Extra trusted root(s), PEM; the system roots stay trusted.
+    pub ca_certificate: Option<String>,
 }
 
 impl ClientConfig {
@@ -72,6 +84,7 @@ impl ClientConfig {
             retry_deadline: Self::DEFAULT_RETRY_DEADLINE,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
+            ca_certificate: None,
         }
     }
 }
@@ -86,6 +99,7 @@ impl fmt::Debug for ClientConfig {
             .field("retry_deadline", &self.retry_deadline)
             .field("initial_backoff", &self.initial_backoff)
             .field("max_backoff", &self.max_backoff)
+            .field("ca_certificate", &self.ca_certificate.is_some())
             .finish()
     }
 }
@@ -114,10 +128,16 @@ pub enum ApiError {
     Decode { message: String },
     /// The call was abandoned because Terraform asked the provider to stop.
     Cancelled,
+    /// The server's TLS certificate did not verify: permanent, never retried.
+    Certificate { host: String, reason: String },
     /// Retries did not succeed within the configured deadline.
     DeadlineExceeded {
         deadline: Duration,
         attempts: u32,
+        /// From the first attempt to giving up.
+        waited: Duration,
+        /// The server's last `Retry-After`, when waiting for it would have passed the deadline.
+        retry_after: Option<Duration>,
         last: Box<ApiError>,
     },
 }
@@ -200,15 +220,20 @@ impl fmt::Display for ApiError {
                  stopping the provider."
                     .to_owned()
             }
+            ApiError::Certificate { host, reason } => format!(
+                "The TLS certificate of {host} could not be verified: {reason}. If the \
+                 Management API uses a private certificate authority, set the provider's \
+                 `ca_certificate` to that CA's certificate in PEM form (for example \
+                 `ca_certificate = file(\"ca.pem\")`) or INFLUXDB3_CA_CERTIFICATE to its path. \
+                 Certificate verification cannot be turned off."
+            ),
             ApiError::DeadlineExceeded {
                 deadline,
                 attempts,
+                waited,
+                retry_after,
                 last,
-            } => format!(
-                "The InfluxDB Management API did not succeed within {:.1} s ({attempts} \
-                 attempts). Last error: {last}",
-                deadline.as_secs_f64()
-            ),
+            } => deadline_message(*deadline, *attempts, *waited, *retry_after, last),
         };
         f.write_str(&crate::log::scrub(&text))
     }
@@ -265,6 +290,30 @@ impl fmt::Display for CreateError {
 
 impl std::error::Error for CreateError {}
 
+fn deadline_message(
+    deadline: Duration,
+    attempts: u32,
+    waited: Duration,
+    retry_after: Option<Duration>,
+    last: &ApiError,
+) -> String {
+    let tries = if attempts == 1 { "try" } else { "tries" };
+    let why = match retry_after {
+        Some(ra) => format!(
+            "; the server then asked to retry after {} s, which is past the retry deadline of \
+             {} s",
+            ra.as_secs(),
+            deadline.as_secs()
+        ),
+        None => format!(" (the retry deadline is {} s)", deadline.as_secs()),
+    };
+    format!(
+        "The InfluxDB Management API did not succeed after waiting {:.1} s and {attempts} \
+         {tries}{why}. Last error: {last}",
+        waited.as_secs_f64()
+    )
+}
+
 /// Client for one account/cluster (Dedicated) or one cluster (Clustered).
 #[derive(Clone)]
 pub struct ManagementClient {
@@ -279,6 +328,8 @@ pub struct ManagementClient {
     initial_backoff: Duration,
     max_backoff: Duration,
     cancel: CancellationToken,
+    /// Shared by clones: what a refresh reads (see [`super::snapshot`]).
+    snapshots: Arc<Snapshots>,
 }
 
 impl fmt::Debug for ManagementClient {
@@ -320,7 +371,14 @@ impl ManagementClient {
         }
         crate::log::redact(token);
         let base = base_url(&cfg.url, &cfg.product)?;
+        let extra_roots = match cfg.ca_certificate.as_deref() {
+            Some(pem) => super::trust::parse_ca_pem(pem).map_err(|e| ApiError::InvalidConfig {
+                message: format!("the provider's `ca_certificate` is not usable: {e}"),
+            })?,
+            None => Vec::new(),
+        };
         let http = reqwest::Client::builder()
+            .tls_certs_merge(extra_roots)
             .timeout(cfg.request_timeout)
             .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
             .pool_idle_timeout(Duration::from_secs(30))
@@ -342,7 +400,12 @@ impl ManagementClient {
             initial_backoff: cfg.initial_backoff,
             max_backoff: cfg.max_backoff.max(cfg.initial_backoff),
             cancel,
+            snapshots: Arc::default(),
         })
+    }
+
+    pub(crate) fn snapshots(&self) -> &Snapshots {
+        &self.snapshots
     }
 
     pub fn product(&self) -> &Product {
@@ -485,8 +548,23 @@ impl ManagementClient {
     }
 
     /// Sends one call, with retries as the module documentation describes, and returns the
-    /// body of a 2xx response.
+    /// body of a 2xx response. A write, whatever its outcome, drops the refresh snapshots.
     async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        idempotent: bool,
+    ) -> Result<Vec<u8>, Failure> {
+        let write = method != Method::GET;
+        let result = self.call_with_retries(method, path, body, idempotent).await;
+        if write {
+            self.snapshots.invalidate();
+        }
+        result
+    }
+
+    async fn call_with_retries(
         &self,
         method: Method,
         path: &str,
@@ -556,11 +634,18 @@ impl ManagementClient {
                     let retry_after = if status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::SERVICE_UNAVAILABLE
                     {
-                        retry_after_secs(&headers)
+                        retry_after(&headers, SystemTime::now())
                     } else {
                         None
                     };
                     (error, idempotent && transient, retry_after, outcome)
+                }
+                Attempt::Failed { error, .. } if matches!(error, ApiError::Certificate { .. }) => {
+                    // Permanent, and the handshake failed before anything was sent.
+                    return Err(Failure {
+                        error,
+                        outcome: CreateOutcome::NotSent,
+                    });
                 }
                 Attempt::Failed { error, connect } => {
                     crate::debug!(
@@ -585,6 +670,7 @@ impl ManagementClient {
             }
 
             let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
+            // The server's Retry-After is a floor: never retry sooner than it asked.
             let wait = retry_after.map_or(jittered, |ra| ra.max(jittered));
             backoff = (backoff * 2).min(self.max_backoff);
             if Instant::now() + wait >= deadline {
@@ -592,6 +678,8 @@ impl ManagementClient {
                     error: ApiError::DeadlineExceeded {
                         deadline: self.retry_deadline,
                         attempts: attempt,
+                        waited: start.elapsed(),
+                        retry_after: retry_after.filter(|&ra| Instant::now() + ra >= deadline),
                         last: Box::new(error),
                     },
                     outcome,
@@ -633,7 +721,19 @@ impl ManagementClient {
         }
         let resp = match req.send().await {
             Ok(r) => r,
-            Err(e) => return transport_failure(&e),
+            Err(e) => {
+                if let Some(reason) = super::trust::certificate_failure(&e) {
+                    let host = reqwest::Url::parse(url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    return Attempt::Failed {
+                        error: ApiError::Certificate { host, reason },
+                        connect: true,
+                    };
+                }
+                return transport_failure(&e);
+            }
         };
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -715,12 +815,20 @@ fn status_error(status: StatusCode, body: &[u8]) -> ApiError {
     }
 }
 
-fn retry_after_secs(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    // Delta-seconds only; an HTTP date falls back to our own backoff.
-    v.parse::<u64>()
-        .ok()
-        .map(|s| Duration::from_secs(s.min(300)))
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
+}
+
+/// `Retry-After` as delta-seconds (`120`) or an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`),
+/// as a wait from `now`; a date in the past means "now". Anything else is ignored (our own
+/// backoff applies).
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -826,6 +934,74 @@ mod tests {
         }
         assert!(base_url("console.influxdata.com", &d).is_err());
         assert!(base_url("ftp://x", &d).is_err());
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_400); // 07:26:40 GMT
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(80))
+        );
+        // The obsolete forms HTTP/1.1 still accepts.
+        assert_eq!(
+            parse_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT", now),
+            Some(Duration::from_secs(80))
+        );
+        assert_eq!(
+            parse_retry_after("Wed Oct 21 07:28:00 2015", now),
+            Some(Duration::from_secs(80))
+        );
+        // A date already past: retry now.
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn the_deadline_message_says_how_long_and_how_many_tries() {
+        let last = ApiError::Status {
+            status: 503,
+            message: "service unavailable".into(),
+        };
+        let e = ApiError::DeadlineExceeded {
+            deadline: Duration::from_secs(60),
+            attempts: 7,
+            waited: Duration::from_millis(58_400),
+            retry_after: None,
+            last: Box::new(last.clone()),
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("after waiting 58.4 s and 7 tries (the retry deadline is 60 s)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("HTTP status 503: service unavailable"),
+            "{text}"
+        );
+
+        let e = ApiError::DeadlineExceeded {
+            deadline: Duration::from_secs(60),
+            attempts: 1,
+            waited: Duration::from_millis(20),
+            retry_after: Some(Duration::from_secs(120)),
+            last: Box::new(last),
+        };
+        let text = e.to_string();
+        assert!(text.contains("after waiting 0.0 s and 1 try;"), "{text}");
+        assert!(
+            text.contains("asked to retry after 120 s, which is past the retry deadline of 60 s"),
+            "{text}"
+        );
     }
 
     #[test]

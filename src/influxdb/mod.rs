@@ -7,3 +7,5 @@ pub mod models;
 pub mod names;
 pub mod provider;
 pub mod resources;
+pub mod snapshot;
+pub mod trust;

@@ -8,7 +8,7 @@ use crate::engine::{DataSource, Diagnostics, Schema, Type};
 use crate::influxdb::names;
 use crate::influxdb::provider::Influx;
 use crate::influxdb::resources::database::{
-    doc, find_database, state_from, template_part_type, DatabaseState, PARTITION_TEMPLATE_DOC,
+    doc, state_from, template_part_type, DatabaseState, PARTITION_TEMPLATE_DOC,
 };
 
 pub struct DatabaseDataSource;
@@ -68,7 +68,7 @@ impl DataSource for DatabaseDataSource {
     ) -> Option<DatabaseState> {
         let client = influx.client(diags)?;
         let name = config.name.unwrap_or_default();
-        match find_database(client, &name).await {
+        match client.read_database(&name).await {
             Ok(Some(d)) => Some(state_from(d)),
             Ok(None) => {
                 diags.error(

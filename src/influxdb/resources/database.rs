@@ -489,7 +489,8 @@ impl Resource for DatabaseResource {
     ) -> Option<DatabaseState> {
         let client = influx.client(diags)?;
         let name = current.name.clone().unwrap_or_default();
-        match find_database(client, &name).await {
+        // From this process's snapshot of the list (one list call per refresh).
+        match client.read_database(&name).await {
             Ok(Some(d)) => Some(state_from(d)),
             Ok(None) => {
                 diags.warning(
