@@ -2,7 +2,7 @@
 //!
 //! Settings come from the configuration or, when unset there, from the environment
 //! (`INFLUXDB3_URL`, `INFLUXDB3_ACCOUNT_ID`, `INFLUXDB3_CLUSTER_ID`,
-//! `INFLUXDB3_MANAGEMENT_TOKEN`). Cloud Dedicated needs `account_id` and `cluster_id`;
+//! `INFLUXDB3_MANAGEMENT_TOKEN`, `INFLUXDB3_CA_CERTIFICATE`). Cloud Dedicated needs `account_id` and `cluster_id`;
 //! Clustered needs neither, and a `url` pointing at the cluster. The management token is only
 //! required once something actually calls the API, so `terraform validate` works without it.
 
@@ -25,6 +25,7 @@ pub struct Config {
     pub account_id: Option<String>,
     pub cluster_id: Option<String>,
     pub management_token: Option<String>,
+    pub ca_certificate: Option<String>,
 }
 
 /// What every resource and data source receives: the API client, or the reason there is none.
@@ -77,6 +78,19 @@ const ATTRS: [(&str, &str); 4] = [
     ("management_token", "INFLUXDB3_MANAGEMENT_TOKEN"),
 ];
 
+const CA_ENV: &str = "INFLUXDB3_CA_CERTIFICATE";
+
+/// `INFLUXDB3_CA_CERTIFICATE` holds the PEM text itself or the path of a PEM file.
+fn ca_from_env(value: &str) -> Result<String, String> {
+    if value.contains("-----BEGIN") {
+        return Ok(value.to_owned());
+    }
+    let path = value.trim();
+    std::fs::read_to_string(path).map_err(|e| {
+        format!("{CA_ENV} is neither PEM text nor the path of a readable file: {path:?}: {e}.")
+    })
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -98,6 +112,9 @@ impl crate::engine::Provider for InfluxProvider {
                     .validate_str("Invalid cluster_id", validate_uuid),
                 setting("management_token", "INFLUXDB3_MANAGEMENT_TOKEN", "Management API token.")
                     .sensitive(),
+                Attribute::optional("ca_certificate", Type::String)
+                    .describe("A certificate authority to trust for the Management API's HTTPS, in PEM form (for example `file(\"ca.pem\")`), for an InfluxDB Clustered behind a private CA. It is trusted by this provider only, in addition to the system's roots. May also be set with the `INFLUXDB3_CA_CERTIFICATE` environment variable (a file path or the PEM text); the configuration wins. Certificate verification cannot be turned off.")
+                    .validate_str("Invalid ca_certificate", super::trust::validate_ca_pem),
             ],
         )
     }
@@ -140,6 +157,23 @@ impl crate::engine::Provider for InfluxProvider {
         let token = pick(config.management_token, "INFLUXDB3_MANAGEMENT_TOKEN");
         if let Some(t) = &token {
             crate::log::redact(t);
+        }
+        let ca_certificate = match config.ca_certificate.filter(|s| !s.trim().is_empty()) {
+            Some(pem) => Some(pem),
+            None => match env(CA_ENV).map(|v| ca_from_env(&v)).transpose() {
+                Ok(pem) => pem,
+                Err(e) => {
+                    diags.error("Invalid INFLUXDB3_CA_CERTIFICATE", e);
+                    return None;
+                }
+            },
+        };
+        if let Some(Err(e)) = ca_certificate.as_deref().map(super::trust::validate_ca_pem) {
+            diags.error(
+                "Invalid provider ca_certificate",
+                format!("The CA certificate is not usable: {e} Check the provider's ca_certificate setting or the {CA_ENV} environment variable."),
+            );
+            return None;
         }
 
         // Values from the environment get the same checks as configured ones.
@@ -195,7 +229,8 @@ impl crate::engine::Provider for InfluxProvider {
                 "This operation calls the InfluxDB Management API, which needs a management token: set the provider's management_token or the INFLUXDB3_MANAGEMENT_TOKEN environment variable.",
             )),
             Some(management_token) => {
-                let cfg = ClientConfig::new(url, product, management_token);
+                let mut cfg = ClientConfig::new(url, product, management_token);
+                cfg.ca_certificate = ca_certificate;
                 ManagementClient::new(cfg, stop).map_err(|e| {
                     Diagnostic::error("Cannot create the Management API client", e.to_string())
                 })

@@ -6,6 +6,7 @@
 //! calls [`run`]). Choices where the spec is silent are documented in [`api`].
 
 pub mod api;
+pub mod tls;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -47,6 +48,12 @@ pub struct SimOptions {
     pub state_file: Option<PathBuf>,
     /// Delay before every API request is handled.
     pub latency: Duration,
+    /// Serve HTTPS with a certificate from a CA made at start (see [`tls`]).
+    pub tls: bool,
+    /// With `tls`: where to write the CA certificate (PEM).
+    pub tls_ca_file: Option<PathBuf>,
+    /// With `tls`: present a certificate that has expired.
+    pub tls_expired: bool,
 }
 
 impl Default for SimOptions {
@@ -59,6 +66,9 @@ impl Default for SimOptions {
             cluster_id: Uuid::parse_str(DEFAULT_CLUSTER_ID).expect("valid uuid"),
             state_file: None,
             latency: Duration::ZERO,
+            tls: false,
+            tls_ca_file: None,
+            tls_expired: false,
         }
     }
 }
@@ -77,6 +87,11 @@ Options:
   --cluster-id UUID         Cloud Dedicated cluster id (default 22222222-2222-4222-8222-222222222222)
   --state FILE              load state from FILE if present; write it after every change
   --latency-ms N            delay every API request by N milliseconds
+  --tls                     serve HTTPS (the first stdout line is then https://ADDR) with a
+                            server certificate for ADDR signed by a CA made at start
+  --tls-ca-file FILE        with --tls: write that CA's certificate (PEM) to FILE, for the
+                            provider's ca_certificate or INFLUXDB3_CA_CERTIFICATE
+  --tls-expired             with --tls: present a certificate that expired yesterday
   --help                    print this help
 
 Control endpoints (no auth, loopback clients only):
@@ -84,6 +99,8 @@ Control endpoints (no auth, loopback clients only):
                            \"retry_after_secs\":1} | {..., \"drop_after_handling\":true}
                           | {..., \"drop_before_handling\":true} | {..., \"delay_ms\":N}
                           | {\"latency_ms\":N}
+                          | {\"method\":\"GET\",\"path_suffix\":\"/tokens\",\"omit_ids\":[\"ID\"]}
+                            (a list that lags: leaves out the objects with these ids/names)
   DELETE /__sim/faults    clear faults and restore the start-up latency
   GET    /__sim/requests  [{\"method\":\"POST\",\"path\":\"/api/v0/...\",\"status\":200}] (null = dropped)
   DELETE /__sim/requests  clear the request log
@@ -152,8 +169,14 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
                     .map_err(|_| format!("--latency-ms {v:?} is not a number of milliseconds"))?;
                 opts.latency = Duration::from_millis(ms);
             }
+            "--tls" => opts.tls = true,
+            "--tls-expired" => opts.tls_expired = true,
+            "--tls-ca-file" => opts.tls_ca_file = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown flag {other:?}; see --help")),
         }
+    }
+    if !opts.tls && (opts.tls_ca_file.is_some() || opts.tls_expired) {
+        return Err("--tls-ca-file and --tls-expired need --tls".into());
     }
     Ok(Some(opts))
 }
@@ -163,6 +186,8 @@ pub struct Simulator {
     addr: SocketAddr,
     product: SimProduct,
     shared: Arc<api::Shared>,
+    /// With `--tls`: the CA certificate clients must trust.
+    ca_pem: Option<String>,
     shutdown: CancellationToken,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -173,12 +198,29 @@ impl Simulator {
         let shared = Arc::new(api::Shared::new(&opts)?);
         let listener = TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
+        let tls = if opts.tls {
+            let tls = tls::make(addr, opts.tls_expired)?;
+            if let Some(path) = &opts.tls_ca_file {
+                std::fs::write(path, &tls.ca_pem).map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("cannot write the CA certificate to {}: {e}", path.display()),
+                    )
+                })?;
+            }
+            Some(tls)
+        } else {
+            None
+        };
+        let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+        let acceptor = tls.map(|t| t.acceptor);
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(serve(listener, shared.clone(), shutdown.clone()));
+        let task = tokio::spawn(serve(listener, acceptor, shared.clone(), shutdown.clone()));
         Ok(Simulator {
             addr,
             product: opts.product,
             shared,
+            ca_pem,
             shutdown,
             task: Some(task),
         })
@@ -188,9 +230,19 @@ impl Simulator {
         self.addr
     }
 
-    /// `http://ADDR`, the value for the provider's `url`.
+    /// `http://ADDR` (`https://ADDR` with TLS), the value for the provider's `url`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// With TLS: the CA certificate (PEM) that signed the server's certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     pub fn product(&self) -> SimProduct {
@@ -223,7 +275,12 @@ impl Drop for Simulator {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<api::Shared>, shutdown: CancellationToken) {
+async fn serve(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shared: Arc<api::Shared>,
+    shutdown: CancellationToken,
+) {
     loop {
         let (stream, peer) = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -238,17 +295,39 @@ async fn serve(listener: TcpListener, shared: Arc<api::Shared>, shutdown: Cancel
         };
         let shared = shared.clone();
         let shutdown = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req: Request<Incoming>| {
                 let shared = shared.clone();
                 async move { handle(shared, req, peer).await }
             });
-            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+            let builder = http1::Builder::new();
             // On shutdown, open connections are simply dropped; the state is written under
             // its lock after every change, so nothing is half-done.
-            tokio::select! {
-                _ = conn => {}
-                _ = shutdown.cancelled() => {}
+            match tls {
+                None => {
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = shutdown.cancelled() => {}
+                    }
+                }
+                Some(acceptor) => {
+                    // A client that rejects the certificate ends the handshake: nothing to
+                    // serve, nothing to log.
+                    let stream = tokio::select! {
+                        r = acceptor.accept(stream) => match r {
+                            Ok(s) => s,
+                            Err(_) => return,
+                        },
+                        _ = shutdown.cancelled() => return,
+                    };
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = shutdown.cancelled() => {}
+                    }
+                }
             }
         });
     }
@@ -312,7 +391,10 @@ async fn handle(
             return Ok(resp);
         }
     }
-    let resp = shared.api(&parts.method, &path, &parts.headers, &body);
+    let mut resp = shared.api(&parts.method, &path, &parts.headers, &body);
+    if let Some(ids) = fault.as_ref().and_then(|f| f.omit_ids.as_ref()) {
+        resp = api::omit_from_list(resp, ids).await;
+    }
     if fault.as_ref().is_some_and(|f| f.drop_after_handling) {
         shared.record(&parts.method, &path, None);
         return Err(DropConnection);
