@@ -7,6 +7,8 @@
 //! - data sources: `docs/data-sources/<name without influxdb_>.md` and
 //!   `examples/data-sources/<name>/data-source.tf`.
 //!
+//! The provider's own settings each have an entry on `docs/index.md`.
+//!
 //! The schemas come straight from the crate, so a new attribute without documentation fails
 //! here.
 
@@ -136,6 +138,27 @@ fn every_schema_attribute_is_documented_and_every_type_has_an_example() {
         problems.is_empty(),
         "documentation problems:\n{}",
         problems.join("\n")
+    );
+}
+
+#[test]
+fn every_provider_setting_is_documented_on_the_provider_page() {
+    let engine = Engine::new(InfluxProvider);
+    let schemas = engine.schemas();
+    let page = root().join("docs/index.md");
+    let text = std::fs::read_to_string(&page).expect("docs/index.md");
+    assert!(!schemas.provider.attributes.is_empty());
+    let missing: Vec<_> = schemas
+        .provider
+        .attributes
+        .iter()
+        .map(|a| a.name.clone())
+        .filter(|name| !text.contains(&format!("- `{name}` (")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "provider settings without an entry (- `name` (Type) ...) in {}: {missing:?}",
+        page.display()
     );
 }
 

@@ -115,6 +115,7 @@ const SCRUBBED_ENV: &[&str] = &[
     "INFLUXDB3_MANAGEMENT_TOKEN",
     "INFLUXDB3_ACCOUNT_ID",
     "INFLUXDB3_CLUSTER_ID",
+    "INFLUXDB3_CA_CERTIFICATE",
 ];
 
 /// The repository root (where Cargo.toml is).
