@@ -13,8 +13,9 @@
 # request log. Targets for N = 1000: at most 3 API calls per plan, ratio <= 0.1.
 #
 # PROVIDER_DIR=dir runs the provider (and the simulator) built in `dir` instead of building
-# target/debug here, e.g. an older build to measure "before". Missing a target is reported,
-# not an error; a failing step is.
+# target/debug here, e.g. an older build to measure "before". Run it on a quiet machine: other
+# CPU load stretches every plan, and the spread printed for each run shows how much. Missing a
+# target is reported, not an error; a failing step is.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -136,7 +137,8 @@ rows = [l.split() for l in open(path) if l.strip()]
 def med(l, mode, i):
     return statistics.median(float(r[i]) for r in rows if int(r[0]) == l and r[1] == mode)
 print(f"Refresh of {n} database tokens, Terraform 1.15.5, provider {provider}")
-print(f"medians of {len(rows) // 4} runs each, side by side")
+print(f"medians of {len(rows) // 4} runs each, side by side; load average "
+      f"{open('/proc/loadavg').read().split()[0]}")
 print(f"{'API latency':>12} {'plan':>10} {'plan -refresh=false':>20} {'refresh cost':>13} {'API calls/plan':>15}")
 cost = {}
 for l in (0, lat):
@@ -144,6 +146,11 @@ for l in (0, lat):
     calls = max(int(r[3]) for r in rows if int(r[0]) == l and r[1] == "refresh")
     cost[l] = p - q
     print(f"{str(l) + ' ms':>12} {p:>9.3f}s {q:>19.3f}s {cost[l]:>12.3f}s {calls:>15}")
+for l in (0, lat):
+    plans = [float(r[2]) for r in rows if int(r[0]) == l and r[1] == "refresh"]
+    bare = [float(r[2]) for r in rows if int(r[0]) == l and r[1] == "norefresh"]
+    spread = " ".join(f"{a - b:+.2f}" for a, b in zip(plans, bare))
+    print(f"  {l} ms, each run's plan minus plan -refresh=false (s): {spread}")
 calls = max(int(r[3]) for r in rows if r[1] == "refresh")
 latency_cost = cost[lat] - cost[0]
 bound = n * lat / 1000 / 10

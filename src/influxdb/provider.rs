@@ -2,9 +2,10 @@
 //!
 //! Settings come from the configuration or, when unset there, from the environment
 //! (`INFLUXDB3_URL`, `INFLUXDB3_ACCOUNT_ID`, `INFLUXDB3_CLUSTER_ID`,
-//! `INFLUXDB3_MANAGEMENT_TOKEN`, `INFLUXDB3_CA_CERTIFICATE`). Cloud Dedicated needs `account_id` and `cluster_id`;
-//! Clustered needs neither, and a `url` pointing at the cluster. The management token is only
-//! required once something actually calls the API, so `terraform validate` works without it.
+//! `INFLUXDB3_MANAGEMENT_TOKEN`, `INFLUXDB3_CA_CERTIFICATE`). Cloud Dedicated needs
+//! `account_id` and `cluster_id`; Clustered needs neither, and a `url` pointing at the
+//! cluster. The management token is only required once something actually calls the API, so
+//! `terraform validate` works without it.
 
 use std::sync::Arc;
 
