@@ -1,7 +1,8 @@
 //! The provider on real networks, end to end with the real Terraform (1.0.3 and 1.15.5): HTTPS
 //! with a private CA (the simulator started with `--tls` makes its own), a certificate that does
-//! not verify failing at once with an error that says what to do, and HTTPS_PROXY / NO_PROXY
-//! through a CONNECT proxy written for the test.
+//! not verify failing at once with an error that says what to do, HTTPS_PROXY / NO_PROXY
+//! through a CONNECT proxy written for the test, and HTTP_PROXY through the same proxy
+//! forwarding plain HTTP.
 
 #[path = "support/proxy.rs"]
 mod proxy;
@@ -21,6 +22,7 @@ terraform::every_terraform!(
     the_token_lifecycle_passes_over_https_with_ca_certificate,
     without_the_ca_the_apply_fails_at_once_and_creates_nothing,
     https_proxy_is_used_through_connect_and_no_proxy_bypasses_it,
+    http_proxy_forwards_plain_http,
 );
 
 struct Setup {
@@ -29,7 +31,10 @@ struct Setup {
 }
 
 fn setup(tf: Tf) -> Setup {
-    let sim = SimProcess::tls();
+    setup_with(tf, SimProcess::tls())
+}
+
+fn setup_with(tf: Tf, sim: SimProcess) -> Setup {
     let mut ws = Workspace::new(tf);
     ws.set_env("INFLUXDB3_URL", sim.url.clone())
         .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
@@ -173,4 +178,20 @@ fn https_proxy_is_used_through_connect_and_no_proxy_bypasses_it(tf: Tf) {
         !s.sim.requests().is_empty(),
         "the plan did reach the server"
     );
+}
+
+fn http_proxy_forwards_plain_http(tf: Tf) {
+    let s = setup_with(tf, SimProcess::dedicated());
+    let proxy = ConnectProxy::start();
+    s.ws.write("main.tf", &token_tf("", "through a forward proxy"));
+    s.tf(&["apply", "-auto-approve"], &[("HTTP_PROXY", &proxy.url())])
+        .assert_success();
+    let forwarded = proxy.forwarded();
+    let url = format!("{}/api/v0/", s.sim.url);
+    assert!(
+        !forwarded.is_empty() && forwarded.iter().all(|l| l.contains(&url)),
+        "the proxy forwarded requests for {url}: {forwarded:?}"
+    );
+    assert!(proxy.connects().is_empty());
+    assert_eq!(s.tokens().len(), 1);
 }
