@@ -1,6 +1,7 @@
 //! `ManagementClient` against the `influxdb3-mgmt-sim` binary: every endpoint on both products,
-//! the error classes, the retry policy, cancellation, the never-twice rule for creates, and the
-//! simulator's own strictness.
+//! the error classes, the retry policy (Retry-After and the deadline), cancellation, the
+//! never-twice rule for creates, the refresh snapshot (one list call, fresh after a write, a
+//! lagging list confirmed by GET), and the simulator's own strictness.
 
 #[path = "support/sim.rs"]
 mod sim;
