@@ -300,7 +300,7 @@ fn invalid_configuration_fails_at_plan_naming_the_attribute_with_no_api_call() {
     let perms = "  permissions = [{ action = \"read\", resource = { type = \"buckets\" } }]";
     let cases = [
         (
-            format!("  description = \"x\"\n  permissions = [{{ action = \"read\", resource = {{ type = \"bucketz\" }} }}]"),
+            "  description = \"x\"\n  permissions = [{ action = \"read\", resource = { type = \"bucketz\" } }]".to_owned(),
             "Invalid permission resource type",
             "type = \"bucketz\"",
         ),

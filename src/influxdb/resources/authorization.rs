@@ -10,6 +10,9 @@
 //! `permissions` holds objects whose `resource` has optional attributes, so it is a nested
 //! attribute, which Terraform before 1.3 cannot display or plan correctly: the schema requires
 //! Terraform 1.3.0 and the engine refuses older versions at validate and plan.
+//!
+//! The permission attributes, the checks and the create (with its orphan cleanup) are shared
+//! with the ephemeral `influxdb_authorization` (`crate::influxdb::ephemeral::authorization`).
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
