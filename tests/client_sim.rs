@@ -1,6 +1,7 @@
 //! `ManagementClient` against the `influxdb3-mgmt-sim` binary: every endpoint on both products,
-//! the error classes, the retry policy, cancellation, the never-twice rule for creates, and the
-//! simulator's own strictness.
+//! the error classes, the retry policy (Retry-After and the deadline), cancellation, the
+//! never-twice rule for creates, the refresh snapshot (one list call, fresh after a write, a
+//! lagging list confirmed by GET), and the simulator's own strictness.
 
 #[path = "support/sim.rs"]
 mod sim;
@@ -623,8 +624,9 @@ async fn faults_that_outlast_the_deadline_give_deadline_exceeded() {
         start.elapsed()
     );
     match &err {
-        ApiError::DeadlineExceeded { attempts, last, .. } => {
-            assert!(*attempts >= 2, "{attempts}");
+        ApiError::DeadlineExceeded { deadline, last } => {
+            let attempts = deadline.attempts;
+            assert!(attempts >= 2, "{attempts}");
             assert_eq!(last.status(), Some(503));
         }
         other => panic!("{other:?}"),
@@ -846,4 +848,152 @@ async fn simulator_binary_keeps_state_across_restarts() {
     let again = c.get_token(&token.id).await.unwrap();
     assert_eq!(again.description, "kept");
     assert_eq!(again.access_token, None);
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_deadline_fails_at_once_saying_so() {
+    let sim = SimProcess::dedicated();
+    sim.add_fault(json!({"method": "GET", "count": 5, "status": 503, "retry_after_secs": 30}));
+    let c = client(&sim); // retry deadline 10 s
+    let start = Instant::now();
+    let err = c.list_tokens().await.unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    let text = err.to_string();
+    assert!(text.contains("and 1 try;"), "{text}");
+    assert!(
+        text.contains("asked to retry after 30 s, which is past the retry deadline of 10 s"),
+        "{text}"
+    );
+    assert_eq!(sim.requests().len(), 1);
+}
+
+// ---- refresh from one list call (src/influxdb/snapshot.rs) ----
+
+#[tokio::test]
+async fn reads_of_many_tokens_cost_one_list_call_even_when_concurrent() {
+    let sim = SimProcess::dedicated();
+    let c = client(&sim);
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(
+            c.create_token(&new_token(&format!("t{i}"), &[("read", "db")]))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    sim.clear_requests();
+    let mut reads = tokio::task::JoinSet::new();
+    for id in ids.clone() {
+        let c = c.clone();
+        reads.spawn(async move { c.read_token(&id).await.map(|t| (id, t)) });
+    }
+    while let Some(r) = reads.join_next().await {
+        let (id, t) = r.unwrap().unwrap();
+        assert_eq!(t.id, id);
+    }
+    // Later reads too come from the same snapshot.
+    assert_eq!(c.read_token(&ids[3]).await.unwrap().description, "t3");
+    let log = sim.requests();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["method"], "GET");
+    assert!(log[0]["path"].as_str().unwrap().ends_with("/tokens"));
+}
+
+#[tokio::test]
+async fn a_read_after_a_write_through_the_client_sees_the_write() {
+    let sim = SimProcess::dedicated();
+    let c = client(&sim);
+    let a = c
+        .create_token(&new_token("before", &[("read", "db")]))
+        .await
+        .unwrap();
+    assert_eq!(c.read_token(&a.id).await.unwrap().description, "before");
+
+    // Update: the snapshot taken above must not answer the next read.
+    c.update_token(
+        &a.id,
+        &UpdateDatabaseToken {
+            description: Some("after".into()),
+            permissions: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.read_token(&a.id).await.unwrap().description, "after");
+
+    // Create: the new token is in the next list.
+    let b = c.create_token(&new_token("second", &[])).await.unwrap();
+    sim.clear_requests();
+    assert_eq!(c.read_token(&b.id).await.unwrap().description, "second");
+    assert_eq!(
+        sim.count_requests("GET", "/tokens"),
+        1,
+        "{:?}",
+        sim.requests()
+    );
+    assert_eq!(
+        sim.requests().len(),
+        1,
+        "found in the fresh list, no GET by id"
+    );
+
+    // Delete (revoke): the next read sees revokedAt. A clone shares the snapshot.
+    c.clone().delete_token(&a.id).await.unwrap();
+    assert!(c.read_token(&a.id).await.unwrap().revoked_at.is_some());
+
+    // Databases the same way.
+    c.create_database(&CreateDatabase {
+        name: "db".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        c.read_database("db").await.unwrap().unwrap().max_tables,
+        500
+    );
+    c.update_database(
+        "db",
+        &UpdateDatabase {
+            max_tables: Some(9),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.read_database("db").await.unwrap().unwrap().max_tables, 9);
+    c.delete_database("db").await.unwrap();
+    assert_eq!(c.read_database("db").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_token_missing_from_a_lagging_list_is_confirmed_by_one_get() {
+    let sim = SimProcess::clustered();
+    let c = client(&sim);
+    let t = c.create_token(&new_token("lagging", &[])).await.unwrap();
+    let fresh = client(&sim);
+    sim.add_fault(json!({"method": "GET", "path_suffix": "/tokens", "omit_ids": [t.id]}));
+    sim.clear_requests();
+    let got = fresh.read_token(&t.id).await.unwrap();
+    assert_eq!(got.description, "lagging");
+    let paths: Vec<_> = sim.requests().iter().map(|r| r["path"].clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            json!("/api/v0/tokens"),
+            json!(format!("/api/v0/tokens/{}", t.id))
+        ]
+    );
+
+    // A token that is really gone: the GET says 404.
+    let err = fresh
+        .read_token("33333333-3333-4333-8333-333333333333")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
 }

@@ -15,7 +15,8 @@ provider "influxdb" {
 
 # InfluxDB 3 Clustered: the cluster's own URL, and neither account_id nor cluster_id.
 # provider "influxdb" {
-#   url = "https://cluster-host.example.com"
+#   url            = "https://cluster-host.example.com"
+#   ca_certificate = file("cluster-ca.pem") # only if its certificate comes from a private CA
 # }
 
 variable "account_id" {

@@ -1,14 +1,22 @@
 //! `ManagementClient`: the InfluxDB 3 Management API over HTTPS for Cloud Dedicated and
 //! Clustered.
 //!
-//! Retry policy: the one of [`super::retry`], shared with the v2 client. A failed create is
-//! reported with a [`CreateOutcome`] saying whether something may have been created, so the
-//! caller can look for an orphan instead of creating a duplicate.
+//! Retry policy: the one of [`super::retry`], shared with the v2 client (`Retry-After` in
+//! both forms, a certificate that does not verify fails at once). A failed create is reported
+//! with a [`CreateOutcome`] saying whether something may have been created, so the caller can
+//! look for an orphan instead of creating a duplicate.
+//!
+//! Trust and proxies: the system roots plus `ca_certificate`, proxies from the environment
+//! (see [`super::trust`]).
+//!
+//! Every write (any method but GET) drops the refresh snapshots when it finishes
+//! (see [`super::snapshot`]).
 //!
 //! Secrets: the management token is registered with [`crate::log::redact`] and every message
 //! that leaves this module is scrubbed; access tokens from create responses are registered too.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -16,7 +24,10 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 pub use super::retry::CreateOutcome;
-use super::retry::{error_chain, error_message, Call, CallError, Failure, Policy};
+use super::retry::{
+    certificate_message, error_chain, error_message, Call, CallError, Deadline, Failure, Policy,
+};
+use super::snapshot::Snapshots;
 
 use super::models::{
     ApiErrorBody, CreateDatabase, CreateDatabaseToken, CreateTable, Database, DatabaseToken,
@@ -49,6 +60,8 @@ pub struct ClientConfig {
     /// First backoff between retries; doubled each time up to `max_backoff`, with jitter.
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// Extra trusted root(s), PEM; the system roots stay trusted.
+    pub ca_certificate: Option<String>,
 }
 
 impl ClientConfig {
@@ -70,6 +83,7 @@ impl ClientConfig {
             retry_deadline: Self::DEFAULT_RETRY_DEADLINE,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
+            ca_certificate: None,
         }
     }
 }
@@ -84,6 +98,7 @@ impl fmt::Debug for ClientConfig {
             .field("retry_deadline", &self.retry_deadline)
             .field("initial_backoff", &self.initial_backoff)
             .field("max_backoff", &self.max_backoff)
+            .field("ca_certificate", &self.ca_certificate.is_some())
             .finish()
     }
 }
@@ -112,10 +127,11 @@ pub enum ApiError {
     Decode { message: String },
     /// The call was abandoned because Terraform asked the provider to stop.
     Cancelled,
+    /// The server's TLS certificate did not verify: permanent, never retried.
+    Certificate { host: String, reason: String },
     /// Retries did not succeed within the configured deadline.
     DeadlineExceeded {
-        deadline: Duration,
-        attempts: u32,
+        deadline: Deadline,
         last: Box<ApiError>,
     },
 }
@@ -198,15 +214,15 @@ impl fmt::Display for ApiError {
                  stopping the provider."
                     .to_owned()
             }
-            ApiError::DeadlineExceeded {
-                deadline,
-                attempts,
-                last,
-            } => format!(
-                "The InfluxDB Management API did not succeed within {:.1} s ({attempts} \
-                 attempts). Last error: {last}",
-                deadline.as_secs_f64()
+            ApiError::Certificate { host, reason } => certificate_message(
+                host,
+                reason,
+                "the provider's `ca_certificate` (or INFLUXDB3_CA_CERTIFICATE, the path of a PEM \
+                 file)",
             ),
+            ApiError::DeadlineExceeded { deadline, last } => {
+                deadline.describe("The InfluxDB Management API", last)
+            }
         };
         f.write_str(&crate::log::scrub(&text))
     }
@@ -263,6 +279,8 @@ pub struct ManagementClient {
     initial_backoff: Duration,
     max_backoff: Duration,
     cancel: CancellationToken,
+    /// Shared by clones: what a refresh reads (see [`super::snapshot`]).
+    snapshots: Arc<Snapshots>,
 }
 
 impl fmt::Debug for ManagementClient {
@@ -287,18 +305,17 @@ impl ManagementClient {
         }
         crate::log::redact(token);
         let base = base_url(&cfg.url, &cfg.product)?;
-        let http = reqwest::Client::builder()
-            .timeout(cfg.request_timeout)
-            .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(30))
-            .user_agent(concat!(
-                "terraform-provider-influxdb/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-            .map_err(|e| ApiError::InvalidConfig {
+        let extra_roots = match cfg.ca_certificate.as_deref() {
+            Some(pem) => super::trust::parse_ca_pem(pem).map_err(|e| ApiError::InvalidConfig {
+                message: format!("the provider's `ca_certificate` is not usable: {e}"),
+            })?,
+            None => Vec::new(),
+        };
+        let http = super::trust::http_client(cfg.request_timeout, extra_roots).map_err(|e| {
+            ApiError::InvalidConfig {
                 message: format!("could not build the HTTP client: {}", error_chain(&e)),
-            })?;
+            }
+        })?;
         Ok(ManagementClient {
             http,
             base,
@@ -309,7 +326,12 @@ impl ManagementClient {
             initial_backoff: cfg.initial_backoff,
             max_backoff: cfg.max_backoff.max(cfg.initial_backoff),
             cancel,
+            snapshots: Arc::default(),
         })
+    }
+
+    pub(crate) fn snapshots(&self) -> &Snapshots {
+        &self.snapshots
     }
 
     pub fn product(&self) -> &Product {
@@ -509,7 +531,8 @@ impl ManagementClient {
         })
     }
 
-    /// Sends one call with the shared retry policy and returns the body of a 2xx response.
+    /// Sends one call with the shared retry policy and returns the body of a 2xx response. A
+    /// write, whatever its outcome, drops the refresh snapshots.
     async fn call(
         &self,
         method: Method,
@@ -517,7 +540,8 @@ impl ManagementClient {
         body: Option<Vec<u8>>,
         idempotent: bool,
     ) -> Result<Vec<u8>, Failure<ApiError>> {
-        Call {
+        let write = method != Method::GET;
+        let result = Call {
             http: &self.http,
             auth: &self.auth,
             policy: Policy {
@@ -535,7 +559,11 @@ impl ManagementClient {
             idempotent,
         }
         .send()
-        .await
+        .await;
+        if write {
+            self.snapshots.invalidate();
+        }
+        result
     }
 }
 
@@ -549,10 +577,12 @@ impl CallError for ApiError {
     fn cancelled() -> Self {
         ApiError::Cancelled
     }
-    fn deadline_exceeded(deadline: Duration, attempts: u32, last: Self) -> Self {
+    fn certificate(host: String, reason: String) -> Self {
+        ApiError::Certificate { host, reason }
+    }
+    fn deadline_exceeded(deadline: Deadline, last: Self) -> Self {
         ApiError::DeadlineExceeded {
             deadline,
-            attempts,
             last: Box::new(last),
         }
     }
@@ -676,6 +706,52 @@ mod tests {
         }
         assert!(base_url("console.influxdata.com", &d).is_err());
         assert!(base_url("ftp://x", &d).is_err());
+    }
+
+    #[test]
+    fn the_deadline_message_names_the_management_api_and_the_last_error() {
+        let e = ApiError::DeadlineExceeded {
+            deadline: Deadline {
+                deadline: Duration::from_secs(60),
+                attempts: 7,
+                waited: Duration::from_millis(58_400),
+                retry_after: None,
+            },
+            last: Box::new(ApiError::Status {
+                status: 503,
+                message: "service unavailable".into(),
+            }),
+        };
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "The InfluxDB Management API did not succeed after waiting 58.4 s and 7 tries \
+                 (the retry deadline is 60 s)."
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("HTTP status 503: service unavailable"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_certificate_error_names_the_host_and_the_setting() {
+        let e = ApiError::Certificate {
+            host: "cluster.example".into(),
+            reason: "unknown issuer".into(),
+        };
+        let text = e.to_string();
+        for part in [
+            "cluster.example",
+            "unknown issuer",
+            "`ca_certificate`",
+            "INFLUXDB3_CA_CERTIFICATE",
+            "cannot be turned off",
+        ] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
     }
 
     #[test]

@@ -12,4 +12,6 @@ pub mod product;
 pub mod provider;
 pub mod resources;
 pub mod retry;
+pub mod snapshot;
+pub mod trust;
 pub mod v2;

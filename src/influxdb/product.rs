@@ -236,6 +236,8 @@ pub struct V2Settings {
     pub token: Option<String>,
     pub org: Option<String>,
     pub org_id: Option<String>,
+    /// PEM; from the configuration only (INFLUXDB3_CA_CERTIFICATE is InfluxDB 3's).
+    pub ca_certificate: Option<String>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -328,9 +330,14 @@ pub fn configure_v2(
             "Missing provider token",
             "This operation calls the InfluxDB v2 API, which needs an API token: set the provider's token or the INFLUX_TOKEN environment variable.",
         )),
-        (Some(host), Some(token)) => V2Client::new(&host, &token, stop).map_err(|e| {
-            Diagnostic::error("Cannot create the InfluxDB v2 API client", e.to_string())
-        }),
+        (Some(host), Some(token)) => V2Client::with_options(
+            &host,
+            &token,
+            V2Client::DEFAULT_POLICY,
+            given(&v2.ca_certificate).as_deref(),
+            stop,
+        )
+        .map_err(|e| Diagnostic::error("Cannot create the InfluxDB v2 API client", e.to_string())),
     };
     Some(Influx {
         configured: Configured::V2(V2Target {

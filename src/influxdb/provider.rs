@@ -2,14 +2,16 @@
 //!
 //! Settings come from the configuration or, when unset there, from the environment
 //! (`INFLUXDB3_URL`, `INFLUXDB3_ACCOUNT_ID`, `INFLUXDB3_CLUSTER_ID`,
-//! `INFLUXDB3_MANAGEMENT_TOKEN`). Cloud Dedicated needs `account_id` and `cluster_id`;
-//! Clustered needs neither, and a `url` pointing at the cluster. The management token is only
-//! required once something actually calls the API, so `terraform validate` works without it.
+//! `INFLUXDB3_MANAGEMENT_TOKEN`, `INFLUXDB3_CA_CERTIFICATE`). Cloud Dedicated needs
+//! `account_id` and `cluster_id`; Clustered needs neither, and a `url` pointing at the
+//! cluster. The management token is only required once something actually calls the API, so
+//! `terraform validate` works without it.
 //!
 //! One provider block talks to one InfluxDB. InfluxDB OSS v2 and Cloud Serverless (`/api/v2`)
 //! are configured with `host`, `token` and `org` or `org_id` instead (or the `influx` CLI's
 //! `INFLUX_HOST`, `INFLUX_TOKEN`, `INFLUX_ORG`, `INFLUX_ORG_ID`); see [`super::product`] for
 //! how the product is chosen and how a resource of the other product is refused at plan.
+//! `ca_certificate` applies to either product (its environment variable only to InfluxDB 3).
 
 use std::sync::Arc;
 
@@ -38,6 +40,8 @@ pub struct Config {
     pub token: Option<String>,
     pub org: Option<String>,
     pub org_id: Option<String>,
+    // Either product.
+    pub ca_certificate: Option<String>,
 }
 
 /// What every resource and data source receives: the client of the product this provider
@@ -87,6 +91,19 @@ const ATTRS: [(&str, &str); 4] = [
     ("management_token", "INFLUXDB3_MANAGEMENT_TOKEN"),
 ];
 
+const CA_ENV: &str = "INFLUXDB3_CA_CERTIFICATE";
+
+/// `INFLUXDB3_CA_CERTIFICATE` holds the PEM text itself or the path of a PEM file.
+fn ca_from_env(value: &str) -> Result<String, String> {
+    if value.contains("-----BEGIN") {
+        return Ok(value.to_owned());
+    }
+    let path = value.trim();
+    std::fs::read_to_string(path).map_err(|e| {
+        format!("{CA_ENV} is neither PEM text nor the path of a readable file: {path:?}: {e}.")
+    })
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -116,6 +133,9 @@ impl crate::engine::Provider for InfluxProvider {
                     .validate_str("Invalid provider org", crate::engine::schema::validators::not_empty),
                 setting("org_id", "INFLUX_ORG_ID", "InfluxDB OSS v2 or Cloud Serverless: the ID of the default organization (16 hexadecimal digits). Set `org` or `org_id`, not both. `INFLUX_ORG_ID` wins over `INFLUX_ORG`, as in the `influx` CLI.")
                     .validate_str("Invalid provider org_id", product::validate_v2_id),
+                Attribute::optional("ca_certificate", Type::String)
+                    .describe("A certificate authority to trust for HTTPS to InfluxDB, in PEM form (for example `file(\"ca.pem\")`), for an InfluxDB Clustered (or an InfluxDB OSS v2 `host`) behind a private CA. It is trusted by this provider only, in addition to the system's roots. For InfluxDB 3 it may also be set with the `INFLUXDB3_CA_CERTIFICATE` environment variable (a file path or the PEM text); the configuration wins. Certificate verification cannot be turned off.")
+                    .validate_str("Invalid ca_certificate", super::trust::validate_ca_pem),
             ],
         )
     }
@@ -158,6 +178,7 @@ impl crate::engine::Provider for InfluxProvider {
             token: config.token.clone(),
             org: config.org.clone(),
             org_id: config.org_id.clone(),
+            ca_certificate: config.ca_certificate.clone(),
         };
         let v3_configured = [
             &config.url,
@@ -176,6 +197,23 @@ impl crate::engine::Provider for InfluxProvider {
         let token = pick(config.management_token, "INFLUXDB3_MANAGEMENT_TOKEN");
         if let Some(t) = &token {
             crate::log::redact(t);
+        }
+        let ca_certificate = match config.ca_certificate.filter(|s| !s.trim().is_empty()) {
+            Some(pem) => Some(pem),
+            None => match env(CA_ENV).map(|v| ca_from_env(&v)).transpose() {
+                Ok(pem) => pem,
+                Err(e) => {
+                    diags.error("Invalid INFLUXDB3_CA_CERTIFICATE", e);
+                    return None;
+                }
+            },
+        };
+        if let Some(Err(e)) = ca_certificate.as_deref().map(super::trust::validate_ca_pem) {
+            diags.error(
+                "Invalid provider ca_certificate",
+                format!("The CA certificate is not usable: {e} Check the provider's ca_certificate setting or the {CA_ENV} environment variable."),
+            );
+            return None;
         }
 
         // Values from the environment get the same checks as configured ones.
@@ -231,7 +269,8 @@ impl crate::engine::Provider for InfluxProvider {
                 "This operation calls the InfluxDB Management API, which needs a management token: set the provider's management_token or the INFLUXDB3_MANAGEMENT_TOKEN environment variable.",
             )),
             Some(management_token) => {
-                let cfg = ClientConfig::new(url, product, management_token);
+                let mut cfg = ClientConfig::new(url, product, management_token);
+                cfg.ca_certificate = ca_certificate;
                 ManagementClient::new(cfg, stop).map_err(|e| {
                     Diagnostic::error("Cannot create the Management API client", e.to_string())
                 })

@@ -1,15 +1,19 @@
 //! The retry policy shared by every InfluxDB API client (the Management API and `/api/v2`):
 //! one HTTP call, retried as the policy says, with the outcome a create needs to know.
 //!
-//! Idempotent calls (GET, PATCH, DELETE) are retried on connection errors, timeouts, 429
-//! (honouring `Retry-After`), 502, 503 and 504, with exponential backoff and jitter, until a
-//! total deadline. A POST (create) is retried only when the connection could not be opened,
-//! i.e. the request was certainly never sent; any other failure carries a [`CreateOutcome`]
-//! saying whether something may have been created. Every wait races the provider's
-//! cancellation token (StopProvider). Each client keeps its own error type (its messages name
-//! its own API and settings) by implementing [`CallError`].
+//! Idempotent calls (GET, PATCH, DELETE) are retried on connection errors, timeouts, 429 and
+//! 503 (honouring `Retry-After`, in seconds or as an HTTP date), 502 and 504, with exponential
+//! backoff and jitter, until a total deadline; the error at the deadline says how long it
+//! waited, how many tries it made and whether the server asked to wait past the deadline. A
+//! certificate that does not verify is permanent and never retried (see [`super::trust`]). A
+//! POST (create) is retried only when the connection could not be opened, i.e. the request was
+//! certainly never sent; any other failure carries a [`CreateOutcome`] saying whether something
+//! may have been created. Every wait races the provider's cancellation token (StopProvider).
+//! Each client keeps its own error type (its messages name its own API and settings) by
+//! implementing [`CallError`].
 
-use std::time::{Duration, Instant};
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -36,7 +40,52 @@ pub trait CallError: Sized {
     /// No usable HTTP response.
     fn transport(message: String, timeout: bool) -> Self;
     fn cancelled() -> Self;
-    fn deadline_exceeded(deadline: Duration, attempts: u32, last: Self) -> Self;
+    /// The server's TLS certificate did not verify: permanent, never retried.
+    fn certificate(host: String, reason: String) -> Self;
+    fn deadline_exceeded(deadline: Deadline, last: Self) -> Self;
+}
+
+/// How a call ran out of time: what the deadline error reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    /// The configured limit for all attempts.
+    pub deadline: Duration,
+    pub attempts: u32,
+    /// From the first attempt to giving up.
+    pub waited: Duration,
+    /// The server's last `Retry-After`, when waiting for it would have passed the deadline.
+    pub retry_after: Option<Duration>,
+}
+
+impl Deadline {
+    /// The sentence every client uses, `api` naming the API ("The InfluxDB Management API").
+    pub fn describe(&self, api: &str, last: &dyn fmt::Display) -> String {
+        let tries = if self.attempts == 1 { "try" } else { "tries" };
+        let why = match self.retry_after {
+            Some(ra) => format!(
+                "; the server then asked to retry after {} s, which is past the retry deadline \
+                 of {} s",
+                ra.as_secs(),
+                self.deadline.as_secs()
+            ),
+            None => format!(" (the retry deadline is {} s)", self.deadline.as_secs()),
+        };
+        format!(
+            "{api} did not succeed after waiting {:.1} s and {} {tries}{why}. Last error: {last}",
+            self.waited.as_secs_f64(),
+            self.attempts
+        )
+    }
+}
+
+/// The advice every certificate error ends with; `ca_setting` says where a CA can be given.
+pub fn certificate_message(host: &str, reason: &str, ca_setting: &str) -> String {
+    format!(
+        "The TLS certificate of {host} could not be verified: {reason}. If the server uses a \
+         private certificate authority, set {ca_setting} to that CA's certificate in PEM form \
+         (for example `ca_certificate = file(\"ca.pem\")`). Certificate verification cannot be \
+         turned off."
+    )
 }
 
 /// The retry timings of one client.
@@ -83,6 +132,9 @@ enum Attempt<E> {
     },
     /// No response; `connect` says the connection was never opened (request not sent).
     Failed { error: E, connect: bool },
+    /// The server's certificate did not verify: the handshake failed before anything was sent,
+    /// and retrying cannot help.
+    Certificate { error: E },
 }
 
 impl Call<'_> {
@@ -155,11 +207,25 @@ impl Call<'_> {
                     let retry_after = if status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::SERVICE_UNAVAILABLE
                     {
-                        retry_after_secs(&headers)
+                        retry_after(&headers, SystemTime::now())
                     } else {
                         None
                     };
                     (error, self.idempotent && transient, retry_after, outcome)
+                }
+                Attempt::Certificate { error } => {
+                    crate::debug!(
+                        "API request refused: certificate",
+                        "api" = api,
+                        "method" = method,
+                        "path" = path,
+                        "attempt" = attempt,
+                        "error" = error
+                    );
+                    return Err(Failure {
+                        error,
+                        outcome: CreateOutcome::NotSent,
+                    });
                 }
                 Attempt::Failed { error, connect } => {
                     crate::debug!(
@@ -185,11 +251,18 @@ impl Call<'_> {
             }
 
             let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
+            // The server's Retry-After is a floor: never retry sooner than it asked.
             let wait = retry_after.map_or(jittered, |ra| ra.max(jittered));
             backoff = (backoff * 2).min(policy.max_backoff);
             if Instant::now() + wait >= deadline {
+                let info = Deadline {
+                    deadline: policy.retry_deadline,
+                    attempts: attempt,
+                    waited: start.elapsed(),
+                    retry_after: retry_after.filter(|&ra| Instant::now() + ra >= deadline),
+                };
                 return Err(Failure {
-                    error: E::deadline_exceeded(policy.retry_deadline, attempt, error),
+                    error: E::deadline_exceeded(info, error),
                     outcome,
                 });
             }
@@ -226,7 +299,18 @@ impl Call<'_> {
         }
         let resp = match req.send().await {
             Ok(r) => r,
-            Err(e) => return transport_failure(&e),
+            Err(e) => {
+                if let Some(reason) = super::trust::certificate_failure(&e) {
+                    let host = reqwest::Url::parse(&self.url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    return Attempt::Certificate {
+                        error: E::certificate(host, reason),
+                    };
+                }
+                return transport_failure(&e);
+            }
         };
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -278,12 +362,21 @@ pub fn error_chain(e: &reqwest::Error) -> String {
     crate::log::scrub(&out)
 }
 
-fn retry_after_secs(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    // Delta-seconds only; an HTTP date falls back to our own backoff.
-    v.parse::<u64>()
-        .ok()
-        .map(|s| Duration::from_secs(s.min(300)))
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
+}
+
+/// `Retry-After` as delta-seconds (`120`) or an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`),
+/// as a wait from `now`; a date in the past means "now". Anything else is ignored (our own
+/// backoff applies). A wait past the deadline ends the call with a deadline error that says
+/// so, rather than being shortened.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The body of an error answer as a short message: `message` from a JSON body when there is
@@ -305,4 +398,67 @@ pub fn error_message(status: StatusCode, json_message: Option<String>, body: &[u
         }
     };
     crate::log::scrub(&message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_400); // 07:26:40 GMT
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(80))
+        );
+        // The obsolete forms HTTP/1.1 still accepts.
+        assert_eq!(
+            parse_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT", now),
+            Some(Duration::from_secs(80))
+        );
+        assert_eq!(
+            parse_retry_after("Wed Oct 21 07:28:00 2015", now),
+            Some(Duration::from_secs(80))
+        );
+        // A date already past: retry now.
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn the_deadline_sentence_says_how_long_and_how_many_tries() {
+        let d = Deadline {
+            deadline: Duration::from_secs(60),
+            attempts: 7,
+            waited: Duration::from_millis(58_400),
+            retry_after: None,
+        };
+        let text = d.describe("The API", &"boom");
+        assert_eq!(
+            text,
+            "The API did not succeed after waiting 58.4 s and 7 tries (the retry deadline is \
+             60 s). Last error: boom"
+        );
+        let d = Deadline {
+            attempts: 1,
+            waited: Duration::from_millis(20),
+            retry_after: Some(Duration::from_secs(120)),
+            ..d
+        };
+        let text = d.describe("The API", &"boom");
+        assert!(text.contains("after waiting 0.0 s and 1 try;"), "{text}");
+        assert!(
+            text.contains("asked to retry after 120 s, which is past the retry deadline of 60 s"),
+            "{text}"
+        );
+    }
 }

@@ -85,6 +85,10 @@ pub struct FaultSpec {
     /// Sets the latency of every API request from now on (on its own, adds no fault).
     #[serde(default)]
     pub latency_ms: Option<u64>,
+    /// A list that lags: a list answer leaves out the objects whose `id` (tokens) or `name`
+    /// (databases) is one of these. Other answers are unchanged.
+    #[serde(default)]
+    pub omit_ids: Option<Vec<String>>,
 }
 
 /// An armed fault.
@@ -98,6 +102,7 @@ pub struct Fault {
     pub drop_after_handling: bool,
     pub drop_before_handling: bool,
     pub delay: Duration,
+    pub omit_ids: Option<Vec<String>>,
 }
 
 /// One API request as the simulator saw it; `status` is `None` when the connection was dropped.
@@ -155,6 +160,37 @@ pub fn json_response(status: u16, body: &impl Serialize) -> Resp {
     resp.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
+}
+
+/// A list answer without the objects whose `id` or `name` is in `ids` (any other answer is
+/// returned as it was).
+pub async fn omit_from_list(resp: Resp, ids: &[String]) -> Resp {
+    use http_body_util::BodyExt;
+    let status = resp.status().as_u16();
+    let body = match resp.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(never) => match never {},
+    };
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(serde_json::Value::Array(items)) => {
+            let kept: Vec<_> = items
+                .into_iter()
+                .filter(|o| {
+                    let key = o.get("id").or_else(|| o.get("name"));
+                    !key.and_then(|k| k.as_str())
+                        .is_some_and(|k| ids.iter().any(|i| i == k))
+                })
+                .collect();
+            json_response(status, &kept)
+        }
+        _ => {
+            let mut r = Response::new(Full::new(body));
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            r.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r
+        }
+    }
 }
 
 fn no_content() -> Resp {
@@ -353,14 +389,15 @@ impl Shared {
         let acts = spec.status.is_some()
             || spec.drop_after_handling
             || spec.drop_before_handling
-            || spec.delay_ms.is_some();
+            || spec.delay_ms.is_some()
+            || spec.omit_ids.is_some();
         if !acts {
             if spec.latency_ms.is_some() {
                 return Ok(());
             }
             return Err(
                 "a fault needs status, drop_after_handling, drop_before_handling, \
-                        delay_ms or latency_ms"
+                        delay_ms, omit_ids or latency_ms"
                     .into(),
             );
         }
@@ -385,6 +422,7 @@ impl Shared {
             drop_after_handling: spec.drop_after_handling,
             drop_before_handling: spec.drop_before_handling,
             delay: Duration::from_millis(spec.delay_ms.unwrap_or(0)),
+            omit_ids: spec.omit_ids,
         });
         Ok(())
     }
@@ -435,7 +473,8 @@ impl Shared {
                                "status": f.status, "retry_after_secs": f.retry_after_secs,
                                "drop_after_handling": f.drop_after_handling,
                                "drop_before_handling": f.drop_before_handling,
-                               "delay_ms": f.delay.as_millis() as u64})
+                               "delay_ms": f.delay.as_millis() as u64,
+                               "omit_ids": f.omit_ids})
                     })
                     .collect();
                 json_response(

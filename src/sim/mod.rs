@@ -8,6 +8,7 @@
 pub mod api;
 pub mod model;
 pub mod rules;
+pub mod tls;
 pub mod v2;
 
 use std::io::Write;
@@ -54,6 +55,12 @@ pub struct SimOptions {
     pub latency: Duration,
     /// `--product oss-v2`: the operator token.
     pub v2_token: String,
+    /// Serve HTTPS with a certificate from a CA made at start (see [`tls`]).
+    pub tls: bool,
+    /// With `tls`: where to write the CA certificate (PEM).
+    pub tls_ca_file: Option<PathBuf>,
+    /// With `tls`: present a certificate that has expired.
+    pub tls_expired: bool,
 }
 
 impl Default for SimOptions {
@@ -67,6 +74,9 @@ impl Default for SimOptions {
             state_file: None,
             latency: Duration::ZERO,
             v2_token: v2::DEFAULT_TOKEN.into(),
+            tls: false,
+            tls_ca_file: None,
+            tls_expired: false,
         }
     }
 }
@@ -89,6 +99,11 @@ Options:
   --cluster-id UUID         Cloud Dedicated cluster id (default 22222222-2222-4222-8222-222222222222)
   --state FILE              load state from FILE if present; write it after every change
   --latency-ms N            delay every API request by N milliseconds
+  --tls                     serve HTTPS (the first stdout line is then https://ADDR) with a
+                            server certificate for ADDR signed by a CA made at start
+  --tls-ca-file FILE        with --tls: write that CA's certificate (PEM) to FILE, for the
+                            provider's ca_certificate or INFLUXDB3_CA_CERTIFICATE
+  --tls-expired             with --tls: present a certificate that expired yesterday
   --help                    print this help
 
 Control endpoints (no auth, loopback clients only):
@@ -96,6 +111,8 @@ Control endpoints (no auth, loopback clients only):
                            \"retry_after_secs\":1} | {..., \"drop_after_handling\":true}
                           | {..., \"drop_before_handling\":true} | {..., \"delay_ms\":N}
                           | {\"latency_ms\":N}
+                          | {\"method\":\"GET\",\"path_suffix\":\"/tokens\",\"omit_ids\":[\"ID\"]}
+                            (a list that lags: leaves out the objects with these ids/names)
   DELETE /__sim/faults    clear faults and restore the start-up latency
   GET    /__sim/requests  [{\"method\":\"POST\",\"path\":\"/api/v0/...\",\"status\":200}] (null = dropped)
   DELETE /__sim/requests  clear the request log
@@ -177,8 +194,14 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
                     .map_err(|_| format!("--latency-ms {v:?} is not a number of milliseconds"))?;
                 opts.latency = Duration::from_millis(ms);
             }
+            "--tls" => opts.tls = true,
+            "--tls-expired" => opts.tls_expired = true,
+            "--tls-ca-file" => opts.tls_ca_file = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown flag {other:?}; see --help")),
         }
+    }
+    if !opts.tls && (opts.tls_ca_file.is_some() || opts.tls_expired) {
+        return Err("--tls-ca-file and --tls-expired need --tls".into());
     }
     Ok(Some(opts))
 }
@@ -188,6 +211,8 @@ pub struct Simulator {
     addr: SocketAddr,
     product: SimProduct,
     shared: Arc<api::Shared>,
+    /// With `--tls`: the CA certificate clients must trust.
+    ca_pem: Option<String>,
     shutdown: CancellationToken,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -208,16 +233,33 @@ impl Simulator {
             (opts.product == SimProduct::OssV2).then(|| Arc::new(v2::V2Sim::new(&opts.v2_token)));
         let listener = TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
+        let tls = if opts.tls {
+            let tls = tls::make(addr, opts.tls_expired)?;
+            if let Some(path) = &opts.tls_ca_file {
+                std::fs::write(path, &tls.ca_pem).map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("cannot write the CA certificate to {}: {e}", path.display()),
+                    )
+                })?;
+            }
+            Some(tls)
+        } else {
+            None
+        };
+        let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+        let acceptor = tls.map(|t| t.acceptor);
         let shutdown = CancellationToken::new();
         let backends = Backends {
             shared: shared.clone(),
             v2,
         };
-        let task = tokio::spawn(serve(listener, backends, shutdown.clone()));
+        let task = tokio::spawn(serve(listener, acceptor, backends, shutdown.clone()));
         Ok(Simulator {
             addr,
             product: opts.product,
             shared,
+            ca_pem,
             shutdown,
             task: Some(task),
         })
@@ -227,9 +269,19 @@ impl Simulator {
         self.addr
     }
 
-    /// `http://ADDR`, the value for the provider's `url`.
+    /// `http://ADDR` (`https://ADDR` with TLS), the value for the provider's `url`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// With TLS: the CA certificate (PEM) that signed the server's certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     pub fn product(&self) -> SimProduct {
@@ -262,7 +314,12 @@ impl Drop for Simulator {
     }
 }
 
-async fn serve(listener: TcpListener, backends: Backends, shutdown: CancellationToken) {
+async fn serve(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    backends: Backends,
+    shutdown: CancellationToken,
+) {
     loop {
         let (stream, peer) = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -277,17 +334,39 @@ async fn serve(listener: TcpListener, backends: Backends, shutdown: Cancellation
         };
         let backends = backends.clone();
         let shutdown = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req: Request<Incoming>| {
                 let backends = backends.clone();
                 async move { handle(backends, req, peer).await }
             });
-            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+            let builder = http1::Builder::new();
             // On shutdown, open connections are simply dropped; the state is written under
             // its lock after every change, so nothing is half-done.
-            tokio::select! {
-                _ = conn => {}
-                _ = shutdown.cancelled() => {}
+            match tls {
+                None => {
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = shutdown.cancelled() => {}
+                    }
+                }
+                Some(acceptor) => {
+                    // A client that rejects the certificate ends the handshake: nothing to
+                    // serve, nothing to log.
+                    let stream = tokio::select! {
+                        r = acceptor.accept(stream) => match r {
+                            Ok(s) => s,
+                            Err(_) => return,
+                        },
+                        _ = shutdown.cancelled() => return,
+                    };
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = shutdown.cancelled() => {}
+                    }
+                }
             }
         });
     }
@@ -363,7 +442,7 @@ async fn handle(
             return Ok(resp);
         }
     }
-    let resp = match &backends.v2 {
+    let mut resp = match &backends.v2 {
         Some(v2) => v2.api(
             &parts.method,
             &path,
@@ -373,6 +452,9 @@ async fn handle(
         ),
         None => shared.api(&parts.method, &path, &parts.headers, &body),
     };
+    if let Some(ids) = fault.as_ref().and_then(|f| f.omit_ids.as_ref()) {
+        resp = api::omit_from_list(resp, ids).await;
+    }
     if fault.as_ref().is_some_and(|f| f.drop_after_handling) {
         shared.record(&parts.method, &path, None);
         return Err(DropConnection);

@@ -1,11 +1,14 @@
 //! Spawns the `influxdb3-mgmt-sim` binary for a test and talks to its `/__sim/` control
-//! endpoints. Synchronous (plain `std::net`), so it works from async and blocking tests alike.
-//! The process is killed when the handle is dropped.
+//! endpoints. Synchronous (plain `std::net`, and rustls for a simulator started with `--tls`),
+//! so it works from async and blocking tests alike. The process is killed when the handle is
+//! dropped.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const MANAGEMENT_TOKEN: &str = "sim-management-token";
@@ -18,9 +21,13 @@ pub fn sim_binary() -> &'static str {
 
 pub struct SimProcess {
     child: Child,
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` with `--tls`)
     pub url: String,
     pub clustered: bool,
+    /// With `--tls`: the file holding the simulator's CA certificate (PEM), in a temp dir that
+    /// lives as long as this handle.
+    pub ca_file: Option<PathBuf>,
+    _ca_dir: Option<tempfile::TempDir>,
 }
 
 /// A raw HTTP answer: status and body.
@@ -39,9 +46,15 @@ impl Answer {
 impl SimProcess {
     /// Starts the simulator on a free port with extra flags (e.g. `["--product", "clustered"]`).
     pub fn start(args: &[&str]) -> SimProcess {
-        let mut child = Command::new(sim_binary())
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
+        let tls = args.contains(&"--tls");
+        let ca_dir = tls.then(|| tempfile::tempdir().expect("temp dir for the CA"));
+        let ca_file = ca_dir.as_ref().map(|d| d.path().join("ca.pem"));
+        let mut cmd = Command::new(sim_binary());
+        cmd.args(["--listen", "127.0.0.1:0"]).args(args);
+        if let Some(f) = &ca_file {
+            cmd.arg("--tls-ca-file").arg(f);
+        }
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -52,13 +65,57 @@ impl SimProcess {
             .read_line(&mut line)
             .expect("read the simulator's address");
         let url = line.trim().to_owned();
-        assert!(url.starts_with("http://127.0.0.1:"), "first line: {line:?}");
+        let scheme = if tls { "https" } else { "http" };
+        assert!(
+            url.starts_with(&format!("{scheme}://127.0.0.1:")),
+            "first line: {line:?}"
+        );
         let clustered = args.windows(2).any(|w| w == ["--product", "clustered"]);
         SimProcess {
             child,
             url,
             clustered,
+            ca_file,
+            _ca_dir: ca_dir,
         }
+    }
+
+    /// A Cloud Dedicated simulator serving HTTPS with its own CA (see [`SimProcess::ca_pem`]).
+    pub fn tls() -> SimProcess {
+        SimProcess::start(&["--tls"])
+    }
+
+    /// `host:port`.
+    pub fn addr(&self) -> &str {
+        self.url
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+    }
+
+    /// With `--tls`: the CA certificate (PEM).
+    pub fn ca_pem(&self) -> String {
+        let f = self
+            .ca_file
+            .as_ref()
+            .expect("a simulator started with --tls");
+        std::fs::read_to_string(f).expect("read the CA file")
+    }
+
+    /// A TLS client configuration trusting only the simulator's CA.
+    fn tls_config(&self) -> Arc<rustls::ClientConfig> {
+        use rustls::pki_types::pem::PemObject;
+        let mut roots = rustls::RootCertStore::empty();
+        for der in rustls::pki_types::CertificateDer::pem_slice_iter(self.ca_pem().as_bytes()) {
+            roots.add(der.expect("CA PEM")).expect("CA certificate");
+        }
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        Arc::new(
+            rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .expect("TLS versions")
+                .with_root_certificates(roots)
+                .with_no_client_auth(),
+        )
     }
 
     pub fn dedicated() -> SimProcess {
@@ -92,9 +149,18 @@ impl SimProcess {
         body: Option<&str>,
         authorization: Option<&str>,
     ) -> Answer {
-        let addr = self.url.trim_start_matches("http://");
-        let mut s = TcpStream::connect(addr).expect("connect to the simulator");
-        s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+        let addr = self.addr();
+        let tcp = TcpStream::connect(addr).expect("connect to the simulator");
+        tcp.set_read_timeout(Some(Duration::from_secs(30))).ok();
+        let mut s: Box<dyn ReadWrite> = if self.ca_file.is_some() {
+            let name = rustls::pki_types::ServerName::try_from("127.0.0.1")
+                .expect("server name")
+                .to_owned();
+            let conn = rustls::ClientConnection::new(self.tls_config(), name).expect("TLS client");
+            Box::new(rustls::StreamOwned::new(conn, tcp))
+        } else {
+            Box::new(tcp)
+        };
         let body = body.unwrap_or("");
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
@@ -107,8 +173,16 @@ impl SimProcess {
         req.push_str("\r\n");
         req.push_str(body);
         s.write_all(req.as_bytes()).expect("write request");
-        let mut raw = String::new();
-        s.read_to_string(&mut raw).expect("read response");
+        let mut bytes = Vec::new();
+        // A TLS peer may close without close_notify after `Connection: close`; what was read
+        // is the whole answer.
+        if let Err(e) = s.read_to_end(&mut bytes) {
+            assert!(
+                e.kind() == std::io::ErrorKind::UnexpectedEof && !bytes.is_empty(),
+                "read response: {e}"
+            );
+        }
+        let raw = String::from_utf8_lossy(&bytes).into_owned();
         let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
         let status = head
             .split_whitespace()
@@ -176,6 +250,9 @@ impl SimProcess {
         self.child.wait().expect("wait for the simulator")
     }
 }
+
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
 
 impl Drop for SimProcess {
     fn drop(&mut self) {

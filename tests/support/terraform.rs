@@ -124,6 +124,7 @@ const SCRUBBED_ENV: &[&str] = &[
     "INFLUX_TOKEN",
     "INFLUX_ORG",
     "INFLUX_ORG_ID",
+    "INFLUXDB3_CA_CERTIFICATE",
 ];
 
 /// The repository root (where Cargo.toml is).

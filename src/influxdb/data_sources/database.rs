@@ -8,7 +8,7 @@ use crate::engine::{DataSource, Diagnostics, Schema, Type};
 use crate::influxdb::names;
 use crate::influxdb::partition_template::{template_part_type, PARTITION_TEMPLATE_DOC};
 use crate::influxdb::provider::Influx;
-use crate::influxdb::resources::database::{doc, find_database, state_from, DatabaseState};
+use crate::influxdb::resources::database::{doc, state_from, DatabaseState};
 
 pub struct DatabaseDataSource;
 
@@ -76,7 +76,7 @@ impl DataSource for DatabaseDataSource {
     ) -> Option<DatabaseState> {
         let client = influx.client(diags)?;
         let name = config.name.unwrap_or_default();
-        match find_database(client, &name).await {
+        match client.read_database(&name).await {
             Ok(Some(d)) => Some(state_from(d)),
             Ok(None) => {
                 diags.error(

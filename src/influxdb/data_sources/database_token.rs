@@ -128,7 +128,7 @@ impl DataSource for DatabaseTokenDataSource {
     ) -> Option<TokenModel> {
         let client = influx.client(diags)?;
         let id = config.id.unwrap_or_default();
-        match client.get_token(&id).await {
+        match client.read_token(&id).await {
             Ok(t) => Some(token_model(t)),
             Err(e) if e.is_not_found() => {
                 diags.error(

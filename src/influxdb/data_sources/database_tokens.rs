@@ -56,8 +56,8 @@ impl DataSource for DatabaseTokensDataSource {
     ) -> Option<TokensModel> {
         let client = influx.client(diags)?;
         let include_revoked = config.include_revoked.unwrap_or(false);
-        let list = match client.list_tokens().await {
-            Ok(l) => l,
+        let list = match client.tokens_snapshot().await {
+            Ok(l) => l.items().to_vec(),
             Err(e) => {
                 diags.error("Listing the database tokens failed", e.to_string());
                 return None;

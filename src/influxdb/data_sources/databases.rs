@@ -49,9 +49,10 @@ impl DataSource for DatabasesDataSource {
         diags: &mut Diagnostics,
     ) -> Option<DatabasesModel> {
         let client = influx.client(diags)?;
-        match client.list_databases().await {
+        match client.databases_snapshot().await {
             Ok(list) => {
-                let mut databases: Vec<DatabaseState> = list.into_iter().map(state_from).collect();
+                let mut databases: Vec<DatabaseState> =
+                    list.items().iter().cloned().map(state_from).collect();
                 databases.sort_by(|a, b| a.name.cmp(&b.name));
                 Some(DatabasesModel {
                     databases: Some(databases),

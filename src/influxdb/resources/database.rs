@@ -222,18 +222,6 @@ pub fn state_from(d: Database) -> DatabaseState {
     }
 }
 
-/// Finds a database by name (the API has no GET for a single database).
-pub async fn find_database(
-    client: &ManagementClient,
-    name: &str,
-) -> Result<Option<Database>, crate::influxdb::client::ApiError> {
-    Ok(client
-        .list_databases()
-        .await?
-        .into_iter()
-        .find(|d| d.name == name))
-}
-
 /// The description of the shared attributes, used by the resource and the data sources.
 pub mod doc {
     pub const NAME: &str = "The database name: 1 to 64 characters of letters, digits, `_`, `-` and `/`, not starting with `_`. Names are case-sensitive.";
@@ -417,7 +405,8 @@ impl Resource for DatabaseResource {
     ) -> Option<DatabaseState> {
         let client = influx.client(diags)?;
         let name = current.name.clone().unwrap_or_default();
-        match find_database(client, &name).await {
+        // From this process's snapshot of the list (one list call per refresh).
+        match client.read_database(&name).await {
             Ok(Some(d)) => Some(DatabaseState {
                 // Not on the server: the state's own setting (false for a state written
                 // before the attribute existed).
@@ -613,7 +602,7 @@ async fn rename(
             );
             None
         }
-        Err(e) if e.is_not_found() => match find_database(client, new).await {
+        Err(e) if e.is_not_found() => match client.read_database(new).await {
             Ok(Some(_)) => Some(renamed(current)),
             _ => {
                 diags.error(
@@ -645,7 +634,7 @@ async fn adopt_after_unknown_outcome(
     diags: &mut Diagnostics,
 ) -> Option<DatabaseState> {
     let name = &body.name;
-    let found = match find_database(client, name).await {
+    let found = match client.read_database(name).await {
         Ok(f) => f,
         Err(e) => {
             diags.error(

@@ -263,7 +263,8 @@ impl Resource for DatabaseTokenResource {
         let client = influx.client(diags)?;
         let id = current.id.clone().unwrap_or_default();
         let label = format!("{:?} ({id})", current.description.as_deref().unwrap_or(""));
-        match client.get_token(&id).await {
+        // From this process's snapshot of the list; a token not in it is confirmed by a GET.
+        match client.read_token(&id).await {
             Ok(t) if t.revoked_at.is_some() => {
                 diags.warning(
                     "Database token revoked outside Terraform",

@@ -21,7 +21,7 @@ use crate::influxdb::models::CreateTable;
 use crate::influxdb::names;
 use crate::influxdb::partition_template::{self, template_to_api, TemplatePart};
 use crate::influxdb::provider::Influx;
-use crate::influxdb::resources::database::{doc, find_database};
+use crate::influxdb::resources::database::doc;
 use crate::influxdb::resources::renames::PlannedRenames;
 
 #[derive(Default)]
@@ -174,7 +174,8 @@ impl Resource for TableResource {
         // No call reads a table; what can be checked is that its database still exists.
         let client = influx.client(diags)?;
         let database = current.database.clone().unwrap_or_default();
-        match find_database(client, &database).await {
+        // From this process's snapshot of the database list (one list call per refresh).
+        match client.read_database(&database).await {
             Ok(Some(_)) => Some(current),
             Ok(None) => {
                 diags.warning(

@@ -1,7 +1,8 @@
 //! `V2Client`: the InfluxDB OSS v2 / Cloud Serverless API (`/api/v2`) with `Token` auth.
 //!
 //! Retries follow [`crate::influxdb::retry`] (a POST is never retried once it may have been
-//! sent). Errors are the API's `{ code, message }` bodies turned into sentences that say what
+//! sent; a certificate that does not verify fails at once). Trust: the system roots plus the
+//! provider's `ca_certificate` (see [`crate::influxdb::trust`]). Errors are the API's `{ code, message }` bodies turned into sentences that say what
 //! to check. The token is registered with [`crate::log::redact`]; so is every token string a
 //! create returns.
 
@@ -17,7 +18,8 @@ use super::models::{
     UpdateAuthorization,
 };
 use crate::influxdb::retry::{
-    error_chain, error_message, Call, CallError, CreateOutcome, Failure, Policy,
+    certificate_message, error_chain, error_message, Call, CallError, CreateOutcome, Deadline,
+    Failure, Policy,
 };
 
 /// A failed `/api/v2` call. Messages are complete sentences for a Terraform diagnostic and
@@ -58,9 +60,13 @@ pub enum V2Error {
         message: String,
     },
     Cancelled,
+    /// The server's TLS certificate did not verify: permanent, never retried.
+    Certificate {
+        host: String,
+        reason: String,
+    },
     DeadlineExceeded {
-        deadline: Duration,
-        attempts: u32,
+        deadline: Deadline,
         last: Box<V2Error>,
     },
 }
@@ -119,14 +125,10 @@ impl fmt::Display for V2Error {
             V2Error::Cancelled => "The request to InfluxDB was cancelled because Terraform is \
                                    stopping the provider."
                 .to_owned(),
-            V2Error::DeadlineExceeded {
-                deadline,
-                attempts,
-                last,
-            } => format!(
-                "InfluxDB did not succeed within {:.1} s ({attempts} attempts). Last error: {last}",
-                deadline.as_secs_f64()
-            ),
+            V2Error::Certificate { host, reason } => {
+                certificate_message(host, reason, "the provider's `ca_certificate`")
+            }
+            V2Error::DeadlineExceeded { deadline, last } => deadline.describe("InfluxDB", last),
         };
         f.write_str(&crate::log::scrub(&text))
     }
@@ -156,10 +158,12 @@ impl CallError for V2Error {
     fn cancelled() -> Self {
         V2Error::Cancelled
     }
-    fn deadline_exceeded(deadline: Duration, attempts: u32, last: Self) -> Self {
+    fn certificate(host: String, reason: String) -> Self {
+        V2Error::Certificate { host, reason }
+    }
+    fn deadline_exceeded(deadline: Deadline, last: Self) -> Self {
         V2Error::DeadlineExceeded {
             deadline,
-            attempts,
             last: Box::new(last),
         }
     }
@@ -223,23 +227,31 @@ impl V2Client {
     /// A client with the same timings as the Management client: 30 s per request, 60 s for
     /// all retries, backoff from 500 ms up to 8 s.
     pub fn new(host: &str, token: &str, cancel: CancellationToken) -> Result<V2Client, V2Error> {
-        Self::with_policy(
-            host,
-            token,
-            Policy {
-                request_timeout: Duration::from_secs(30),
-                retry_deadline: Duration::from_secs(60),
-                initial_backoff: Duration::from_millis(500),
-                max_backoff: Duration::from_secs(8),
-            },
-            cancel,
-        )
+        Self::with_policy(host, token, Self::DEFAULT_POLICY, cancel)
     }
+
+    pub const DEFAULT_POLICY: Policy = Policy {
+        request_timeout: Duration::from_secs(30),
+        retry_deadline: Duration::from_secs(60),
+        initial_backoff: Duration::from_millis(500),
+        max_backoff: Duration::from_secs(8),
+    };
 
     pub fn with_policy(
         host: &str,
         token: &str,
         policy: Policy,
+        cancel: CancellationToken,
+    ) -> Result<V2Client, V2Error> {
+        Self::with_options(host, token, policy, None, cancel)
+    }
+
+    /// `ca_certificate`: extra trusted root(s), PEM; the system roots stay trusted.
+    pub fn with_options(
+        host: &str,
+        token: &str,
+        policy: Policy,
+        ca_certificate: Option<&str>,
         cancel: CancellationToken,
     ) -> Result<V2Client, V2Error> {
         let token = token.trim();
@@ -252,15 +264,15 @@ impl V2Client {
         }
         crate::log::redact(token);
         let base = base_url(host)?;
-        let http = reqwest::Client::builder()
-            .timeout(policy.request_timeout)
-            .connect_timeout(policy.request_timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(30))
-            .user_agent(concat!(
-                "terraform-provider-influxdb/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
+        let extra_roots = match ca_certificate {
+            Some(pem) => {
+                crate::influxdb::trust::parse_ca_pem(pem).map_err(|e| V2Error::InvalidConfig {
+                    message: format!("the provider's `ca_certificate` is not usable: {e}"),
+                })?
+            }
+            None => Vec::new(),
+        };
+        let http = crate::influxdb::trust::http_client(policy.request_timeout, extra_roots)
             .map_err(|e| V2Error::InvalidConfig {
                 message: format!("could not build the HTTP client: {}", error_chain(&e)),
             })?;

@@ -1,0 +1,197 @@
+//! The provider on real networks, end to end with the real Terraform (1.0.3 and 1.15.5): HTTPS
+//! with a private CA (the simulator started with `--tls` makes its own), a certificate that does
+//! not verify failing at once with an error that says what to do, HTTPS_PROXY / NO_PROXY
+//! through a CONNECT proxy written for the test, and HTTP_PROXY through the same proxy
+//! forwarding plain HTTP.
+
+#[path = "support/proxy.rs"]
+mod proxy;
+#[path = "support/sim.rs"]
+mod sim;
+#[path = "support/terraform.rs"]
+mod terraform;
+
+use std::time::Duration;
+
+use proxy::ConnectProxy;
+use serde_json::Value as J;
+use sim::SimProcess;
+use terraform::{provider_block, Tf, TfOutput, Workspace};
+
+terraform::every_terraform!(
+    the_token_lifecycle_passes_over_https_with_ca_certificate,
+    without_the_ca_the_apply_fails_at_once_and_creates_nothing,
+    https_proxy_is_used_through_connect_and_no_proxy_bypasses_it,
+    http_proxy_forwards_plain_http,
+);
+
+struct Setup {
+    sim: SimProcess,
+    ws: Workspace,
+}
+
+fn setup(tf: Tf) -> Setup {
+    setup_with(tf, SimProcess::tls())
+}
+
+fn setup_with(tf: Tf, sim: SimProcess) -> Setup {
+    let mut ws = Workspace::new(tf);
+    ws.set_env("INFLUXDB3_URL", sim.url.clone())
+        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
+        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
+        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID)
+        // Whatever the machine has, these tests decide about proxies themselves.
+        .set_env("HTTPS_PROXY", "")
+        .set_env("https_proxy", "")
+        .set_env("HTTP_PROXY", "")
+        .set_env("http_proxy", "")
+        .set_env("ALL_PROXY", "")
+        .set_env("all_proxy", "")
+        .set_env("NO_PROXY", "")
+        .set_env("no_proxy", "")
+        .set_env("INFLUXDB3_CA_CERTIFICATE", "");
+    Setup { sim, ws }
+}
+
+fn token_tf(provider: &str, description: &str) -> String {
+    format!(
+        "{}\nresource \"influxdb_database_token\" \"t\" {{\n  description = \"{description}\"\n  permissions = [{{ action = \"read\", resource = \"db\" }}]\n}}\n",
+        provider_block(provider)
+    )
+}
+
+impl Setup {
+    fn tf(&self, args: &[&str], env: &[(&str, &str)]) -> TfOutput {
+        let mut all = args.to_vec();
+        all.push("-no-color");
+        self.ws.terraform_with_env(&all, env)
+    }
+
+    fn tokens(&self) -> Vec<J> {
+        self.sim.state()["tokens"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn state_id(&self) -> String {
+        let state: J = serde_json::from_str(&self.ws.read("terraform.tfstate")).unwrap();
+        state["resources"][0]["instances"][0]["attributes"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// Terraform boxes and wraps diagnostics; compare words only.
+fn words(s: &str) -> String {
+    s.replace(['│', '╷', '╵'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn the_token_lifecycle_passes_over_https_with_ca_certificate(tf: Tf) {
+    let s = setup(tf);
+    s.ws.write("ca.pem", &s.sim.ca_pem());
+    let provider = "  ca_certificate = file(\"ca.pem\")";
+    s.ws.write("main.tf", &token_tf(provider, "over https"));
+    s.tf(&["apply", "-auto-approve"], &[]).assert_success();
+    let id = s.state_id();
+    assert_eq!(s.tokens().len(), 1);
+    assert_eq!(s.tokens()[0]["id"], id.as_str());
+    s.tf(&["plan", "-detailed-exitcode"], &[]).assert_code(0);
+
+    s.ws.write("main.tf", &token_tf(provider, "renamed over https"));
+    s.tf(&["apply", "-auto-approve"], &[]).assert_success();
+    assert_eq!(s.state_id(), id, "updated in place");
+    assert_eq!(s.tokens()[0]["description"], "renamed over https");
+
+    // Import through the same trust, then destroy revokes.
+    s.tf(&["state", "rm", "influxdb_database_token.t"], &[])
+        .assert_success();
+    s.tf(&["import", "influxdb_database_token.t", &id], &[])
+        .assert_success();
+    s.tf(&["destroy", "-auto-approve"], &[]).assert_success();
+    let tokens = s.tokens();
+    assert_eq!(tokens.len(), 1);
+    assert!(!tokens[0]["revokedAt"].is_null(), "revoked: {tokens:?}");
+}
+
+fn without_the_ca_the_apply_fails_at_once_and_creates_nothing(tf: Tf) {
+    let s = setup(tf);
+    s.ws.write("main.tf", &token_tf("", "no ca"));
+    let out = s.tf(&["apply", "-auto-approve"], &[]);
+    out.assert_failure();
+    // The retry deadline is 60 s: a certificate error is not retried.
+    assert!(
+        out.elapsed < Duration::from_secs(30),
+        "took {:?}:\n{}",
+        out.elapsed,
+        out.stderr
+    );
+    let text = words(&out.stderr);
+    for part in [
+        "The TLS certificate of 127.0.0.1 could not be verified",
+        "unknown issuer",
+        "`ca_certificate`",
+        "INFLUXDB3_CA_CERTIFICATE",
+    ] {
+        assert!(text.contains(part), "missing {part:?} in:\n{}", out.stderr);
+    }
+    assert!(s.tokens().is_empty(), "nothing is created");
+    assert!(s.sim.requests().is_empty(), "no request got through TLS");
+}
+
+fn https_proxy_is_used_through_connect_and_no_proxy_bypasses_it(tf: Tf) {
+    let s = setup(tf);
+    let ca = s.ws.write("ca.pem", &s.sim.ca_pem());
+    let ca = ca.to_string_lossy().into_owned();
+    let proxy = ConnectProxy::start();
+    let proxy_url = proxy.url();
+    s.ws.write("main.tf", &token_tf("", "through a proxy"));
+    // The CA from the environment, as a path this time.
+    let env = [
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("INFLUXDB3_CA_CERTIFICATE", ca.as_str()),
+    ];
+    s.tf(&["apply", "-auto-approve"], &env).assert_success();
+    let connects = proxy.connects();
+    assert!(
+        !connects.is_empty() && connects.iter().all(|c| c == s.sim.addr()),
+        "the proxy saw CONNECT {}: {connects:?}",
+        s.sim.addr()
+    );
+    assert_eq!(s.tokens().len(), 1);
+
+    // NO_PROXY naming the host: straight to the server, the proxy sees nothing more.
+    let before = proxy.connects().len();
+    let env = [
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("NO_PROXY", "127.0.0.1"),
+        ("INFLUXDB3_CA_CERTIFICATE", ca.as_str()),
+    ];
+    s.sim.clear_requests();
+    s.tf(&["plan", "-detailed-exitcode"], &env).assert_code(0);
+    assert_eq!(proxy.connects().len(), before);
+    assert!(
+        !s.sim.requests().is_empty(),
+        "the plan did reach the server"
+    );
+}
+
+fn http_proxy_forwards_plain_http(tf: Tf) {
+    let s = setup_with(tf, SimProcess::dedicated());
+    let proxy = ConnectProxy::start();
+    s.ws.write("main.tf", &token_tf("", "through a forward proxy"));
+    s.tf(&["apply", "-auto-approve"], &[("HTTP_PROXY", &proxy.url())])
+        .assert_success();
+    let forwarded = proxy.forwarded();
+    let url = format!("{}/api/v0/", s.sim.url);
+    assert!(
+        !forwarded.is_empty() && forwarded.iter().all(|l| l.contains(&url)),
+        "the proxy forwarded requests for {url}: {forwarded:?}"
+    );
+    assert!(proxy.connects().is_empty());
+    assert_eq!(s.tokens().len(), 1);
+}
