@@ -168,6 +168,11 @@ impl EphemeralResource for LeaseEphemeral {
             ],
         )
     }
+    fn check_provider(&self, _s: &Store, config: &Value, diags: &mut Diagnostics) {
+        if config.attr("purpose") == &Value::from("other product") {
+            diags.error("Wrong provider", "this provider block cannot serve it");
+        }
+    }
     async fn open(
         &self,
         s: &Store,
@@ -579,6 +584,23 @@ async fn an_open_that_fails_after_creating_closes_what_it_made() {
     assert!(r.result.is_none() && r.private.is_none());
     assert!(r.diagnostics.has_errors());
     assert_eq!(*e.configured().unwrap().closed.lock().unwrap(), ["lease-1"]);
+}
+
+/// The provider check runs before open: a refused configuration opens (creates) nothing.
+#[tokio::test]
+async fn an_open_the_provider_cannot_serve_fails_before_opening_anything() {
+    let e = engine().await;
+    let config = object(&lease_ty(), &[("purpose", "other product".into())]);
+    let r = e
+        .open_ephemeral_resource("test_lease", &dv(&config, &lease_ty()))
+        .await;
+    assert!(r.result.is_none() && r.private.is_none());
+    assert!(
+        r.diagnostics.iter().any(|d| d.summary == "Wrong provider"),
+        "{:?}",
+        r.diagnostics
+    );
+    assert!(e.configured().unwrap().opened.lock().unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -39,6 +39,9 @@ pub trait EphemeralResource: Send + Sync + 'static {
     fn schema(&self) -> Schema;
     /// Cross-attribute checks on the configuration (values may be unknown).
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    /// As [`super::resource::Resource::check_provider`]: checks before open, and before any API
+    /// call, that the configured provider can serve this configuration (values may be unknown).
+    fn check_provider(&self, _client: &Self::Client, _config: &Value, _diags: &mut Diagnostics) {}
 
     /// Opens the resource with a wholly known configuration.
     async fn open(
@@ -64,6 +67,7 @@ pub trait DynEphemeralResource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
+    fn check_provider(&self, c: &C, config: &Value, diags: &mut Diagnostics);
     async fn open(&self, c: &C, config: &Value, diags: &mut Diagnostics) -> Option<OpenedValue>;
     async fn close(&self, c: &C, private: &[u8], diags: &mut Diagnostics);
 }
@@ -95,6 +99,9 @@ impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E>
     }
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         self.inner.validate(config, diags)
+    }
+    fn check_provider(&self, c: &E::Client, config: &Value, diags: &mut Diagnostics) {
+        self.inner.check_provider(c, config, diags)
     }
     async fn open(
         &self,

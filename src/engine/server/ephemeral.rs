@@ -2,7 +2,8 @@
 //! RenewEphemeralResource and CloseEphemeralResource.
 //!
 //! Rules:
-//! - the configuration is validated by the schema and the resource, as for managed resources;
+//! - the configuration is validated by the schema and the resource, as for managed resources,
+//!   and checked against the configured provider (`check_provider`) before anything is opened;
 //! - a configuration that is not wholly known (it depends on something known only after apply)
 //!   is not opened: the result is the configuration with every computed attribute unknown, and
 //!   there is nothing to close. Terraform itself skips such opens; this is the same answer for
@@ -89,6 +90,9 @@ impl<P: Provider> Engine<P> {
         // Open only what is valid: validation may have run on a partly unknown configuration.
         schema.validate(&config, &mut diags);
         e.validate(&config, &mut diags);
+        if let Some(client) = self.configured() {
+            e.check_provider(&client, &config, &mut diags);
+        }
         if diags.has_errors() {
             return failed(diags);
         }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::engine::schema::{validators, Attribute};
-use crate::engine::{Diagnostics, EphemeralResource, Opened, Schema, Type};
+use crate::engine::{Diagnostics, EphemeralResource, Opened, Schema, Type, Value};
 use crate::influxdb::client::gone_is_ok;
 use crate::influxdb::models::{CreateDatabaseToken, Permission};
 use crate::influxdb::names;
@@ -90,6 +90,10 @@ impl EphemeralResource for EphemeralDatabaseToken {
                     .describe("When the token expires (RFC 3339, UTC): the time it was opened plus `ttl`."),
             ],
         )
+    }
+
+    fn check_provider(&self, influx: &Influx, _config: &Value, diags: &mut Diagnostics) {
+        influx.require_management(self.type_name(), diags);
     }
 
     async fn open(

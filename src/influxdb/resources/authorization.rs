@@ -10,6 +10,9 @@
 //! `permissions` holds objects whose `resource` has optional attributes, so it is a nested
 //! attribute, which Terraform before 1.3 cannot display or plan correctly: the schema requires
 //! Terraform 1.3.0 and the engine refuses older versions at validate and plan.
+//!
+//! The permission attributes, the checks and the create (with its orphan cleanup) are shared
+//! with the ephemeral `influxdb_authorization` (`crate::influxdb::ephemeral::authorization`).
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -21,7 +24,7 @@ use crate::engine::{
     Type, Value,
 };
 use crate::influxdb::names;
-use crate::influxdb::product::{missing_org, validate_v2_id};
+use crate::influxdb::product::{missing_org, validate_v2_id, V2Target};
 use crate::influxdb::provider::Influx;
 use crate::influxdb::v2::client::{gone_is_ok, AuthorizationFilter};
 use crate::influxdb::v2::models::{Authorization, CreateAuthorization, UpdateAuthorization};
@@ -186,52 +189,11 @@ impl Resource for AuthorizationResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let (all, op, perms) = (
-            config.attr("all_access"),
-            config.attr("operator"),
-            config.attr("permissions"),
-        );
-        if is_true(all) && is_true(op) {
-            diags.attribute_error(
-                AttributePath::root("operator"),
-                "all_access and operator are mutually exclusive",
-                "An operator token already has every permission of every organization; set only one of all_access and operator.",
-            );
-        }
-        for (name, flag) in [("all_access", all), ("operator", op)] {
-            if is_true(flag) && !perms.is_null() {
-                diags.attribute_error(
-                    AttributePath::root(name),
-                    format!("{name} conflicts with permissions"),
-                    format!("{name} = true grants a fixed set of permissions; remove either {name} or permissions."),
-                );
-            }
-        }
-        let shortcut = is_true(all) || is_true(op) || !all.is_known() || !op.is_known();
-        if perms.is_null() && !shortcut {
-            diags.attribute_error(
-                AttributePath::root("permissions"),
-                "Missing permissions",
-                "Set permissions, or all_access = true (every permission of the organization), or operator = true (every permission of every organization).",
-            );
-        }
-        if perms.elements().is_some_and(|e| e.is_empty()) {
-            diags.attribute_error(
-                AttributePath::root("permissions"),
-                "Empty permissions",
-                "An authorization needs at least one permission.",
-            );
-        }
+        validate_permission_choice(config, diags);
     }
 
     fn check_provider(&self, influx: &Influx, config: &Value, diags: &mut Diagnostics) {
-        influx.require_v2(self.type_name(), diags);
-        let mut quiet = Diagnostics::default();
-        if let Some(v2) = influx.v2(&mut quiet) {
-            if config.attr("org_id").is_null() && !v2.has_org() {
-                diags.push(missing_org("org_id"));
-            }
-        }
+        check_v2_provider(influx, self.type_name(), config, diags);
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
@@ -257,59 +219,23 @@ impl Resource for AuthorizationResource {
         diags: &mut Diagnostics,
     ) -> Option<AuthorizationState> {
         let v2 = influx.v2(diags)?;
-        let org_id = v2
-            .org_id(planned.org_id.as_deref(), "org_id", diags)
-            .await?;
-        let client = v2.client(diags)?;
         let shortcut = planned.all_access == Some(true) || planned.operator == Some(true);
-        let perms = if shortcut {
-            let types = match client.resource_types().await {
-                Ok(t) => t,
-                Err(e) => {
-                    diags.error("Listing the server's resource types failed", e.to_string());
-                    return None;
-                }
-            };
-            let scope = (planned.all_access == Some(true)).then_some(org_id.as_str());
-            permissions::expand(&types, scope)
-        } else {
-            planned
-                .permissions
-                .iter()
-                .flatten()
-                .map(|p| permissions::to_api(p, &org_id))
-                .collect()
-        };
-        let body = CreateAuthorization {
-            org_id,
+        let new = NewAuthorization {
+            org_id: planned.org_id.as_deref(),
             user_id: planned.user_id.clone(),
             description: planned.description.clone(),
-            status: planned.status.clone().unwrap_or_else(|| "active".into()),
-            permissions: perms,
+            status: planned.status.clone(),
+            permissions: planned.permissions.as_deref(),
+            all_access: planned.all_access == Some(true),
+            operator: planned.operator == Some(true),
         };
-        let started = OffsetDateTime::now_utc();
-        match client.create_authorization(&body).await {
-            Ok(a) => {
-                // What was configured is what the state holds (when the API agrees).
-                let prior = AuthorizationState {
-                    permissions: (!shortcut).then(|| planned.permissions.clone()).flatten(),
-                    ..planned
-                };
-                Some(state_from(a, &prior, None))
-            }
-            Err(e) if e.may_have_been_created() => {
-                let cleanup = delete_orphans(client, &body, started).await;
-                diags.error(
-                    "Creating the authorization failed",
-                    format!("{e}\n\n{cleanup}"),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error("Creating the authorization failed", e.to_string());
-                None
-            }
-        }
+        let a = create_authorization(v2, new, "Creating the authorization failed", diags).await?;
+        // What was configured is what the state holds (when the API agrees).
+        let prior = AuthorizationState {
+            permissions: (!shortcut).then(|| planned.permissions.clone()).flatten(),
+            ..planned
+        };
+        Some(state_from(a, &prior, None))
     }
 
     async fn read(
@@ -408,6 +334,128 @@ impl Resource for AuthorizationResource {
                 diags.error("Importing the authorization failed", e.to_string());
                 None
             }
+        }
+    }
+}
+
+/// The cross-attribute rules of `permissions`, `all_access` and `operator`, shared with the
+/// ephemeral `influxdb_authorization` (values may be unknown).
+pub fn validate_permission_choice(config: &Value, diags: &mut Diagnostics) {
+    let (all, op, perms) = (
+        config.attr("all_access"),
+        config.attr("operator"),
+        config.attr("permissions"),
+    );
+    if is_true(all) && is_true(op) {
+        diags.attribute_error(
+            AttributePath::root("operator"),
+            "all_access and operator are mutually exclusive",
+            "An operator token already has every permission of every organization; set only one of all_access and operator.",
+        );
+    }
+    for (name, flag) in [("all_access", all), ("operator", op)] {
+        if is_true(flag) && !perms.is_null() {
+            diags.attribute_error(
+                AttributePath::root(name),
+                format!("{name} conflicts with permissions"),
+                format!("{name} = true grants a fixed set of permissions; remove either {name} or permissions."),
+            );
+        }
+    }
+    let shortcut = is_true(all) || is_true(op) || !all.is_known() || !op.is_known();
+    if perms.is_null() && !shortcut {
+        diags.attribute_error(
+            AttributePath::root("permissions"),
+            "Missing permissions",
+            "Set permissions, or all_access = true (every permission of the organization), or operator = true (every permission of every organization).",
+        );
+    }
+    if perms.elements().is_some_and(|e| e.is_empty()) {
+        diags.attribute_error(
+            AttributePath::root("permissions"),
+            "Empty permissions",
+            "An authorization needs at least one permission.",
+        );
+    }
+}
+
+/// The provider checks of every v2 authorization (resource and ephemeral): the provider block
+/// must be for InfluxDB v2, and an organization must be known.
+pub fn check_v2_provider(
+    influx: &Influx,
+    type_name: &str,
+    config: &Value,
+    diags: &mut Diagnostics,
+) {
+    influx.require_v2(type_name, diags);
+    let mut quiet = Diagnostics::default();
+    if let Some(v2) = influx.v2(&mut quiet) {
+        if config.attr("org_id").is_null() && !v2.has_org() {
+            diags.push(missing_org("org_id"));
+        }
+    }
+}
+
+/// What an authorization is created from: the configured attributes that the resource and the
+/// ephemeral resource share.
+pub struct NewAuthorization<'a> {
+    pub org_id: Option<&'a str>,
+    pub user_id: Option<String>,
+    pub description: Option<String>,
+    /// Unset: `active`.
+    pub status: Option<String>,
+    pub permissions: Option<&'a [PermissionModel]>,
+    pub all_access: bool,
+    pub operator: bool,
+}
+
+/// Creates an authorization: resolves the organization, expands the `all_access` and
+/// `operator` shortcuts, and never leaves an active orphan: after a create whose outcome is
+/// unknown it finds and deletes what the server may have made. `failed` titles the error.
+pub async fn create_authorization(
+    v2: &V2Target,
+    new: NewAuthorization<'_>,
+    failed: &str,
+    diags: &mut Diagnostics,
+) -> Option<Authorization> {
+    let org_id = v2.org_id(new.org_id, "org_id", diags).await?;
+    let client = v2.client(diags)?;
+    let perms = if new.all_access || new.operator {
+        let types = match client.resource_types().await {
+            Ok(t) => t,
+            Err(e) => {
+                diags.error("Listing the server's resource types failed", e.to_string());
+                return None;
+            }
+        };
+        let scope = new.all_access.then_some(org_id.as_str());
+        permissions::expand(&types, scope)
+    } else {
+        new.permissions
+            .iter()
+            .copied()
+            .flatten()
+            .map(|p| permissions::to_api(p, &org_id))
+            .collect()
+    };
+    let body = CreateAuthorization {
+        org_id,
+        user_id: new.user_id,
+        description: new.description,
+        status: new.status.unwrap_or_else(|| "active".into()),
+        permissions: perms,
+    };
+    let started = OffsetDateTime::now_utc();
+    match client.create_authorization(&body).await {
+        Ok(a) => Some(a),
+        Err(e) if e.may_have_been_created() => {
+            let cleanup = delete_orphans(client, &body, started).await;
+            diags.error(failed, format!("{e}\n\n{cleanup}"));
+            None
+        }
+        Err(e) => {
+            diags.error(failed, e.to_string());
+            None
         }
     }
 }
