@@ -24,12 +24,13 @@ async fn metadata_schemas_and_identity_schemas_announce_the_new_features() {
         .await
         .unwrap()
         .into_inner();
-    let eph: Vec<_> = m
+    let mut eph: Vec<_> = m
         .ephemeral_resources
         .iter()
         .map(|e| e.type_name.as_str())
         .collect();
-    assert_eq!(eph, ["influxdb_database_token"]);
+    eph.sort();
+    assert_eq!(eph, ["influxdb_authorization", "influxdb_database_token"]);
     let mut lists: Vec<_> = m
         .list_resources
         .iter()
