@@ -26,62 +26,23 @@ const DAY_NS: i64 = 86_400_000_000_000;
 /// A workspace whose terraform commands talk to `sim`.
 fn workspace(sim: &SimProcess, tf: Tf) -> Workspace {
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUXDB3_URL", &sim.url)
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
-    if !sim.clustered {
-        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
-    }
+    ws.set_envs(sim.provider_env());
     ws
 }
 
 fn run(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all: Vec<&str> = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
+    ws.run(args)
 }
 
 fn apply(ws: &Workspace, vars: &[&str]) -> TfOutput {
-    let mut args = vec!["apply", "-auto-approve"];
-    args.extend_from_slice(vars);
-    let out = run(ws, &args);
-    out.assert_success();
-    out
+    ws.apply(vars)
 }
 
 /// `plan -detailed-exitcode` must report no changes.
 #[track_caller]
 fn assert_no_changes(ws: &Workspace, vars: &[&str]) {
-    let mut args = vec!["plan", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let out = run(ws, &args);
-    out.assert_code(0);
+    let out = ws.plan_no_changes(vars);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
-}
-
-fn databases(sim: &SimProcess) -> Vec<Value> {
-    sim.state()["databases"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn database(sim: &SimProcess, name: &str) -> Option<Value> {
-    databases(sim).into_iter().find(|d| d["name"] == name)
-}
-
-fn tokens(sim: &SimProcess) -> Vec<Value> {
-    sim.state()["tokens"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn active_tokens(sim: &SimProcess) -> Vec<Value> {
-    tokens(sim)
-        .into_iter()
-        .filter(|t| t.get("revokedAt").is_none_or(Value::is_null))
-        .collect()
 }
 
 /// `terraform output -json NAME`.
@@ -155,7 +116,7 @@ output "database_name" {{
         "{}",
         out.stdout
     );
-    let db = database(&sim, "metrics").expect("database created");
+    let db = sim.database("metrics").expect("database created");
     assert_eq!(db["retentionPeriod"], json!(30 * DAY_NS));
     assert_eq!(db["maxTables"], json!(500), "server default taken");
     assert_eq!(
@@ -164,7 +125,7 @@ output "database_name" {{
                 "partitionTemplate": [{"type": "tag", "value": "host"}, {"type": "time", "value": "%Y-%m-%d"}]},
                {"id": db["tables"][1]["id"], "name": "mem"}])
     );
-    let active = active_tokens(&sim);
+    let active = sim.active_tokens();
     assert_eq!(active.len(), 3, "{active:?}");
     let mut descriptions: Vec<&str> = active
         .iter()
@@ -214,7 +175,7 @@ output "database_name" {{
     );
     assert!(out.stdout.contains("updated in-place"), "{}", out.stdout);
     assert_eq!(
-        database(&sim, "metrics").unwrap()["retentionPeriod"],
+        sim.database("metrics").unwrap()["retentionPeriod"],
         json!(7 * DAY_NS)
     );
     assert_eq!(sim.count_requests("PATCH", "/databases/metrics"), 1);
@@ -283,12 +244,12 @@ output "database_name" {{
     assert_eq!(sim.count_requests("DELETE", "/databases/metrics"), 0);
     assert_eq!(sim.count_requests("POST", "/databases"), 0);
     assert_eq!(sim.count_requests("POST", "/tables"), 0);
-    assert!(database(&sim, "metrics").is_none(), "the old name is free");
-    let db = database(&sim, "metrics-v2").expect("renamed database");
+    assert!(sim.database("metrics").is_none(), "the old name is free");
+    let db = sim.database("metrics-v2").expect("renamed database");
     assert_eq!(db["dataMarker"], "precious", "the data survived the rename");
     assert_eq!(db["retentionPeriod"], json!(7 * DAY_NS));
     assert_eq!(db["tables"].as_array().unwrap().len(), 2, "{db}");
-    let active = active_tokens(&sim);
+    let active = sim.active_tokens();
     assert_eq!(active.len(), 3, "no token revoked or created: {active:?}");
     for t in &active {
         for p in t["permissions"].as_array().unwrap() {
@@ -320,8 +281,8 @@ output "database_name" {{
         "{}",
         out.stdout
     );
-    assert!(databases(&sim).is_empty(), "{:?}", databases(&sim));
-    let all = tokens(&sim);
+    assert!(sim.databases().is_empty(), "{:?}", sim.databases());
+    let all = sim.tokens();
     assert_eq!(all.len(), 3);
     assert!(
         all.iter().all(|t| t["revokedAt"].is_string()),
@@ -361,7 +322,7 @@ output "plain" {{
     ws.write("main.tf", &config(1000));
     let out = apply(&ws, &[]);
     assert!(out.stdout.contains("2 added"), "{}", out.stdout);
-    let db = database(&sim, "team/events").unwrap();
+    let db = sim.database("team/events").unwrap();
     assert_eq!(db["maxTables"], json!(1000));
     assert_eq!(db["maxColumnsPerTable"], json!(300));
     assert_eq!(db["retentionPeriod"], json!(5_400_000_000_000i64));
@@ -397,7 +358,7 @@ output "plain" {{
         sim.requests()
     );
     assert_eq!(
-        database(&sim, "team/events").unwrap()["maxTables"],
+        sim.database("team/events").unwrap()["maxTables"],
         json!(2000)
     );
 
@@ -432,7 +393,7 @@ output "plain" {{
     );
     apply(&ws, &[]);
     assert_eq!(
-        database(&sim, "team/events").unwrap()["retentionPeriod"],
+        sim.database("team/events").unwrap()["retentionPeriod"],
         json!(5_400_000_000_000i64)
     );
     assert_no_changes(&ws, &[]);
@@ -720,7 +681,7 @@ output "all" {{
         .iter()
         .map(|t| t["id"].as_str().unwrap())
         .collect();
-    let mut sim_tokens = tokens(&sim);
+    let mut sim_tokens = sim.tokens();
     order(&mut sim_tokens, "createdAt");
     let sim_ids: Vec<&str> = sim_tokens
         .iter()
@@ -816,7 +777,7 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
         "the configured spelling is kept"
     );
     assert_eq!(
-        database(&sim, "c1").unwrap()["retentionPeriod"],
+        sim.database("c1").unwrap()["retentionPeriod"],
         json!(7 * DAY_NS)
     );
     assert_no_changes(&ws, &[]);
@@ -838,12 +799,12 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
     );
     apply(&ws, &[]);
     assert_eq!(
-        database(&sim, "c1").unwrap()["retentionPeriod"],
+        sim.database("c1").unwrap()["retentionPeriod"],
         json!(14 * DAY_NS)
     );
     assert_no_changes(&ws, &[]);
     run(&ws, &["destroy", "-auto-approve"]).assert_success();
-    assert!(databases(&sim).is_empty());
+    assert!(sim.databases().is_empty());
 }
 
 /// Requests that change something (anything but GET) the simulator received.
@@ -865,7 +826,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
     };
     ws.write("main.tf", &config("deletion_protection = true"));
     apply(&ws, &[]);
-    assert!(database(&sim, "keep").is_some());
+    assert!(sim.database("keep").is_some());
     let refused = |out: &TfOutput| {
         out.assert_failure();
         let text = out.combined();
@@ -879,7 +840,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         );
         assert!(text.contains("set deletion_protection = false"), "{text}");
         assert!(writes(&sim).is_empty(), "no API write: {:?}", writes(&sim));
-        assert!(database(&sim, "keep").is_some(), "still there");
+        assert!(sim.database("keep").is_some(), "still there");
     };
 
     // A replacement (a new partition template) is refused at plan time, by every Terraform.
@@ -923,7 +884,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         out.stdout
     );
     assert_eq!(sim.count_requests("PUT", "/databases/keep/rename"), 1);
-    assert!(database(&sim, "kept").is_some());
+    assert!(sim.database("kept").is_some());
     sim.clear_requests();
 
     // Turned off (a change of the state only), the destroy proceeds.
@@ -940,6 +901,6 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
     assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
     let out = run(&ws, &["destroy", "-auto-approve"]);
     out.assert_success();
-    assert!(database(&sim, "kept").is_none());
+    assert!(sim.database("kept").is_none());
     assert_eq!(sim.count_requests("DELETE", "/databases/kept"), 1);
 }

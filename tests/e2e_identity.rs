@@ -14,17 +14,12 @@ use terraform::{provider_block, Tf, TfOutput, Workspace};
 fn setup() -> (SimProcess, Workspace) {
     let sim = SimProcess::dedicated();
     let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    ws.set_envs(sim.provider_env());
     (sim, ws)
 }
 
 fn tf(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
+    ws.run(args)
 }
 
 fn make_by_hand(sim: &SimProcess) -> String {

@@ -14,19 +14,12 @@ use terraform::{provider_block, Tf, TfOutput, Workspace};
 
 fn setup(sim: SimProcess) -> (SimProcess, Workspace) {
     let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
-    if !sim.clustered {
-        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
-    }
+    ws.set_envs(sim.provider_env());
     (sim, ws)
 }
 
 fn tf(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
+    ws.run(args)
 }
 
 /// Makes a database by hand; returns nothing (databases are named).

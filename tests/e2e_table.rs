@@ -20,46 +20,29 @@ terraform::every_terraform!(
 
 fn workspace(sim: &SimProcess, tf: Tf) -> Workspace {
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUXDB3_URL", &sim.url)
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
-    if !sim.clustered {
-        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
-    }
+    ws.set_envs(sim.provider_env());
     ws
 }
 
 fn run(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all: Vec<&str> = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
+    ws.run(args)
 }
 
 fn apply(ws: &Workspace) -> TfOutput {
-    let out = run(ws, &["apply", "-auto-approve"]);
-    out.assert_success();
-    out
+    ws.apply(&[])
 }
 
 #[track_caller]
 fn assert_no_changes(ws: &Workspace) {
-    let out = run(ws, &["plan", "-detailed-exitcode"]);
-    out.assert_code(0);
+    let out = ws.plan_no_changes(&[]);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
-}
-
-fn database(sim: &SimProcess, name: &str) -> Option<Value> {
-    sim.state()["databases"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|d| d["name"] == name)
 }
 
 /// The simulator's tables of a database, by name, without their IDs.
 fn tables(sim: &SimProcess, db: &str) -> Vec<Value> {
-    let db = database(sim, db).unwrap_or_else(|| panic!("no database {db}"));
+    let db = sim
+        .database(db)
+        .unwrap_or_else(|| panic!("no database {db}"));
     db["tables"]
         .as_array()
         .unwrap()
@@ -192,7 +175,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     assert_eq!(sim.count_requests("PUT", "/databases/db/rename"), 1);
     assert_eq!(sim.count_requests("DELETE", ""), 0, "{:?}", sim.requests());
     assert_eq!(sim.count_requests("POST", ""), 0, "{:?}", sim.requests());
-    assert_eq!(database(&sim, "db2").unwrap()["dataMarker"], "rows");
+    assert_eq!(sim.database("db2").unwrap()["dataMarker"], "rows");
     assert_eq!(tables(&sim, "db2").len(), 2);
     assert_no_changes(&ws);
 
@@ -248,7 +231,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         1
     );
     assert_eq!(sim.count_requests("DELETE", "/databases/db2/tables/mem"), 1);
-    assert!(database(&sim, "db2").is_none());
+    assert!(sim.database("db2").is_none());
 }
 
 fn table_lifecycle_on_dedicated(tf: Tf) {
