@@ -30,14 +30,6 @@ fn workspace(sim: &SimProcess, tf: Tf) -> Workspace {
     ws
 }
 
-fn run(ws: &Workspace, args: &[&str]) -> TfOutput {
-    ws.run(args)
-}
-
-fn apply(ws: &Workspace, vars: &[&str]) -> TfOutput {
-    ws.apply(vars)
-}
-
 /// `plan -detailed-exitcode` must report no changes.
 #[track_caller]
 fn assert_no_changes(ws: &Workspace, vars: &[&str]) {
@@ -110,7 +102,7 @@ output "database_name" {{
     ws.get();
 
     // Create.
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("6 added, 0 changed, 0 destroyed"),
         "{}",
@@ -167,7 +159,7 @@ output "database_name" {{
 
     // A new retention updates the database in place with one PATCH.
     sim.clear_requests();
-    let out = apply(&ws, &["-var", "retention=7d"]);
+    let out = ws.apply(&["-var", "retention=7d"]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
@@ -195,7 +187,7 @@ output "database_name" {{
     assert_eq!(a.status, 204, "{}", a.body);
     let secrets_before = output(&ws, "tokens");
     let vars = ["-var", "retention=7d", "-var", "db=metrics-v2"];
-    let plan = run(&ws, &["plan"].into_iter().chain(vars).collect::<Vec<_>>());
+    let plan = ws.run(&["plan"].into_iter().chain(vars).collect::<Vec<_>>());
     plan.assert_success();
     assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     assert!(
@@ -234,7 +226,7 @@ output "database_name" {{
         plan.stdout
     );
     sim.clear_requests();
-    let out = apply(&ws, &vars);
+    let out = ws.apply(&vars);
     assert!(
         out.stdout.contains("0 added, 6 changed, 0 destroyed"),
         "{}",
@@ -274,7 +266,7 @@ output "database_name" {{
     assert_no_changes(&ws, &vars);
 
     // Destroy removes everything.
-    let out = run(&ws, &["destroy", "-auto-approve", "-var", "db=metrics-v2"]);
+    let out = ws.run(&["destroy", "-auto-approve", "-var", "db=metrics-v2"]);
     out.assert_success();
     assert!(
         out.stdout.contains("Resources: 6 destroyed"),
@@ -320,7 +312,7 @@ output "plain" {{
         )
     };
     ws.write("main.tf", &config(1000));
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(out.stdout.contains("2 added"), "{}", out.stdout);
     let db = sim.database("team/events").unwrap();
     assert_eq!(db["maxTables"], json!(1000));
@@ -345,7 +337,7 @@ output "plain" {{
     // Changing a limit patches only that limit.
     sim.clear_requests();
     ws.write("main.tf", &config(2000));
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
@@ -369,7 +361,7 @@ output "plain" {{
         Some(r#"{"retentionPeriod": 3600000000000}"#),
     );
     assert_eq!(a.status, 200, "{}", a.body);
-    let plan = run(&ws, &["plan", "-detailed-exitcode"]);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     // Terraform 1.0 prints a drift note of its own; later versions report drift only where it
     // affects other objects, and show it here in the diff itself.
@@ -391,7 +383,7 @@ output "plain" {{
         "{}",
         plan.stdout
     );
-    apply(&ws, &[]);
+    ws.apply(&[]);
     assert_eq!(
         sim.database("team/events").unwrap()["retentionPeriod"],
         json!(5_400_000_000_000i64)
@@ -401,7 +393,7 @@ output "plain" {{
     // Deleted outside Terraform: a warning, then planned for creation.
     let a = sim.api("DELETE", "/databases/plain", None);
     assert_eq!(a.status, 204);
-    let plan = run(&ws, &["plan", "-detailed-exitcode"]);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     assert!(
         plan.combined()
@@ -436,15 +428,15 @@ resource "influxdb_database" "events" {{
             provider_block("")
         ),
     );
-    let out = run(&ws2, &["import", "influxdb_database.events", "team/events"]);
+    let out = ws2.run(&["import", "influxdb_database.events", "team/events"]);
     out.assert_success();
     assert!(out.stdout.contains("Import successful"), "{}", out.stdout);
     assert_no_changes(&ws2, &[]);
-    let bad = run(&ws2, &["import", "influxdb_database.events", "nope"]);
+    let bad = ws2.run(&["import", "influxdb_database.events", "nope"]);
     bad.assert_failure();
     // A numeric database ID is looked up where the server's list reports IDs; the specs' list
     // (and so the simulator's) has none, and the error says to import by name.
-    let by_id = run(&ws2, &["import", "influxdb_database.events", "424242"]);
+    let by_id = ws2.run(&["import", "influxdb_database.events", "424242"]);
     by_id.assert_failure();
     let text = by_id
         .combined()
@@ -499,7 +491,7 @@ fn bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf) {
                 provider_block("")
             ),
         );
-        let out = run(&ws, &["plan"]);
+        let out = ws.run(&["plan"]);
         out.assert_failure();
         let text = out.combined();
         assert!(
@@ -521,7 +513,7 @@ fn bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf) {
             provider_block("")
         ),
     );
-    let out = run(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     out.assert_failure();
     assert!(
         out.combined().contains("Invalid database name"),
@@ -625,7 +617,7 @@ output "all" {{
             t3["id"].as_str().unwrap(),
         ),
     );
-    apply(&ws, &[]);
+    ws.apply(&[]);
 
     let acc = sim::ACCOUNT_ID;
     let clu = sim::CLUSTER_ID;
@@ -709,7 +701,7 @@ output "all" {{
             provider_block("")
         ),
     );
-    let out = run(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     out.assert_failure();
     assert!(
         out.combined().contains("No database named \"missing\""),
@@ -731,7 +723,7 @@ fn create_with_lost_answer_adopts_the_database(tf: Tf) {
     sim.add_fault(
         json!({"method": "POST", "path_suffix": "/databases", "drop_after_handling": true}),
     );
-    let out = run(&ws, &["apply", "-auto-approve"]);
+    let out = ws.run(&["apply", "-auto-approve"]);
     out.assert_success();
     assert!(
         out.combined()
@@ -749,7 +741,7 @@ fn create_with_lost_answer_adopts_the_database(tf: Tf) {
     // A create refused because the name exists says how to import it.
     let ws2 = workspace(&sim, tf);
     ws2.write("main.tf", &ws.read("main.tf"));
-    let out = run(&ws2, &["apply", "-auto-approve"]);
+    let out = ws2.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     assert!(
         out.combined().contains("terraform import ADDRESS lost"),
@@ -768,7 +760,7 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
         )
     };
     ws.write("main.tf", &config("1w"));
-    apply(&ws, &[]);
+    ws.apply(&[]);
     let db = output(&ws, "db");
     assert_eq!(db["account_id"], Value::Null);
     assert_eq!(db["cluster_id"], Value::Null);
@@ -785,7 +777,7 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
     // An update keeps the null IDs and the unset template as they are: in place, no
     // "(known after apply)" forcing a replacement.
     ws.write("main.tf", &config("14d"));
-    let plan = run(&ws, &["plan"]);
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
@@ -797,13 +789,13 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
         "{}",
         plan.stdout
     );
-    apply(&ws, &[]);
+    ws.apply(&[]);
     assert_eq!(
         sim.database("c1").unwrap()["retentionPeriod"],
         json!(14 * DAY_NS)
     );
     assert_no_changes(&ws, &[]);
-    run(&ws, &["destroy", "-auto-approve"]).assert_success();
+    ws.run(&["destroy", "-auto-approve"]).assert_success();
     assert!(sim.databases().is_empty());
 }
 
@@ -825,7 +817,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         )
     };
     ws.write("main.tf", &config("deletion_protection = true"));
-    apply(&ws, &[]);
+    ws.apply(&[]);
     assert!(sim.database("keep").is_some());
     let refused = |out: &TfOutput| {
         out.assert_failure();
@@ -851,15 +843,15 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
             "deletion_protection = true\n  partition_template = [{ type = \"time\", value = \"%Y\" }]",
         ),
     );
-    let out = run(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     refused(&out);
-    let out = run(&ws, &["apply", "-auto-approve"]);
+    let out = ws.run(&["apply", "-auto-approve"]);
     refused(&out);
 
     // Destroy: refused at plan time where Terraform plans destroys through the provider
     // (>= 1.3); Terraform 1.0 never does, so there the apply refuses before any API call.
     ws.write("main.tf", &config("deletion_protection = true"));
-    let out = run(&ws, &["destroy", "-auto-approve"]);
+    let out = ws.run(&["destroy", "-auto-approve"]);
     refused(&out);
     assert_eq!(
         out.stdout.contains("Destroying..."),
@@ -869,7 +861,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
     );
     // Removing the block does not help: the flag is in the state.
     ws.write("main.tf", &provider_block(""));
-    let out = run(&ws, &["apply", "-auto-approve"]);
+    let out = ws.run(&["apply", "-auto-approve"]);
     refused(&out);
 
     // A rename deletes nothing, so it goes ahead while protected.
@@ -877,7 +869,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         "main.tf",
         &config("deletion_protection = true").replace("\"keep\"", "\"kept\""),
     );
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
@@ -892,14 +884,14 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         "main.tf",
         &config("deletion_protection = false").replace("\"keep\"", "\"kept\""),
     );
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
         out.stdout
     );
     assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
-    let out = run(&ws, &["destroy", "-auto-approve"]);
+    let out = ws.run(&["destroy", "-auto-approve"]);
     out.assert_success();
     assert!(sim.database("kept").is_none());
     assert_eq!(sim.count_requests("DELETE", "/databases/kept"), 1);

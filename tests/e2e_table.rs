@@ -10,7 +10,7 @@ mod terraform;
 
 use serde_json::{json, Value};
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     table_lifecycle_on_dedicated,
@@ -22,14 +22,6 @@ fn workspace(sim: &SimProcess, tf: Tf) -> Workspace {
     let mut ws = Workspace::new(tf);
     ws.set_envs(sim.provider_env());
     ws
-}
-
-fn run(ws: &Workspace, args: &[&str]) -> TfOutput {
-    ws.run(args)
-}
-
-fn apply(ws: &Workspace) -> TfOutput {
-    ws.apply(&[])
 }
 
 #[track_caller]
@@ -88,7 +80,7 @@ output "cpu" {{
 fn table_lifecycle(sim: SimProcess, tf: Tf) {
     let ws = workspace(&sim, tf);
     ws.write("main.tf", &config("db", "cpu"));
-    let out = apply(&ws);
+    let out = ws.apply(&[]);
     assert!(out.stdout.contains("3 added"), "{}", out.stdout);
     let template = json!([{"type": "tag", "value": "host"},
                           {"type": "bucket", "value": {"tagName": "region", "numberOfBuckets": 16}},
@@ -117,7 +109,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
 
     // A new name renames the table in place: one rename call, nothing deleted.
     ws.write("main.tf", &config("db", "cpu_load"));
-    let plan = run(&ws, &["plan"]);
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout
@@ -137,7 +129,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         plan.stdout
     );
     sim.clear_requests();
-    apply(&ws);
+    ws.apply(&[]);
     assert_eq!(
         sim.count_requests("PUT", "/databases/db/tables/cpu/rename"),
         1
@@ -162,7 +154,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     );
     assert_eq!(a.status, 204, "{}", a.body);
     ws.write("main.tf", &config("db2", "cpu_load"));
-    let plan = run(&ws, &["plan"]);
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout.contains("0 to add, 3 to change, 0 to destroy"),
@@ -171,7 +163,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     );
     assert!(!plan.stdout.contains("replace"), "{}", plan.stdout);
     sim.clear_requests();
-    apply(&ws);
+    ws.apply(&[]);
     assert_eq!(sim.count_requests("PUT", "/databases/db/rename"), 1);
     assert_eq!(sim.count_requests("DELETE", ""), 0, "{:?}", sim.requests());
     assert_eq!(sim.count_requests("POST", ""), 0, "{:?}", sim.requests());
@@ -182,7 +174,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     // A table cannot be imported, and the error says why.
     let ws2 = workspace(&sim, tf);
     ws2.write("main.tf", &config("db2", "cpu_load"));
-    let out = run(&ws2, &["import", "influxdb_table.cpu", "db2/cpu_load"]);
+    let out = ws2.run(&["import", "influxdb_table.cpu", "db2/cpu_load"]);
     out.assert_failure();
     let text = out
         .combined()
@@ -205,7 +197,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         ),
     );
     sim.clear_requests();
-    let out = run(&ws3, &["apply", "-auto-approve"]);
+    let out = ws3.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     let text = out
         .combined()
@@ -219,7 +211,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
 
     // Destroy deletes the tables, then the database.
     sim.clear_requests();
-    let out = run(&ws, &["destroy", "-auto-approve"]);
+    let out = ws.run(&["destroy", "-auto-approve"]);
     out.assert_success();
     assert!(
         out.stdout.contains("Resources: 3 destroyed"),
@@ -274,7 +266,7 @@ fn bad_table_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf
                 provider_block("")
             ),
         );
-        let out = run(&ws, &["plan"]);
+        let out = ws.run(&["plan"]);
         out.assert_failure();
         let text = out.combined();
         assert!(text.contains(summary), "{lines}:\n{text}");
