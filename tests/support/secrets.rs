@@ -24,9 +24,7 @@ impl LeakSearch {
         let (name, value) = self.credential;
         assert!(!text.contains(value), "the {name} leaked into {what}");
     }
-}
 
-impl LeakSearch {
     /// Searches the saved plan `plan` of `ws`: every file in it (once it is seen to hold
     /// `marker`, so that the search reads a real plan) and what `terraform show` prints of it.
     #[track_caller]

@@ -25,6 +25,12 @@
 //! `.tools/terraform-<version>/terraform`) on first use. If that fails, the test PANICS: these
 //! tests fail, never skip, when Terraform is missing. A `terraform` on PATH is never used.
 //!
+//! Besides the raw [`Workspace::terraform`], a workspace has the steps most scenarios share:
+//! [`Workspace::run`] (adds `-no-color`), [`Workspace::apply`], [`Workspace::plan_no_changes`],
+//! [`Workspace::state_attributes`], [`Workspace::run_traced`] with [`Workspace::trace_log`], and
+//! [`Workspace::plan_file_contents`]. Point it at a simulator with
+//! `ws.set_envs(sim.provider_env())` (tests/support/sim.rs).
+//!
 //! `terraform init` is NOT run (Terraform <= 1.14 would try to install the overridden provider
 //! from its registry and fail); `validate`, `plan` and `apply` work without it under
 //! dev_overrides. Use [`Workspace::get`] when the configuration uses local modules.
