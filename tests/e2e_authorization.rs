@@ -11,7 +11,7 @@ mod terraform;
 
 use serde_json::Value as J;
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 terraform::every_terraform!(data_sources_read_and_list_authorizations_without_tokens);
 
@@ -25,28 +25,13 @@ struct Setup {
 fn setup(tf: Tf) -> Setup {
     let sim = SimProcess::oss_v2();
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUX_HOST", sim.url.clone())
-        .set_env("INFLUX_TOKEN", sim::V2_TOKEN)
-        .set_env("INFLUX_ORG", sim::V2_ORG);
+    ws.set_envs(sim.provider_env());
     Setup { sim, ws }
 }
 
 impl Setup {
-    fn tf(&self, args: &[&str]) -> TfOutput {
-        let mut all = args.to_vec();
-        all.push("-no-color");
-        self.ws.terraform(&all)
-    }
-
-    fn apply(&self) -> TfOutput {
-        let out = self.tf(&["apply", "-auto-approve"]);
-        out.assert_success();
-        out
-    }
-
     fn assert_plan_empty(&self) {
-        let out = self.tf(&["plan", "-detailed-exitcode"]);
-        out.assert_code(0);
+        let out = self.ws.plan_no_changes(&[]);
         assert!(
             out.stdout.contains("No changes"),
             "an empty plan:\n{}",
@@ -56,22 +41,12 @@ impl Setup {
 
     /// The attributes of `influxdb_authorization.NAME` in the state file.
     fn state(&self, name: &str) -> J {
-        let state: J =
-            serde_json::from_str(&self.ws.read("terraform.tfstate")).expect("state JSON");
-        state["resources"]
-            .as_array()
-            .and_then(|r| {
-                r.iter()
-                    .find(|r| r["name"] == name && r["mode"] == "managed")
-            })
-            .map(|r| r["instances"][0]["attributes"].clone())
-            .unwrap_or(J::Null)
+        self.ws
+            .state_attributes(&format!("influxdb_authorization.{name}"))
     }
 
     fn output(&self, name: &str) -> String {
-        let out = self.tf(&["output", "-raw", name]);
-        out.assert_success();
-        out.stdout.trim().to_owned()
+        self.ws.output_raw(name)
     }
 
     fn sim_auth(&self, id: &str) -> J {
@@ -120,7 +95,7 @@ fn three_kinds_of_token_apply_the_next_plan_is_empty_and_outputs_are_the_issued_
             ),
         ]),
     );
-    let apply = s.apply();
+    let apply = s.ws.apply(&[]);
     assert!(apply.stdout.contains("3 added"), "{}", apply.stdout);
     s.assert_plan_empty();
 
@@ -180,7 +155,7 @@ fn a_status_flip_is_in_place_and_a_permission_change_replaces_the_token() {
     let s = setup(Tf::V1_15_5);
     let bucket = s.sim.v2_bucket("b");
     s.ws.write("main.tf", &config(&[telegraf(&bucket, None, "dashboards")]));
-    s.apply();
+    s.ws.apply(&[]);
     let id = s.state("telegraf")["id"].as_str().unwrap().to_owned();
     let token = s.output("telegraf_token");
 
@@ -188,7 +163,7 @@ fn a_status_flip_is_in_place_and_a_permission_change_replaces_the_token() {
         "main.tf",
         &config(&[telegraf(&bucket, Some("inactive"), "dashboards")]),
     );
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout.contains("1 to change, 0 to destroy"),
@@ -200,7 +175,7 @@ fn a_status_flip_is_in_place_and_a_permission_change_replaces_the_token() {
         "{}",
         plan.stdout
     );
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(s.state("telegraf")["id"], id.as_str(), "same authorization");
     assert_eq!(s.sim_auth(&id)["status"], "inactive");
     assert_eq!(s.sim.v2_authenticate(&token), Some((id.clone(), false)));
@@ -212,14 +187,14 @@ fn a_status_flip_is_in_place_and_a_permission_change_replaces_the_token() {
         "main.tf",
         &config(&[telegraf(&bucket, Some("inactive"), "tasks")]),
     );
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     assert!(
         plan.stdout.contains("1 to add, 0 to change, 1 to destroy"),
         "{}",
         plan.stdout
     );
-    s.apply();
+    s.ws.apply(&[]);
     let new_id = s.state("telegraf")["id"].as_str().unwrap().to_owned();
     let new_token = s.output("telegraf_token");
     assert_ne!(new_id, id);
@@ -244,7 +219,7 @@ fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outs
             "  description = \"all access\"\n  all_access  = true",
         )]),
     );
-    s.apply();
+    s.ws.apply(&[]);
     let id = s.state("admin")["id"].as_str().unwrap().to_owned();
 
     assert_eq!(
@@ -253,7 +228,7 @@ fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outs
             .status,
         204
     );
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stderr
@@ -265,7 +240,7 @@ fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outs
         plan.combined()
     );
     assert!(plan.stdout.contains("1 to add"), "{}", plan.stdout);
-    s.apply();
+    s.ws.apply(&[]);
     let id2 = s.state("admin")["id"].as_str().unwrap().to_owned();
     assert_ne!(id2, id);
     let token = s.output("admin_token");
@@ -277,7 +252,7 @@ fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outs
         Some(r#"{"status":"inactive"}"#),
     );
     assert_eq!(a.status, 200, "{}", a.body);
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     assert!(
         plan.stdout.contains("\"inactive\" -> \"active\""),
         "{}",
@@ -288,7 +263,7 @@ fn drift_an_authorization_deleted_outside_is_recreated_and_a_status_flipped_outs
         "{}",
         plan.stdout
     );
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(s.sim_auth(&id2)["status"], "active");
     assert_eq!(s.sim.v2_authenticate(&token), Some((id2, true)));
     s.assert_plan_empty();
@@ -333,7 +308,7 @@ fn bad_input_fails_at_plan_naming_the_attribute_without_api_calls() {
     for (what, body, summary, attribute) in cases {
         s.ws.write("main.tf", &config(&[auth_tf("t", body)]));
         s.sim.clear_requests();
-        let out = s.tf(&["plan"]);
+        let out = s.ws.run(&["plan"]);
         out.assert_failure();
         assert!(out.stderr.contains(summary), "{what}: {}", out.stderr);
         assert!(out.stderr.contains(attribute), "{what}: {}", out.stderr);
@@ -371,7 +346,7 @@ fn a_v3_resource_under_a_v2_provider_block_and_mixed_settings_fail_at_plan_with_
             provider_block("")
         ),
     );
-    let out = s.tf(&["plan"]);
+    let out = s.ws.run(&["plan"]);
     out.assert_failure();
     for words in [
         "Resource and provider are for different InfluxDB products",
@@ -393,7 +368,7 @@ fn a_v3_resource_under_a_v2_provider_block_and_mixed_settings_fail_at_plan_with_
             auth_tf("t", "  all_access = true")
         ),
     );
-    let out = s.tf(&["plan"]);
+    let out = s.ws.run(&["plan"]);
     out.assert_failure();
     assert!(
         out.stderr
@@ -424,7 +399,7 @@ fn an_ambiguous_create_leaves_no_active_orphan_and_the_next_apply_creates_one() 
     s.sim.add_fault(serde_json::json!({
         "method": "POST", "path_suffix": "/authorizations", "drop_after_handling": true
     }));
-    let out = s.tf(&["apply", "-auto-approve"]);
+    let out = s.ws.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     assert!(
         out.stderr
@@ -439,7 +414,7 @@ fn an_ambiguous_create_leaves_no_active_orphan_and_the_next_apply_creates_one() 
     );
     assert!(s.sim.v2_authorizations().is_empty(), "no orphan is left");
 
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(s.sim.v2_authorizations().len(), 1);
     let token = s.output("t_token");
     assert_eq!(
@@ -504,7 +479,7 @@ fn import_by_id_keeps_the_token_unknown_and_the_next_plan_is_empty() {
     assert_eq!(a.status, 201, "{}", a.body);
     let id = a.json()["id"].as_str().unwrap().to_owned();
     s.ws.write("main.tf", &config(&[telegraf(&bucket, None, "dashboards")]));
-    s.tf(&["import", "influxdb_authorization.telegraf", &id])
+    s.ws.run(&["import", "influxdb_authorization.telegraf", &id])
         .assert_success();
     assert_eq!(
         s.state("telegraf")["token"],
@@ -512,7 +487,7 @@ fn import_by_id_keeps_the_token_unknown_and_the_next_plan_is_empty() {
         "the token is not recoverable"
     );
     s.assert_plan_empty();
-    s.tf(&["destroy", "-auto-approve"]).assert_success();
+    s.ws.run(&["destroy", "-auto-approve"]).assert_success();
     assert!(s.sim.v2_authorizations().is_empty());
 }
 
@@ -542,7 +517,7 @@ fn an_import_block_by_identity_brings_an_authorization_under_management() {
             config(&[telegraf(&bucket, None, "dashboards")])
         ),
     );
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout
@@ -550,7 +525,7 @@ fn an_import_block_by_identity_brings_an_authorization_under_management() {
         "{}",
         plan.stdout
     );
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(s.state("telegraf")["id"], J::String(id.clone()));
     let state: J = serde_json::from_str(&s.ws.read("terraform.tfstate")).unwrap();
     let instance = &state["resources"][0]["instances"][0];
@@ -562,7 +537,7 @@ fn an_import_block_by_identity_brings_an_authorization_under_management() {
 fn terraform_1_0_3_is_refused_with_a_clear_message_instead_of_crashing() {
     let s = setup(Tf::V1_0_3);
     s.ws.write("main.tf", &config(&[auth_tf("t", "  all_access = true")]));
-    let out = s.tf(&["plan"]);
+    let out = s.ws.run(&["plan"]);
     out.assert_failure();
     assert!(
         out.stderr
@@ -601,7 +576,7 @@ fn data_sources_read_and_list_authorizations_without_tokens(tf: Tf) {
             provider_block("")
         ),
     );
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(s.output("description"), "reader token");
     assert_eq!(s.output("ids"), id, "only the user's authorization");
     assert_eq!(s.output("perm"), "buckets");

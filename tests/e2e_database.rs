@@ -26,62 +26,15 @@ const DAY_NS: i64 = 86_400_000_000_000;
 /// A workspace whose terraform commands talk to `sim`.
 fn workspace(sim: &SimProcess, tf: Tf) -> Workspace {
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUXDB3_URL", &sim.url)
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
-    if !sim.clustered {
-        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
-    }
+    ws.set_envs(sim.provider_env());
     ws
-}
-
-fn run(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all: Vec<&str> = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
-}
-
-fn apply(ws: &Workspace, vars: &[&str]) -> TfOutput {
-    let mut args = vec!["apply", "-auto-approve"];
-    args.extend_from_slice(vars);
-    let out = run(ws, &args);
-    out.assert_success();
-    out
 }
 
 /// `plan -detailed-exitcode` must report no changes.
 #[track_caller]
 fn assert_no_changes(ws: &Workspace, vars: &[&str]) {
-    let mut args = vec!["plan", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let out = run(ws, &args);
-    out.assert_code(0);
+    let out = ws.plan_no_changes(vars);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
-}
-
-fn databases(sim: &SimProcess) -> Vec<Value> {
-    sim.state()["databases"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn database(sim: &SimProcess, name: &str) -> Option<Value> {
-    databases(sim).into_iter().find(|d| d["name"] == name)
-}
-
-fn tokens(sim: &SimProcess) -> Vec<Value> {
-    sim.state()["tokens"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn active_tokens(sim: &SimProcess) -> Vec<Value> {
-    tokens(sim)
-        .into_iter()
-        .filter(|t| t.get("revokedAt").is_none_or(Value::is_null))
-        .collect()
 }
 
 /// `terraform output -json NAME`.
@@ -149,13 +102,13 @@ output "database_name" {{
     ws.get();
 
     // Create.
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("6 added, 0 changed, 0 destroyed"),
         "{}",
         out.stdout
     );
-    let db = database(&sim, "metrics").expect("database created");
+    let db = sim.database("metrics").expect("database created");
     assert_eq!(db["retentionPeriod"], json!(30 * DAY_NS));
     assert_eq!(db["maxTables"], json!(500), "server default taken");
     assert_eq!(
@@ -164,7 +117,7 @@ output "database_name" {{
                 "partitionTemplate": [{"type": "tag", "value": "host"}, {"type": "time", "value": "%Y-%m-%d"}]},
                {"id": db["tables"][1]["id"], "name": "mem"}])
     );
-    let active = active_tokens(&sim);
+    let active = sim.active_tokens();
     assert_eq!(active.len(), 3, "{active:?}");
     let mut descriptions: Vec<&str> = active
         .iter()
@@ -206,7 +159,7 @@ output "database_name" {{
 
     // A new retention updates the database in place with one PATCH.
     sim.clear_requests();
-    let out = apply(&ws, &["-var", "retention=7d"]);
+    let out = ws.apply(&["-var", "retention=7d"]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
@@ -214,7 +167,7 @@ output "database_name" {{
     );
     assert!(out.stdout.contains("updated in-place"), "{}", out.stdout);
     assert_eq!(
-        database(&sim, "metrics").unwrap()["retentionPeriod"],
+        sim.database("metrics").unwrap()["retentionPeriod"],
         json!(7 * DAY_NS)
     );
     assert_eq!(sim.count_requests("PATCH", "/databases/metrics"), 1);
@@ -234,7 +187,7 @@ output "database_name" {{
     assert_eq!(a.status, 204, "{}", a.body);
     let secrets_before = output(&ws, "tokens");
     let vars = ["-var", "retention=7d", "-var", "db=metrics-v2"];
-    let plan = run(&ws, &["plan"].into_iter().chain(vars).collect::<Vec<_>>());
+    let plan = ws.run(&["plan"].into_iter().chain(vars).collect::<Vec<_>>());
     plan.assert_success();
     assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     assert!(
@@ -273,7 +226,7 @@ output "database_name" {{
         plan.stdout
     );
     sim.clear_requests();
-    let out = apply(&ws, &vars);
+    let out = ws.apply(&vars);
     assert!(
         out.stdout.contains("0 added, 6 changed, 0 destroyed"),
         "{}",
@@ -283,12 +236,12 @@ output "database_name" {{
     assert_eq!(sim.count_requests("DELETE", "/databases/metrics"), 0);
     assert_eq!(sim.count_requests("POST", "/databases"), 0);
     assert_eq!(sim.count_requests("POST", "/tables"), 0);
-    assert!(database(&sim, "metrics").is_none(), "the old name is free");
-    let db = database(&sim, "metrics-v2").expect("renamed database");
+    assert!(sim.database("metrics").is_none(), "the old name is free");
+    let db = sim.database("metrics-v2").expect("renamed database");
     assert_eq!(db["dataMarker"], "precious", "the data survived the rename");
     assert_eq!(db["retentionPeriod"], json!(7 * DAY_NS));
     assert_eq!(db["tables"].as_array().unwrap().len(), 2, "{db}");
-    let active = active_tokens(&sim);
+    let active = sim.active_tokens();
     assert_eq!(active.len(), 3, "no token revoked or created: {active:?}");
     for t in &active {
         for p in t["permissions"].as_array().unwrap() {
@@ -313,15 +266,15 @@ output "database_name" {{
     assert_no_changes(&ws, &vars);
 
     // Destroy removes everything.
-    let out = run(&ws, &["destroy", "-auto-approve", "-var", "db=metrics-v2"]);
+    let out = ws.run(&["destroy", "-auto-approve", "-var", "db=metrics-v2"]);
     out.assert_success();
     assert!(
         out.stdout.contains("Resources: 6 destroyed"),
         "{}",
         out.stdout
     );
-    assert!(databases(&sim).is_empty(), "{:?}", databases(&sim));
-    let all = tokens(&sim);
+    assert!(sim.databases().is_empty(), "{:?}", sim.databases());
+    let all = sim.tokens();
     assert_eq!(all.len(), 3);
     assert!(
         all.iter().all(|t| t["revokedAt"].is_string()),
@@ -359,9 +312,9 @@ output "plain" {{
         )
     };
     ws.write("main.tf", &config(1000));
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(out.stdout.contains("2 added"), "{}", out.stdout);
-    let db = database(&sim, "team/events").unwrap();
+    let db = sim.database("team/events").unwrap();
     assert_eq!(db["maxTables"], json!(1000));
     assert_eq!(db["maxColumnsPerTable"], json!(300));
     assert_eq!(db["retentionPeriod"], json!(5_400_000_000_000i64));
@@ -384,7 +337,7 @@ output "plain" {{
     // Changing a limit patches only that limit.
     sim.clear_requests();
     ws.write("main.tf", &config(2000));
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
@@ -397,7 +350,7 @@ output "plain" {{
         sim.requests()
     );
     assert_eq!(
-        database(&sim, "team/events").unwrap()["maxTables"],
+        sim.database("team/events").unwrap()["maxTables"],
         json!(2000)
     );
 
@@ -408,7 +361,7 @@ output "plain" {{
         Some(r#"{"retentionPeriod": 3600000000000}"#),
     );
     assert_eq!(a.status, 200, "{}", a.body);
-    let plan = run(&ws, &["plan", "-detailed-exitcode"]);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     // Terraform 1.0 prints a drift note of its own; later versions report drift only where it
     // affects other objects, and show it here in the diff itself.
@@ -430,9 +383,9 @@ output "plain" {{
         "{}",
         plan.stdout
     );
-    apply(&ws, &[]);
+    ws.apply(&[]);
     assert_eq!(
-        database(&sim, "team/events").unwrap()["retentionPeriod"],
+        sim.database("team/events").unwrap()["retentionPeriod"],
         json!(5_400_000_000_000i64)
     );
     assert_no_changes(&ws, &[]);
@@ -440,7 +393,7 @@ output "plain" {{
     // Deleted outside Terraform: a warning, then planned for creation.
     let a = sim.api("DELETE", "/databases/plain", None);
     assert_eq!(a.status, 204);
-    let plan = run(&ws, &["plan", "-detailed-exitcode"]);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     assert!(
         plan.combined()
@@ -475,15 +428,15 @@ resource "influxdb_database" "events" {{
             provider_block("")
         ),
     );
-    let out = run(&ws2, &["import", "influxdb_database.events", "team/events"]);
+    let out = ws2.run(&["import", "influxdb_database.events", "team/events"]);
     out.assert_success();
     assert!(out.stdout.contains("Import successful"), "{}", out.stdout);
     assert_no_changes(&ws2, &[]);
-    let bad = run(&ws2, &["import", "influxdb_database.events", "nope"]);
+    let bad = ws2.run(&["import", "influxdb_database.events", "nope"]);
     bad.assert_failure();
     // A numeric database ID is looked up where the server's list reports IDs; the specs' list
     // (and so the simulator's) has none, and the error says to import by name.
-    let by_id = run(&ws2, &["import", "influxdb_database.events", "424242"]);
+    let by_id = ws2.run(&["import", "influxdb_database.events", "424242"]);
     by_id.assert_failure();
     let text = by_id
         .combined()
@@ -538,7 +491,7 @@ fn bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf) {
                 provider_block("")
             ),
         );
-        let out = run(&ws, &["plan"]);
+        let out = ws.run(&["plan"]);
         out.assert_failure();
         let text = out.combined();
         assert!(
@@ -560,7 +513,7 @@ fn bad_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf) {
             provider_block("")
         ),
     );
-    let out = run(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     out.assert_failure();
     assert!(
         out.combined().contains("Invalid database name"),
@@ -664,7 +617,7 @@ output "all" {{
             t3["id"].as_str().unwrap(),
         ),
     );
-    apply(&ws, &[]);
+    ws.apply(&[]);
 
     let acc = sim::ACCOUNT_ID;
     let clu = sim::CLUSTER_ID;
@@ -720,7 +673,7 @@ output "all" {{
         .iter()
         .map(|t| t["id"].as_str().unwrap())
         .collect();
-    let mut sim_tokens = tokens(&sim);
+    let mut sim_tokens = sim.tokens();
     order(&mut sim_tokens, "createdAt");
     let sim_ids: Vec<&str> = sim_tokens
         .iter()
@@ -748,7 +701,7 @@ output "all" {{
             provider_block("")
         ),
     );
-    let out = run(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     out.assert_failure();
     assert!(
         out.combined().contains("No database named \"missing\""),
@@ -770,7 +723,7 @@ fn create_with_lost_answer_adopts_the_database(tf: Tf) {
     sim.add_fault(
         json!({"method": "POST", "path_suffix": "/databases", "drop_after_handling": true}),
     );
-    let out = run(&ws, &["apply", "-auto-approve"]);
+    let out = ws.run(&["apply", "-auto-approve"]);
     out.assert_success();
     assert!(
         out.combined()
@@ -788,7 +741,7 @@ fn create_with_lost_answer_adopts_the_database(tf: Tf) {
     // A create refused because the name exists says how to import it.
     let ws2 = workspace(&sim, tf);
     ws2.write("main.tf", &ws.read("main.tf"));
-    let out = run(&ws2, &["apply", "-auto-approve"]);
+    let out = ws2.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     assert!(
         out.combined().contains("terraform import ADDRESS lost"),
@@ -807,7 +760,7 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
         )
     };
     ws.write("main.tf", &config("1w"));
-    apply(&ws, &[]);
+    ws.apply(&[]);
     let db = output(&ws, "db");
     assert_eq!(db["account_id"], Value::Null);
     assert_eq!(db["cluster_id"], Value::Null);
@@ -816,7 +769,7 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
         "the configured spelling is kept"
     );
     assert_eq!(
-        database(&sim, "c1").unwrap()["retentionPeriod"],
+        sim.database("c1").unwrap()["retentionPeriod"],
         json!(7 * DAY_NS)
     );
     assert_no_changes(&ws, &[]);
@@ -824,7 +777,7 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
     // An update keeps the null IDs and the unset template as they are: in place, no
     // "(known after apply)" forcing a replacement.
     ws.write("main.tf", &config("14d"));
-    let plan = run(&ws, &["plan"]);
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
@@ -836,14 +789,14 @@ fn clustered_database_has_null_account_and_cluster_and_updates_cleanly(tf: Tf) {
         "{}",
         plan.stdout
     );
-    apply(&ws, &[]);
+    ws.apply(&[]);
     assert_eq!(
-        database(&sim, "c1").unwrap()["retentionPeriod"],
+        sim.database("c1").unwrap()["retentionPeriod"],
         json!(14 * DAY_NS)
     );
     assert_no_changes(&ws, &[]);
-    run(&ws, &["destroy", "-auto-approve"]).assert_success();
-    assert!(databases(&sim).is_empty());
+    ws.run(&["destroy", "-auto-approve"]).assert_success();
+    assert!(sim.databases().is_empty());
 }
 
 /// Requests that change something (anything but GET) the simulator received.
@@ -864,8 +817,8 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         )
     };
     ws.write("main.tf", &config("deletion_protection = true"));
-    apply(&ws, &[]);
-    assert!(database(&sim, "keep").is_some());
+    ws.apply(&[]);
+    assert!(sim.database("keep").is_some());
     let refused = |out: &TfOutput| {
         out.assert_failure();
         let text = out.combined();
@@ -879,7 +832,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         );
         assert!(text.contains("set deletion_protection = false"), "{text}");
         assert!(writes(&sim).is_empty(), "no API write: {:?}", writes(&sim));
-        assert!(database(&sim, "keep").is_some(), "still there");
+        assert!(sim.database("keep").is_some(), "still there");
     };
 
     // A replacement (a new partition template) is refused at plan time, by every Terraform.
@@ -890,15 +843,15 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
             "deletion_protection = true\n  partition_template = [{ type = \"time\", value = \"%Y\" }]",
         ),
     );
-    let out = run(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     refused(&out);
-    let out = run(&ws, &["apply", "-auto-approve"]);
+    let out = ws.run(&["apply", "-auto-approve"]);
     refused(&out);
 
     // Destroy: refused at plan time where Terraform plans destroys through the provider
     // (>= 1.3); Terraform 1.0 never does, so there the apply refuses before any API call.
     ws.write("main.tf", &config("deletion_protection = true"));
-    let out = run(&ws, &["destroy", "-auto-approve"]);
+    let out = ws.run(&["destroy", "-auto-approve"]);
     refused(&out);
     assert_eq!(
         out.stdout.contains("Destroying..."),
@@ -908,7 +861,7 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
     );
     // Removing the block does not help: the flag is in the state.
     ws.write("main.tf", &provider_block(""));
-    let out = run(&ws, &["apply", "-auto-approve"]);
+    let out = ws.run(&["apply", "-auto-approve"]);
     refused(&out);
 
     // A rename deletes nothing, so it goes ahead while protected.
@@ -916,14 +869,14 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         "main.tf",
         &config("deletion_protection = true").replace("\"keep\"", "\"kept\""),
     );
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
         out.stdout
     );
     assert_eq!(sim.count_requests("PUT", "/databases/keep/rename"), 1);
-    assert!(database(&sim, "kept").is_some());
+    assert!(sim.database("kept").is_some());
     sim.clear_requests();
 
     // Turned off (a change of the state only), the destroy proceeds.
@@ -931,15 +884,15 @@ fn deletion_protection_refuses_destroy_and_replacement_until_turned_off(tf: Tf) 
         "main.tf",
         &config("deletion_protection = false").replace("\"keep\"", "\"kept\""),
     );
-    let out = apply(&ws, &[]);
+    let out = ws.apply(&[]);
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
         out.stdout
     );
     assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
-    let out = run(&ws, &["destroy", "-auto-approve"]);
+    let out = ws.run(&["destroy", "-auto-approve"]);
     out.assert_success();
-    assert!(database(&sim, "kept").is_none());
+    assert!(sim.database("kept").is_none());
     assert_eq!(sim.count_requests("DELETE", "/databases/kept"), 1);
 }

@@ -4,12 +4,13 @@
 //! Every token string the simulator issues starts with `apiv1_`; the tests search for that
 //! prefix, so they catch any token leaking, not only one whose value they know.
 
+#[path = "support/secrets.rs"]
+mod secrets;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
-use serde_json::Value as J;
 use sim::SimProcess;
 use terraform::{provider_block, Tf, TfOutput, Workspace};
 
@@ -18,10 +19,7 @@ const SECRET_PREFIX: &str = "apiv1_";
 fn setup(tf: Tf) -> (SimProcess, Workspace) {
     let sim = SimProcess::dedicated();
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    ws.set_envs(sim.provider_env());
     (sim, ws)
 }
 
@@ -49,30 +47,10 @@ check "ci_token" {
 }
 "#;
 
-/// The API calls the simulator logged, as (method, path).
-fn calls(sim: &SimProcess) -> Vec<(String, String)> {
-    sim.requests()
-        .iter()
-        .map(|r| {
-            (
-                r["method"].as_str().unwrap_or("").to_owned(),
-                r["path"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn tokens(sim: &SimProcess) -> Vec<J> {
-    sim.state()["tokens"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// Every token the run created was revoked by the end of it, and the log holds exactly one
 /// create and one revoke (of that token) per Terraform phase.
 fn assert_opened_and_closed(sim: &SimProcess, phases: usize) {
-    let all = tokens(sim);
+    let all = sim.tokens();
     assert_eq!(all.len(), phases, "one token per phase: {all:?}");
     for t in &all {
         assert_eq!(t["description"], "ci run");
@@ -85,69 +63,33 @@ fn assert_opened_and_closed(sim: &SimProcess, phases: usize) {
             "the safety net: it expires anyway"
         );
         let id = t["id"].as_str().unwrap();
-        let revokes = calls(sim)
+        let revokes = sim
+            .calls()
             .iter()
             .filter(|(m, p)| m == "DELETE" && p.ends_with(&format!("/tokens/{id}")))
             .count();
         assert_eq!(revokes, 1, "token {id} revoked once");
     }
-    let creates = calls(sim)
+    let creates = sim
+        .calls()
         .iter()
         .filter(|(m, p)| m == "POST" && p.ends_with("/tokens"))
         .count();
     assert_eq!(creates, phases);
 }
 
+/// A token string, whatever its value, or the management token the provider is configured with.
+const LEAKS: secrets::LeakSearch = secrets::LeakSearch {
+    token_like: |text| text.contains(SECRET_PREFIX),
+    credential: ("management token", sim::MANAGEMENT_TOKEN),
+};
+
 fn assert_no_secret(what: &str, text: &str) {
-    assert!(
-        !text.contains(SECRET_PREFIX),
-        "a token string leaked into {what}"
-    );
-    assert!(
-        !text.contains(sim::MANAGEMENT_TOKEN),
-        "the management token leaked into {what}"
-    );
+    LEAKS.assert_clean(what, text);
 }
 
 fn assert_shows_open_and_close(out: &TfOutput) {
-    let s = &out.stdout;
-    assert!(
-        s.contains("ephemeral.influxdb_database_token.ci: Opening...")
-            && s.contains("ephemeral.influxdb_database_token.ci: Closing complete"),
-        "{s}"
-    );
-    assert!(!s.contains("Check block assertion failed"), "{s}");
-}
-
-/// Every file of a saved plan (a zip archive), concatenated.
-fn plan_file_contents(ws: &Workspace, name: &str) -> String {
-    let out_dir = ws.path().join("plan-unzipped");
-    let status = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
-        ])
-        .arg(ws.path().join(name))
-        .arg(&out_dir)
-        .status()
-        .expect("run python3 to unzip the plan");
-    assert!(status.success());
-    let mut all = String::new();
-    let mut n = 0;
-    let mut stack = vec![out_dir];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                all.push_str(&String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
-                n += 1;
-            }
-        }
-    }
-    assert!(n >= 3, "a plan file holds several files, found {n}");
-    all
+    out.assert_ephemeral_opened_and_closed("ephemeral.influxdb_database_token.ci");
 }
 
 /// Plan: the token is opened and closed within `terraform plan`, feeds a second provider
@@ -175,12 +117,7 @@ resource "influxdb_database" "probe" {{
             ephemeral_block("30m")
         ),
     );
-    let log = ws.path().join("trace.log");
-    let log_s = log.to_string_lossy().to_string();
-    let plan = ws.terraform_with_env(
-        &["plan", "-no-color", "-out=tfplan"],
-        &[("TF_LOG", "trace"), ("TF_LOG_PATH", &log_s)],
-    );
+    let plan = ws.run_traced(&["plan", "-out=tfplan"]);
     plan.assert_success();
     assert_shows_open_and_close(&plan);
     assert!(plan
@@ -189,18 +126,13 @@ resource "influxdb_database" "probe" {{
     assert_opened_and_closed(&sim, 1);
 
     assert_no_secret("the plan output", &plan.combined());
-    let trace = std::fs::read_to_string(&log).expect("trace log");
+    let trace = ws.trace_log();
     assert!(
         trace.contains("OpenEphemeralResource"),
         "the log covers the open"
     );
     assert_no_secret("the trace log", &trace);
-    let saved = plan_file_contents(&ws, "tfplan");
-    assert!(saved.contains("probe"), "the unzipped plan is readable");
-    assert_no_secret("the saved plan file", &saved);
-    let shown = ws.terraform(&["show", "-no-color", "tfplan"]);
-    shown.assert_success();
-    assert_no_secret("terraform show", &shown.combined());
+    LEAKS.assert_saved_plan_clean(&ws, "tfplan", "probe");
 }
 
 /// Apply: the token is opened and closed in both phases of `terraform apply` while a real
@@ -216,12 +148,7 @@ fn an_ephemeral_token_is_opened_and_revoked_in_each_phase_of_an_apply() {
             ephemeral_block("15m")
         ),
     );
-    let log = ws.path().join("trace.log");
-    let log_s = log.to_string_lossy().to_string();
-    let apply = ws.terraform_with_env(
-        &["apply", "-auto-approve", "-no-color"],
-        &[("TF_LOG", "trace"), ("TF_LOG_PATH", &log_s)],
-    );
+    let apply = ws.run_traced(&["apply", "-auto-approve"]);
     apply.assert_success();
     assert_shows_open_and_close(&apply);
     // One open/close for the plan phase, one for the apply phase.
@@ -237,10 +164,10 @@ fn an_ephemeral_token_is_opened_and_revoked_in_each_phase_of_an_apply() {
     );
     assert_no_secret("terraform.tfstate", &state);
     assert_no_secret("the apply output", &apply.combined());
-    assert_no_secret("the trace log", &std::fs::read_to_string(&log).unwrap());
+    assert_no_secret("the trace log", &ws.trace_log());
 
     // expires_at is ttl after the open (the safety net if Close never comes).
-    for t in tokens(&sim) {
+    for t in sim.tokens() {
         let created = time::OffsetDateTime::parse(
             t["createdAt"].as_str().unwrap(),
             &time::format_description::well_known::Rfc3339,
@@ -302,7 +229,7 @@ fn invalid_ephemeral_configuration_fails_at_plan_naming_the_attribute() {
         "{}",
         out.combined()
     );
-    assert!(calls(&sim).is_empty(), "no API call: {:?}", calls(&sim));
+    assert!(sim.calls().is_empty(), "no API call: {:?}", sim.calls());
 }
 
 /// A token already gone when Terraform closes it (revoked by an administrator, 404) is no error.
@@ -324,7 +251,7 @@ fn closing_a_token_that_is_already_gone_succeeds() {
     out.assert_success();
     assert!(!out.combined().contains("Error"), "{}", out.combined());
     assert_eq!(
-        calls(&sim).iter().filter(|(m, _)| m == "DELETE").count(),
+        sim.calls().iter().filter(|(m, _)| m == "DELETE").count(),
         1,
         "one revoke, answered 404, not retried"
     );
@@ -342,7 +269,7 @@ fn terraform_1_0_3_rejects_ephemeral_blocks() {
     let out = ws.terraform(&["validate", "-no-color"]);
     out.assert_failure();
     assert!(out.combined().contains("ephemeral"), "{}", out.combined());
-    assert!(calls(&sim).is_empty());
+    assert!(sim.calls().is_empty());
 }
 
 /// A token whose configuration depends on a database created in the same run is not known at
@@ -371,13 +298,13 @@ ephemeral "influxdb_database_token" "ci" {{
     );
     let plan = ws.terraform(&["plan", "-no-color"]);
     plan.assert_success();
-    assert!(tokens(&sim).is_empty(), "nothing opened while unknown");
+    assert!(sim.tokens().is_empty(), "nothing opened while unknown");
 
     let apply = ws.terraform(&["apply", "-auto-approve", "-no-color"]);
     apply.assert_success();
     assert_shows_open_and_close(&apply);
     assert_opened_and_closed(&sim, 1);
-    let t = &tokens(&sim)[0];
+    let t = &sim.tokens()[0];
     assert_eq!(
         t["permissions"][0]["resource"], "created-in-this-run",
         "opened with the final configuration"

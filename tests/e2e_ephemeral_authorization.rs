@@ -7,6 +7,8 @@
 //! one whose value they know ([`a_token_the_simulator_issues_is_what_the_leak_search_finds`]
 //! shows the search finds a real one).
 
+#[path = "support/secrets.rs"]
+mod secrets;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/terraform.rs"]
@@ -25,9 +27,7 @@ fn setup() -> (SimProcess, Workspace, String) {
     let probe = create_probe(&sim).0;
     sim.clear_requests();
     let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_env("INFLUX_HOST", sim.url.clone())
-        .set_env("INFLUX_TOKEN", sim::V2_TOKEN)
-        .set_env("INFLUX_ORG", sim::V2_ORG);
+    ws.set_envs(sim.provider_env());
     (sim, ws, probe)
 }
 
@@ -103,31 +103,20 @@ fn has_token_like(text: &str) -> bool {
     false
 }
 
-fn assert_no_secret(what: &str, text: &str) {
-    assert!(!has_token_like(text), "a token string leaked into {what}");
-    assert!(
-        !text.contains(sim::V2_TOKEN),
-        "the operator token leaked into {what}"
-    );
-}
+/// Anything shaped like a v2 token, or the operator token the provider is configured with.
+const LEAKS: secrets::LeakSearch = secrets::LeakSearch {
+    token_like: has_token_like,
+    credential: ("operator token", sim::V2_TOKEN),
+};
 
-/// The (method, path) of the API calls the simulator logged.
-fn calls(sim: &SimProcess) -> Vec<(String, String)> {
-    sim.requests()
-        .iter()
-        .map(|r| {
-            (
-                r["method"].as_str().unwrap_or("").to_owned(),
-                r["path"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
+fn assert_no_secret(what: &str, text: &str) {
+    LEAKS.assert_clean(what, text);
 }
 
 /// Each phase created one authorization and deleted it (no other one deleted, nothing left but
 /// `probe`); returns the IDs deleted.
 fn assert_opened_and_closed(sim: &SimProcess, probe: &str, phases: usize) -> Vec<String> {
-    let calls = calls(sim);
+    let calls = sim.calls();
     let creates = calls
         .iter()
         .filter(|(m, p)| m == "POST" && p == "/api/v2/authorizations")
@@ -151,44 +140,7 @@ fn assert_opened_and_closed(sim: &SimProcess, probe: &str, phases: usize) -> Vec
 }
 
 fn assert_shows_open_and_close(out: &TfOutput) {
-    let s = &out.stdout;
-    assert!(
-        s.contains("ephemeral.influxdb_authorization.ci: Opening...")
-            && s.contains("ephemeral.influxdb_authorization.ci: Closing complete"),
-        "{s}"
-    );
-    assert!(!s.contains("Check block assertion failed"), "{s}");
-}
-
-/// Every file of a saved plan (a zip archive), concatenated.
-fn plan_file_contents(ws: &Workspace, name: &str) -> String {
-    let out_dir = ws.path().join("plan-unzipped");
-    let status = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
-        ])
-        .arg(ws.path().join(name))
-        .arg(&out_dir)
-        .status()
-        .expect("run python3 to unzip the plan");
-    assert!(status.success());
-    let mut all = String::new();
-    let mut n = 0;
-    let mut stack = vec![out_dir];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                all.push_str(&String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
-                n += 1;
-            }
-        }
-    }
-    assert!(n >= 3, "a plan file holds several files, found {n}");
-    all
+    out.assert_ephemeral_opened_and_closed("ephemeral.influxdb_authorization.ci");
 }
 
 #[test]
@@ -208,12 +160,7 @@ fn a_token_the_simulator_issues_is_what_the_leak_search_finds() {
 fn an_ephemeral_authorization_configures_a_provider_for_one_plan_and_is_deleted_by_its_end() {
     let (sim, ws, probe) = setup();
     ws.write("main.tf", &config(&probe));
-    let log = ws.path().join("trace.log");
-    let log_s = log.to_string_lossy().to_string();
-    let plan = ws.terraform_with_env(
-        &["plan", "-no-color", "-out=tfplan"],
-        &[("TF_LOG", "trace"), ("TF_LOG_PATH", &log_s)],
-    );
+    let plan = ws.run_traced(&["plan", "-out=tfplan"]);
     plan.assert_success();
     assert_shows_open_and_close(&plan);
     // Listed with the ephemeral token: only what it may read.
@@ -225,7 +172,7 @@ fn an_ephemeral_authorization_configures_a_provider_for_one_plan_and_is_deleted_
     );
     assert_opened_and_closed(&sim, &probe, 1);
     // The order: created, used by the second provider, then deleted.
-    let calls = calls(&sim);
+    let calls = sim.calls();
     let at = |m: &str, pred: &dyn Fn(&str) -> bool| {
         calls
             .iter()
@@ -238,18 +185,13 @@ fn an_ephemeral_authorization_configures_a_provider_for_one_plan_and_is_deleted_
     assert!(created < listed && listed < deleted, "{calls:?}");
 
     assert_no_secret("the plan output", &plan.combined());
-    let trace = std::fs::read_to_string(&log).expect("trace log");
+    let trace = ws.trace_log();
     assert!(
         trace.contains("OpenEphemeralResource") && trace.contains("CloseEphemeralResource"),
         "the log covers the open and the close"
     );
     assert_no_secret("the trace log", &trace);
-    let saved = plan_file_contents(&ws, "tfplan");
-    assert!(saved.contains("probe"), "the unzipped plan is readable");
-    assert_no_secret("the saved plan file", &saved);
-    let shown = ws.terraform(&["show", "-no-color", "tfplan"]);
-    shown.assert_success();
-    assert_no_secret("terraform show", &shown.combined());
+    LEAKS.assert_saved_plan_clean(&ws, "tfplan", "probe");
 }
 
 /// Apply: one authorization is created and deleted in each phase of `terraform apply`, the data
@@ -259,12 +201,7 @@ fn an_ephemeral_authorization_configures_a_provider_for_one_plan_and_is_deleted_
 fn an_ephemeral_authorization_is_created_and_deleted_in_each_phase_of_an_apply() {
     let (sim, ws, probe) = setup();
     ws.write("main.tf", &config(&probe));
-    let log = ws.path().join("trace.log");
-    let log_s = log.to_string_lossy().to_string();
-    let apply = ws.terraform_with_env(
-        &["apply", "-auto-approve", "-no-color"],
-        &[("TF_LOG", "trace"), ("TF_LOG_PATH", &log_s)],
-    );
+    let apply = ws.run_traced(&["apply", "-auto-approve"]);
     apply.assert_success();
     assert_shows_open_and_close(&apply);
     let deleted = assert_opened_and_closed(&sim, &probe, 2);
@@ -283,7 +220,7 @@ fn an_ephemeral_authorization_is_created_and_deleted_in_each_phase_of_an_apply()
     );
     assert_no_secret("terraform.tfstate", &state);
     assert_no_secret("the apply output", &apply.combined());
-    assert_no_secret("the trace log", &std::fs::read_to_string(&log).unwrap());
+    assert_no_secret("the trace log", &ws.trace_log());
 }
 
 fn ephemeral_only(body: &str) -> String {
@@ -346,7 +283,7 @@ fn invalid_configuration_fails_at_plan_naming_the_attribute_with_no_api_call() {
         err.contains("Missing organization") && err.contains("org_id is not set"),
         "{err}"
     );
-    assert!(calls(&sim).is_empty(), "no API call: {:?}", calls(&sim));
+    assert!(sim.calls().is_empty(), "no API call: {:?}", sim.calls());
 }
 
 /// Under an InfluxDB 3 provider block the ephemeral authorization fails at plan with the
@@ -355,10 +292,7 @@ fn invalid_configuration_fails_at_plan_naming_the_attribute_with_no_api_call() {
 fn under_an_influxdb_3_provider_block_it_fails_with_the_product_mismatch() {
     let sim = SimProcess::dedicated();
     let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    ws.set_envs(sim.provider_env());
     ws.write(
         "main.tf",
         &ephemeral_only(&format!(
@@ -399,7 +333,7 @@ fn closing_an_authorization_that_is_already_gone_succeeds() {
     out.assert_success();
     assert!(!out.combined().contains("Error"), "{}", out.combined());
     assert_eq!(
-        calls(&sim).iter().filter(|(m, _)| m == "DELETE").count(),
+        sim.calls().iter().filter(|(m, _)| m == "DELETE").count(),
         1,
         "one delete, answered 404, not retried"
     );

@@ -9,22 +9,13 @@ mod terraform;
 
 use serde_json::{json, Value as J};
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 fn setup() -> (SimProcess, Workspace) {
     let sim = SimProcess::dedicated();
     let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    ws.set_envs(sim.provider_env());
     (sim, ws)
-}
-
-fn tf(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
 }
 
 fn make_by_hand(sim: &SimProcess) -> String {
@@ -96,7 +87,7 @@ resource "influxdb_database_token" "t" {{
             provider_block("")
         ),
     );
-    let plan = tf(&ws, &["plan"]);
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout
@@ -104,14 +95,14 @@ resource "influxdb_database_token" "t" {{
         "{}",
         plan.stdout
     );
-    let apply = tf(&ws, &["apply", "-auto-approve"]);
+    let apply = ws.run(&["apply", "-auto-approve"]);
     apply.assert_success();
     assert!(
         apply.stdout.contains("name=mydb") && apply.stdout.contains(&format!("id={id}")),
         "the import shows the identity:\n{}",
         apply.stdout
     );
-    tf(&ws, &["plan", "-detailed-exitcode"]).assert_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
 
     let ids = identities(&ws);
     let d = &ids.iter().find(|(n, _)| n == "d").unwrap().1;
@@ -136,7 +127,7 @@ fn generated_config_from_import_blocks_plans_only_the_imports() {
             provider_block("")
         ),
     );
-    let out = tf(&ws, &["plan", "-generate-config-out=generated.tf"]);
+    let out = ws.run(&["plan", "-generate-config-out=generated.tf"]);
     out.assert_success();
     let generated = ws.read("generated.tf");
     assert!(
@@ -149,8 +140,8 @@ fn generated_config_from_import_blocks_plans_only_the_imports() {
     );
     assert!(!generated.contains("access_token"), "{generated}");
 
-    tf(&ws, &["validate"]).assert_success();
-    let plan = tf(&ws, &["plan"]);
+    ws.run(&["validate"]).assert_success();
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout
@@ -158,8 +149,8 @@ fn generated_config_from_import_blocks_plans_only_the_imports() {
         "only the imports:\n{}",
         plan.stdout
     );
-    tf(&ws, &["apply", "-auto-approve"]).assert_success();
-    tf(&ws, &["plan", "-detailed-exitcode"]).assert_code(0);
+    ws.run(&["apply", "-auto-approve"]).assert_success();
+    ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
 }
 
 /// Created resources carry their identity in state, and import by identity refuses an identity
@@ -174,18 +165,18 @@ fn created_resources_have_an_identity_and_a_foreign_identity_is_refused() {
             provider_block("")
         ),
     );
-    tf(&ws, &["apply", "-auto-approve"]).assert_success();
+    ws.run(&["apply", "-auto-approve"]).assert_success();
     let ids = identities(&ws);
     assert_eq!(ids[0].1["name"], "created");
     assert_eq!(ids[0].1["account_id"], sim::ACCOUNT_ID);
-    tf(&ws, &["plan", "-detailed-exitcode"]).assert_code(0);
+    ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
 
     make_by_hand(&sim);
     ws.write(
         "import.tf",
         "import {\n  to       = influxdb_database.other\n  identity = {\n    name       = \"mydb\"\n    account_id = \"99999999-9999-4999-8999-999999999999\"\n  }\n}\n\nresource \"influxdb_database\" \"other\" {\n  name = \"mydb\"\n}\n",
     );
-    let out = tf(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     out.assert_failure();
     let text = out.combined();
     assert!(text.contains("Import identity does not match"), "{text}");
@@ -196,7 +187,7 @@ fn created_resources_have_an_identity_and_a_foreign_identity_is_refused() {
         "import.tf",
         "import {\n  to       = influxdb_database.other\n  identity = { account_id = \"99999999-9999-4999-8999-999999999999\" }\n}\n\nresource \"influxdb_database\" \"other\" {\n  name = \"mydb\"\n}\n",
     );
-    let out = tf(&ws, &["plan"]);
+    let out = ws.run(&["plan"]);
     out.assert_failure();
     assert!(
         out.combined().contains("attribute \"name\" is required"),

@@ -171,10 +171,7 @@ fn terraform_init_installs_from_the_mirror_and_a_plan_works(tf: Tf) {
     assert!(created.status < 300, "seed database: {}", created.body);
 
     let mut ws = mirror_workspace(tf, &rel.mirror());
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    ws.set_envs(sim.provider_env());
     ws.write(
         "main.tf",
         &format!(

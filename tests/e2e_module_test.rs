@@ -18,10 +18,7 @@ const TEST_FILE: &str = "tests/database_with_tokens.tftest.hcl";
 fn setup() -> (SimProcess, Workspace) {
     let sim = SimProcess::dedicated();
     let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+    ws.set_envs(sim.provider_env());
     let src = repo_root().join(MODULE);
     for f in ["main.tf", "variables.tf", "outputs.tf", TEST_FILE] {
         let text = std::fs::read_to_string(src.join(f)).unwrap();

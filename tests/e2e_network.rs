@@ -16,7 +16,7 @@ use std::time::Duration;
 use proxy::ConnectProxy;
 use serde_json::Value as J;
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     the_token_lifecycle_passes_over_https_with_ca_certificate,
@@ -36,10 +36,7 @@ fn setup(tf: Tf) -> Setup {
 
 fn setup_with(tf: Tf, sim: SimProcess) -> Setup {
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-        .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-        .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID)
+    ws.set_envs(sim.provider_env())
         // Whatever the machine has, these tests decide about proxies themselves.
         .set_env("HTTPS_PROXY", "")
         .set_env("https_proxy", "")
@@ -61,19 +58,6 @@ fn token_tf(provider: &str, description: &str) -> String {
 }
 
 impl Setup {
-    fn tf(&self, args: &[&str], env: &[(&str, &str)]) -> TfOutput {
-        let mut all = args.to_vec();
-        all.push("-no-color");
-        self.ws.terraform_with_env(&all, env)
-    }
-
-    fn tokens(&self) -> Vec<J> {
-        self.sim.state()["tokens"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
     fn state_id(&self) -> String {
         let state: J = serde_json::from_str(&self.ws.read("terraform.tfstate")).unwrap();
         state["resources"][0]["instances"][0]["attributes"]["id"]
@@ -96,24 +80,24 @@ fn the_token_lifecycle_passes_over_https_with_ca_certificate(tf: Tf) {
     s.ws.write("ca.pem", &s.sim.ca_pem());
     let provider = "  ca_certificate = file(\"ca.pem\")";
     s.ws.write("main.tf", &token_tf(provider, "over https"));
-    s.tf(&["apply", "-auto-approve"], &[]).assert_success();
+    s.ws.run(&["apply", "-auto-approve"]).assert_success();
     let id = s.state_id();
-    assert_eq!(s.tokens().len(), 1);
-    assert_eq!(s.tokens()[0]["id"], id.as_str());
-    s.tf(&["plan", "-detailed-exitcode"], &[]).assert_code(0);
+    assert_eq!(s.sim.tokens().len(), 1);
+    assert_eq!(s.sim.tokens()[0]["id"], id.as_str());
+    s.ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
 
     s.ws.write("main.tf", &token_tf(provider, "renamed over https"));
-    s.tf(&["apply", "-auto-approve"], &[]).assert_success();
+    s.ws.run(&["apply", "-auto-approve"]).assert_success();
     assert_eq!(s.state_id(), id, "updated in place");
-    assert_eq!(s.tokens()[0]["description"], "renamed over https");
+    assert_eq!(s.sim.tokens()[0]["description"], "renamed over https");
 
     // Import through the same trust, then destroy revokes.
-    s.tf(&["state", "rm", "influxdb_database_token.t"], &[])
+    s.ws.run(&["state", "rm", "influxdb_database_token.t"])
         .assert_success();
-    s.tf(&["import", "influxdb_database_token.t", &id], &[])
+    s.ws.run(&["import", "influxdb_database_token.t", &id])
         .assert_success();
-    s.tf(&["destroy", "-auto-approve"], &[]).assert_success();
-    let tokens = s.tokens();
+    s.ws.run(&["destroy", "-auto-approve"]).assert_success();
+    let tokens = s.sim.tokens();
     assert_eq!(tokens.len(), 1);
     assert!(!tokens[0]["revokedAt"].is_null(), "revoked: {tokens:?}");
 }
@@ -121,7 +105,7 @@ fn the_token_lifecycle_passes_over_https_with_ca_certificate(tf: Tf) {
 fn without_the_ca_the_apply_fails_at_once_and_creates_nothing(tf: Tf) {
     let s = setup(tf);
     s.ws.write("main.tf", &token_tf("", "no ca"));
-    let out = s.tf(&["apply", "-auto-approve"], &[]);
+    let out = s.ws.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     // The retry deadline is 60 s: a certificate error is not retried.
     assert!(
@@ -139,7 +123,7 @@ fn without_the_ca_the_apply_fails_at_once_and_creates_nothing(tf: Tf) {
     ] {
         assert!(text.contains(part), "missing {part:?} in:\n{}", out.stderr);
     }
-    assert!(s.tokens().is_empty(), "nothing is created");
+    assert!(s.sim.tokens().is_empty(), "nothing is created");
     assert!(s.sim.requests().is_empty(), "no request got through TLS");
 }
 
@@ -155,14 +139,15 @@ fn https_proxy_is_used_through_connect_and_no_proxy_bypasses_it(tf: Tf) {
         ("HTTPS_PROXY", proxy_url.as_str()),
         ("INFLUXDB3_CA_CERTIFICATE", ca.as_str()),
     ];
-    s.tf(&["apply", "-auto-approve"], &env).assert_success();
+    s.ws.run_with_env(&["apply", "-auto-approve"], &env)
+        .assert_success();
     let connects = proxy.connects();
     assert!(
         !connects.is_empty() && connects.iter().all(|c| c == s.sim.addr()),
         "the proxy saw CONNECT {}: {connects:?}",
         s.sim.addr()
     );
-    assert_eq!(s.tokens().len(), 1);
+    assert_eq!(s.sim.tokens().len(), 1);
 
     // NO_PROXY naming the host: straight to the server, the proxy sees nothing more.
     let before = proxy.connects().len();
@@ -172,7 +157,8 @@ fn https_proxy_is_used_through_connect_and_no_proxy_bypasses_it(tf: Tf) {
         ("INFLUXDB3_CA_CERTIFICATE", ca.as_str()),
     ];
     s.sim.clear_requests();
-    s.tf(&["plan", "-detailed-exitcode"], &env).assert_code(0);
+    s.ws.run_with_env(&["plan", "-detailed-exitcode"], &env)
+        .assert_code(0);
     assert_eq!(proxy.connects().len(), before);
     assert!(
         !s.sim.requests().is_empty(),
@@ -184,7 +170,7 @@ fn http_proxy_forwards_plain_http(tf: Tf) {
     let s = setup_with(tf, SimProcess::dedicated());
     let proxy = ConnectProxy::start();
     s.ws.write("main.tf", &token_tf("", "through a forward proxy"));
-    s.tf(&["apply", "-auto-approve"], &[("HTTP_PROXY", &proxy.url())])
+    s.ws.run_with_env(&["apply", "-auto-approve"], &[("HTTP_PROXY", &proxy.url())])
         .assert_success();
     let forwarded = proxy.forwarded();
     let url = format!("{}/api/v0/", s.sim.url);
@@ -193,5 +179,5 @@ fn http_proxy_forwards_plain_http(tf: Tf) {
         "the proxy forwarded requests for {url}: {forwarded:?}"
     );
     assert!(proxy.connects().is_empty());
-    assert_eq!(s.tokens().len(), 1);
+    assert_eq!(s.sim.tokens().len(), 1);
 }

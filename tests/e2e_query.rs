@@ -10,23 +10,12 @@ mod terraform;
 
 use serde_json::{json, Value as J};
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 fn setup(sim: SimProcess) -> (SimProcess, Workspace) {
     let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
-    if !sim.clustered {
-        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
-    }
+    ws.set_envs(sim.provider_env());
     (sim, ws)
-}
-
-fn tf(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
 }
 
 /// Makes a database by hand; returns nothing (databases are named).
@@ -110,7 +99,7 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
 
     ws.write("main.tf", &provider_block(""));
     ws.write("all.tfquery.hcl", QUERY);
-    let out = tf(&ws, &["query"]);
+    let out = ws.run(&["query"]);
     out.assert_success();
     for expected in [
         "list.influxdb_database.all",
@@ -131,7 +120,7 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
     );
     assert!(!out.combined().contains("apiv1_"), "no token string shown");
 
-    let out = tf(&ws, &["query", "-generate-config-out=generated.tf"]);
+    let out = ws.run(&["query", "-generate-config-out=generated.tf"]);
     out.assert_success();
     let generated = ws.read("generated.tf");
     assert_eq!(generated.matches("import {").count(), 4, "{generated}");
@@ -143,7 +132,7 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
     );
     assert!(!generated.contains("access_token"), "{generated}");
 
-    let apply = tf(&ws, &["apply", "-auto-approve"]);
+    let apply = ws.run(&["apply", "-auto-approve"]);
     apply.assert_success();
     assert!(
         apply
@@ -152,7 +141,7 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
         "{}",
         apply.stdout
     );
-    let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(0);
     assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
 
@@ -182,7 +171,7 @@ fn brings_everything_made_by_hand_under_management(sim: SimProcess) {
         .read("generated.tf")
         .replace("\"grafana\"", "\"grafana dashboards\"");
     ws.write("generated.tf", &text);
-    let plan = tf(&ws, &["plan", "-detailed-exitcode"]);
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     assert!(plan.stdout.contains("1 to change"), "{}", plan.stdout);
 }
@@ -225,7 +214,7 @@ list "influxdb_database_token" "ci_all" {
 }
 "#,
     );
-    let out = tf(&ws, &["query"]);
+    let out = ws.run(&["query"]);
     out.assert_success();
     let lines = |name: &str| -> Vec<String> {
         out.stdout
@@ -251,7 +240,7 @@ fn an_invalid_list_configuration_is_reported() {
         "bad.tfquery.hcl",
         "list \"influxdb_database_token\" \"x\" {\n  provider = influxdb\n  config {\n    include_revoked = \"maybe\"\n  }\n}\n",
     );
-    let out = tf(&ws, &["query"]);
+    let out = ws.run(&["query"]);
     out.assert_failure();
     assert!(
         out.combined().contains("include_revoked"),

@@ -9,7 +9,7 @@ mod terraform;
 
 use serde_json::{json, Value as J};
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     refreshing_many_tokens_and_databases_costs_at_most_three_api_calls,
@@ -28,18 +28,9 @@ impl Setup {
     fn new(tf: Tf, main_tf: &str) -> Setup {
         let sim = SimProcess::dedicated();
         let mut ws = Workspace::new(tf);
-        ws.set_env("INFLUXDB3_URL", sim.url.clone())
-            .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN)
-            .set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
+        ws.set_envs(sim.provider_env());
         ws.write("main.tf", main_tf);
         Setup { sim, ws }
-    }
-
-    fn tf(&self, args: &[&str]) -> TfOutput {
-        let mut all = args.to_vec();
-        all.push("-no-color");
-        self.ws.terraform(&all)
     }
 
     fn token_ids(&self) -> Vec<String> {
@@ -64,11 +55,11 @@ fn tokens_tf(count: usize, databases: usize) -> String {
 
 fn refreshing_many_tokens_and_databases_costs_at_most_three_api_calls(tf: Tf) {
     let s = Setup::new(tf, &tokens_tf(TOKENS, DATABASES));
-    s.tf(&["apply", "-auto-approve"]).assert_success();
+    s.ws.run(&["apply", "-auto-approve"]).assert_success();
     assert_eq!(s.token_ids().len(), TOKENS);
 
     s.sim.clear_requests();
-    let plan = s.tf(&["plan", "-detailed-exitcode"]);
+    let plan = s.ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(0);
     let log = s.sim.requests();
     assert!(
@@ -97,7 +88,7 @@ fn refreshing_many_tokens_and_databases_costs_at_most_three_api_calls(tf: Tf) {
         204
     );
     s.sim.clear_requests();
-    let plan = s.tf(&["plan", "-detailed-exitcode"]);
+    let plan = s.ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     assert!(plan.stdout.contains("1 to add"), "{}", plan.stdout);
     assert!(s.sim.requests().len() <= 3, "{:?}", s.sim.requests());
@@ -105,7 +96,7 @@ fn refreshing_many_tokens_and_databases_costs_at_most_three_api_calls(tf: Tf) {
 
 fn a_token_missing_from_a_lagging_list_but_readable_stays_in_state(tf: Tf) {
     let s = Setup::new(tf, &tokens_tf(3, 0));
-    s.tf(&["apply", "-auto-approve"]).assert_success();
+    s.ws.run(&["apply", "-auto-approve"]).assert_success();
     let ids = s.token_ids();
     assert_eq!(ids.len(), 3);
 
@@ -113,7 +104,7 @@ fn a_token_missing_from_a_lagging_list_but_readable_stays_in_state(tf: Tf) {
     s.sim
         .add_fault(json!({"method": "GET", "path_suffix": "/tokens", "omit_ids": [ids[1]]}));
     s.sim.clear_requests();
-    s.tf(&["apply", "-refresh-only", "-auto-approve"])
+    s.ws.run(&["apply", "-refresh-only", "-auto-approve"])
         .assert_success();
     assert_eq!(s.token_ids(), ids, "the token stays in state");
     let prefix = s.sim.api_prefix();
@@ -137,7 +128,7 @@ fn a_token_missing_from_a_lagging_list_but_readable_stays_in_state(tf: Tf) {
         ],
         "one list, then one GET to confirm the missing token"
     );
-    let plan = s.tf(&["plan", "-detailed-exitcode"]);
+    let plan = s.ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(0);
     // Still active on the server: nothing was recreated or revoked.
     let active = s.sim.state()["tokens"]

@@ -10,7 +10,7 @@ mod terraform;
 
 use serde_json::{json, Value};
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     table_lifecycle_on_dedicated,
@@ -20,46 +20,21 @@ terraform::every_terraform!(
 
 fn workspace(sim: &SimProcess, tf: Tf) -> Workspace {
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUXDB3_URL", &sim.url)
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
-    if !sim.clustered {
-        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
-    }
+    ws.set_envs(sim.provider_env());
     ws
-}
-
-fn run(ws: &Workspace, args: &[&str]) -> TfOutput {
-    let mut all: Vec<&str> = args.to_vec();
-    all.push("-no-color");
-    ws.terraform(&all)
-}
-
-fn apply(ws: &Workspace) -> TfOutput {
-    let out = run(ws, &["apply", "-auto-approve"]);
-    out.assert_success();
-    out
 }
 
 #[track_caller]
 fn assert_no_changes(ws: &Workspace) {
-    let out = run(ws, &["plan", "-detailed-exitcode"]);
-    out.assert_code(0);
+    let out = ws.plan_no_changes(&[]);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
-}
-
-fn database(sim: &SimProcess, name: &str) -> Option<Value> {
-    sim.state()["databases"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|d| d["name"] == name)
 }
 
 /// The simulator's tables of a database, by name, without their IDs.
 fn tables(sim: &SimProcess, db: &str) -> Vec<Value> {
-    let db = database(sim, db).unwrap_or_else(|| panic!("no database {db}"));
+    let db = sim
+        .database(db)
+        .unwrap_or_else(|| panic!("no database {db}"));
     db["tables"]
         .as_array()
         .unwrap()
@@ -105,7 +80,7 @@ output "cpu" {{
 fn table_lifecycle(sim: SimProcess, tf: Tf) {
     let ws = workspace(&sim, tf);
     ws.write("main.tf", &config("db", "cpu"));
-    let out = apply(&ws);
+    let out = ws.apply(&[]);
     assert!(out.stdout.contains("3 added"), "{}", out.stdout);
     let template = json!([{"type": "tag", "value": "host"},
                           {"type": "bucket", "value": {"tagName": "region", "numberOfBuckets": 16}},
@@ -134,7 +109,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
 
     // A new name renames the table in place: one rename call, nothing deleted.
     ws.write("main.tf", &config("db", "cpu_load"));
-    let plan = run(&ws, &["plan"]);
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout
@@ -154,7 +129,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         plan.stdout
     );
     sim.clear_requests();
-    apply(&ws);
+    ws.apply(&[]);
     assert_eq!(
         sim.count_requests("PUT", "/databases/db/tables/cpu/rename"),
         1
@@ -179,7 +154,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     );
     assert_eq!(a.status, 204, "{}", a.body);
     ws.write("main.tf", &config("db2", "cpu_load"));
-    let plan = run(&ws, &["plan"]);
+    let plan = ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout.contains("0 to add, 3 to change, 0 to destroy"),
@@ -188,18 +163,18 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
     );
     assert!(!plan.stdout.contains("replace"), "{}", plan.stdout);
     sim.clear_requests();
-    apply(&ws);
+    ws.apply(&[]);
     assert_eq!(sim.count_requests("PUT", "/databases/db/rename"), 1);
     assert_eq!(sim.count_requests("DELETE", ""), 0, "{:?}", sim.requests());
     assert_eq!(sim.count_requests("POST", ""), 0, "{:?}", sim.requests());
-    assert_eq!(database(&sim, "db2").unwrap()["dataMarker"], "rows");
+    assert_eq!(sim.database("db2").unwrap()["dataMarker"], "rows");
     assert_eq!(tables(&sim, "db2").len(), 2);
     assert_no_changes(&ws);
 
     // A table cannot be imported, and the error says why.
     let ws2 = workspace(&sim, tf);
     ws2.write("main.tf", &config("db2", "cpu_load"));
-    let out = run(&ws2, &["import", "influxdb_table.cpu", "db2/cpu_load"]);
+    let out = ws2.run(&["import", "influxdb_table.cpu", "db2/cpu_load"]);
     out.assert_failure();
     let text = out
         .combined()
@@ -222,7 +197,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         ),
     );
     sim.clear_requests();
-    let out = run(&ws3, &["apply", "-auto-approve"]);
+    let out = ws3.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     let text = out
         .combined()
@@ -236,7 +211,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
 
     // Destroy deletes the tables, then the database.
     sim.clear_requests();
-    let out = run(&ws, &["destroy", "-auto-approve"]);
+    let out = ws.run(&["destroy", "-auto-approve"]);
     out.assert_success();
     assert!(
         out.stdout.contains("Resources: 3 destroyed"),
@@ -248,7 +223,7 @@ fn table_lifecycle(sim: SimProcess, tf: Tf) {
         1
     );
     assert_eq!(sim.count_requests("DELETE", "/databases/db2/tables/mem"), 1);
-    assert!(database(&sim, "db2").is_none());
+    assert!(sim.database("db2").is_none());
 }
 
 fn table_lifecycle_on_dedicated(tf: Tf) {
@@ -291,7 +266,7 @@ fn bad_table_inputs_fail_at_plan_with_the_attribute_named_and_no_api_call(tf: Tf
                 provider_block("")
             ),
         );
-        let out = run(&ws, &["plan"]);
+        let out = ws.run(&["plan"]);
         out.assert_failure();
         let text = out.combined();
         assert!(text.contains(summary), "{lines}:\n{text}");

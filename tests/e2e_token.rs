@@ -8,7 +8,7 @@ mod terraform;
 
 use serde_json::Value as J;
 use sim::SimProcess;
-use terraform::{provider_block, Tf, TfOutput, Workspace};
+use terraform::{provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     apply_keeps_the_written_expiry_and_the_next_plan_is_empty,
@@ -35,12 +35,7 @@ struct Setup {
 
 fn setup_with(tf: Tf, sim: SimProcess) -> Setup {
     let mut ws = Workspace::new(tf);
-    ws.set_env("INFLUXDB3_URL", sim.url.clone())
-        .set_env("INFLUXDB3_MANAGEMENT_TOKEN", sim::MANAGEMENT_TOKEN);
-    if !sim.clustered {
-        ws.set_env("INFLUXDB3_ACCOUNT_ID", sim::ACCOUNT_ID)
-            .set_env("INFLUXDB3_CLUSTER_ID", sim::CLUSTER_ID);
-    }
+    ws.set_envs(sim.provider_env());
     Setup { sim, ws }
 }
 
@@ -65,22 +60,9 @@ fn token_tf(description: &str, permissions: &[(&str, &str)], expires_at: Option<
 }
 
 impl Setup {
-    fn tf(&self, args: &[&str]) -> TfOutput {
-        let mut all = args.to_vec();
-        all.push("-no-color");
-        self.ws.terraform(&all)
-    }
-
-    fn apply(&self) -> TfOutput {
-        let out = self.tf(&["apply", "-auto-approve"]);
-        out.assert_success();
-        out
-    }
-
     /// `terraform plan -detailed-exitcode` must report no changes.
     fn assert_plan_empty(&self) {
-        let out = self.tf(&["plan", "-detailed-exitcode"]);
-        out.assert_code(0);
+        let out = self.ws.plan_no_changes(&[]);
         assert!(
             !out.stdout.contains("known after apply"),
             "an empty plan shows nothing unknown:\n{}",
@@ -90,35 +72,17 @@ impl Setup {
 
     /// The attributes of `influxdb_database_token.t` in the state file.
     fn state(&self) -> J {
-        let state: J =
-            serde_json::from_str(&self.ws.read("terraform.tfstate")).expect("state JSON");
-        state["resources"]
-            .as_array()
-            .and_then(|r| r.iter().find(|r| r["name"] == "t"))
-            .map(|r| r["instances"][0]["attributes"].clone())
-            .unwrap_or(J::Null)
+        self.ws.state_attributes("influxdb_database_token.t")
     }
 
     fn output_token(&self) -> String {
-        let out = self.tf(&["output", "-raw", "access_token"]);
-        out.assert_success();
-        out.stdout.trim().to_owned()
+        self.ws.output_raw("access_token")
     }
 
     fn sim_token(&self, id: &str) -> J {
         let a = self.sim.api("GET", &format!("/tokens/{id}"), None);
         assert_eq!(a.status, 200, "{}", a.body);
         a.json()
-    }
-
-    fn active_tokens(&self) -> Vec<J> {
-        self.sim.state()["tokens"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|t| t["revokedAt"].is_null())
-            .collect()
     }
 }
 
@@ -148,7 +112,7 @@ fn apply_keeps_the_written_expiry_and_the_next_plan_is_empty(tf: Tf) {
             Some("2030-01-01T02:00:00+02:00"),
         ),
     );
-    let out = s.apply();
+    let out = s.ws.apply(&[]);
     assert!(
         out.stdout.contains("access_token = (sensitive value)"),
         "{}",
@@ -179,11 +143,11 @@ fn apply_keeps_the_written_expiry_and_the_next_plan_is_empty(tf: Tf) {
 fn changing_the_description_updates_in_place(tf: Tf) {
     let s = setup(tf);
     s.ws.write("main.tf", &token_tf("before", &[("read", "a")], None));
-    s.apply();
+    s.ws.apply(&[]);
     let (id, token) = (s.state()["id"].clone(), s.output_token());
 
     s.ws.write("main.tf", &token_tf("after", &[("read", "a")], None));
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     plan.assert_success();
     assert!(
         plan.stdout.contains("1 to change, 0 to destroy"),
@@ -195,7 +159,7 @@ fn changing_the_description_updates_in_place(tf: Tf) {
         "no noise in an update:\n{}",
         plan.stdout
     );
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(s.state()["id"], id);
     assert_eq!(s.output_token(), token);
     assert_eq!(s.sim_token(id.as_str().unwrap())["description"], "after");
@@ -208,7 +172,7 @@ fn changing_permissions_updates_in_place_and_order_never_matters(tf: Tf) {
         "main.tf",
         &token_tf("t", &[("read", "a"), ("write", "b")], None),
     );
-    s.apply();
+    s.ws.apply(&[]);
     let (id, token) = (s.state()["id"].clone(), s.output_token());
 
     // The same set in another order is no change.
@@ -222,9 +186,9 @@ fn changing_permissions_updates_in_place_and_order_never_matters(tf: Tf) {
         "main.tf",
         &token_tf("t", &[("read", "a"), ("read", "*")], None),
     );
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     assert!(plan.stdout.contains("updated in-place"), "{}", plan.stdout);
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(s.state()["id"], id);
     assert_eq!(s.output_token(), token);
     let api = s.sim_token(id.as_str().unwrap());
@@ -236,7 +200,7 @@ fn changing_permissions_updates_in_place_and_order_never_matters(tf: Tf) {
 
     // An empty set is a token with no access.
     s.ws.write("main.tf", &token_tf("t", &[], None));
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(
         s.sim_token(id.as_str().unwrap())["permissions"],
         J::Array(vec![])
@@ -250,7 +214,7 @@ fn changing_expires_at_replaces_the_token(tf: Tf) {
         "main.tf",
         &token_tf("t", &[("read", "a")], Some("2030-01-01T00:00:00Z")),
     );
-    s.apply();
+    s.ws.apply(&[]);
     let (old_id, old_token) = (
         s.state()["id"].as_str().unwrap().to_owned(),
         s.output_token(),
@@ -267,14 +231,14 @@ fn changing_expires_at_replaces_the_token(tf: Tf) {
         "main.tf",
         &token_tf("t", &[("read", "a")], Some("2031-06-01T00:00:00Z")),
     );
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     assert!(
         plan.stdout.contains("forces replacement"),
         "{}",
         plan.stdout
     );
-    s.apply();
+    s.ws.apply(&[]);
     let new_id = s.state()["id"].as_str().unwrap().to_owned();
     let new_token = s.output_token();
     assert_ne!(new_id, old_id);
@@ -291,7 +255,7 @@ fn changing_expires_at_replaces_the_token(tf: Tf) {
 fn a_token_revoked_behind_terraforms_back_is_created_again(tf: Tf) {
     let s = setup(tf);
     s.ws.write("main.tf", &token_tf("t", &[("read", "a")], None));
-    s.apply();
+    s.ws.apply(&[]);
     let old_id = s.state()["id"].as_str().unwrap().to_owned();
     assert_eq!(
         s.sim
@@ -300,7 +264,7 @@ fn a_token_revoked_behind_terraforms_back_is_created_again(tf: Tf) {
         204
     );
 
-    let plan = s.tf(&["plan", "-detailed-exitcode"]);
+    let plan = s.ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     assert!(
         plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
@@ -313,7 +277,7 @@ fn a_token_revoked_behind_terraforms_back_is_created_again(tf: Tf) {
         plan.combined()
     );
 
-    s.apply();
+    s.ws.apply(&[]);
     let new_id = s.state()["id"].as_str().unwrap().to_owned();
     assert_ne!(new_id, old_id);
     assert_eq!(s.sim.authenticate(&s.output_token()), Some((new_id, true)));
@@ -323,14 +287,14 @@ fn a_token_revoked_behind_terraforms_back_is_created_again(tf: Tf) {
 fn a_token_deleted_behind_terraforms_back_is_created_again(tf: Tf) {
     let s = setup(tf);
     s.ws.write("main.tf", &token_tf("t", &[("read", "a")], None));
-    s.apply();
+    s.ws.apply(&[]);
     // Wipe the simulator: the token's id now answers 404.
     assert_eq!(
         s.sim.request("DELETE", "/__sim/state", None, false).status,
         204
     );
 
-    let plan = s.tf(&["plan", "-detailed-exitcode"]);
+    let plan = s.ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     assert!(plan.stdout.contains("1 to add"), "{}", plan.stdout);
     assert!(
@@ -338,8 +302,8 @@ fn a_token_deleted_behind_terraforms_back_is_created_again(tf: Tf) {
         "{}",
         plan.combined()
     );
-    s.apply();
-    assert_eq!(s.active_tokens().len(), 1);
+    s.ws.apply(&[]);
+    assert_eq!(s.sim.active_tokens().len(), 1);
     s.assert_plan_empty();
 }
 
@@ -349,7 +313,7 @@ fn permissions_changed_outside_terraform_show_as_drift_and_are_restored(tf: Tf) 
         "main.tf",
         &token_tf("t", &[("read", "a"), ("write", "a")], None),
     );
-    s.apply();
+    s.ws.apply(&[]);
     let id = s.state()["id"].as_str().unwrap().to_owned();
     let patch = r#"{"permissions":[{"action":"read","resource":"*"}]}"#;
     assert_eq!(
@@ -359,7 +323,7 @@ fn permissions_changed_outside_terraform_show_as_drift_and_are_restored(tf: Tf) 
         200
     );
 
-    let plan = s.tf(&["plan", "-detailed-exitcode"]);
+    let plan = s.ws.run(&["plan", "-detailed-exitcode"]);
     plan.assert_code(2);
     // Terraform 1.0 prints a drift note of its own; later versions report drift only where it
     // affects other objects, and show it here in the diff itself (the remote value struck out).
@@ -376,7 +340,7 @@ fn permissions_changed_outside_terraform_show_as_drift_and_are_restored(tf: Tf) 
         plan.stdout
     );
     assert!(plan.stdout.contains("updated in-place"), "{}", plan.stdout);
-    s.apply();
+    s.ws.apply(&[]);
     assert_eq!(
         sorted_permissions(&s.sim_token(&id)["permissions"]),
         vec![("read".into(), "a".into()), ("write".into(), "a".into())]
@@ -401,7 +365,7 @@ fn import_by_id_then_destroy_revokes_every_token_and_a_second_destroy_is_a_no_op
         "\nresource \"influxdb_database_token\" \"other\" {\n  description = \"second\"\n  permissions = [{ action = \"write\", resource = \"*\" }]\n}\n",
     );
     s.ws.write("main.tf", &cfg);
-    s.tf(&["import", "influxdb_database_token.t", &id])
+    s.ws.run(&["import", "influxdb_database_token.t", &id])
         .assert_success();
     let st = s.state();
     assert_eq!(st["id"], id.as_str());
@@ -411,23 +375,23 @@ fn import_by_id_then_destroy_revokes_every_token_and_a_second_destroy_is_a_no_op
     );
     assert_eq!(st["description"], "made by hand");
 
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     assert!(
         plan.stdout.contains("1 to add, 0 to change, 0 to destroy"),
         "only `other` is new:\n{}",
         plan.stdout
     );
-    s.apply();
-    assert_eq!(s.active_tokens().len(), 2);
+    s.ws.apply(&[]);
+    assert_eq!(s.sim.active_tokens().len(), 2);
 
-    s.tf(&["destroy", "-auto-approve"]).assert_success();
+    s.ws.run(&["destroy", "-auto-approve"]).assert_success();
     assert!(
-        s.active_tokens().is_empty(),
+        s.sim.active_tokens().is_empty(),
         "destroy revokes every token: {:?}",
-        s.active_tokens()
+        s.sim.active_tokens()
     );
     s.sim.clear_requests();
-    let again = s.tf(&["destroy", "-auto-approve"]);
+    let again = s.ws.run(&["destroy", "-auto-approve"]);
     again.assert_success();
     assert!(
         again.stdout.contains("0 destroyed") || again.stdout.contains("No changes"),
@@ -444,7 +408,7 @@ fn import_by_id_then_destroy_revokes_every_token_and_a_second_destroy_is_a_no_op
 fn an_import_of_an_unknown_id_is_a_clear_error(tf: Tf) {
     let s = setup(tf);
     s.ws.write("main.tf", &token_tf("t", &[("read", "a")], None));
-    let out = s.tf(&[
+    let out = s.ws.run(&[
         "import",
         "influxdb_database_token.t",
         "00000000-0000-4000-8000-000000000000",
@@ -455,7 +419,8 @@ fn an_import_of_an_unknown_id_is_a_clear_error(tf: Tf) {
         "{}",
         out.stderr
     );
-    let out = s.tf(&["import", "influxdb_database_token.t", "not-a-uuid"]);
+    let out =
+        s.ws.run(&["import", "influxdb_database_token.t", "not-a-uuid"]);
     out.assert_failure();
     assert!(out.stderr.contains("not a UUID"), "{}", out.stderr);
 }
@@ -467,7 +432,7 @@ fn an_ambiguous_create_leaves_no_active_orphan_token(tf: Tf) {
     s.sim.add_fault(serde_json::json!({
         "method": "POST", "path_suffix": "/tokens", "count": 1, "drop_after_handling": true
     }));
-    let out = s.tf(&["apply", "-auto-approve"]);
+    let out = s.ws.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     assert!(
         out.stderr.contains("revoked"),
@@ -484,11 +449,14 @@ fn an_ambiguous_create_leaves_no_active_orphan_token(tf: Tf) {
         .cloned()
         .unwrap_or_default();
     assert_eq!(all.len(), 1, "the server did create one token");
-    assert!(s.active_tokens().is_empty(), "and it is revoked: {all:?}");
+    assert!(
+        s.sim.active_tokens().is_empty(),
+        "and it is revoked: {all:?}"
+    );
 
     // A second apply converges with exactly one active token, in state.
-    s.apply();
-    let active = s.active_tokens();
+    s.ws.apply(&[]);
+    let active = s.sim.active_tokens();
     assert_eq!(active.len(), 1);
     assert_eq!(active[0]["id"], s.state()["id"]);
     s.assert_plan_empty();
@@ -544,7 +512,7 @@ fn invalid_configuration_fails_at_plan_naming_the_attribute_without_api_calls(tf
     for (what, perms, expires, summary, attribute) in cases {
         s.ws.write("main.tf", &token_tf(what, perms, expires));
         s.sim.clear_requests();
-        let out = s.tf(&["plan"]);
+        let out = s.ws.run(&["plan"]);
         out.assert_failure();
         assert!(out.stderr.contains(summary), "{what}: {}", out.stderr);
         // Terraform quotes the offending line of the configuration.
@@ -561,7 +529,7 @@ fn invalid_configuration_fails_at_plan_naming_the_attribute_without_api_calls(tf
     }
     let empty = token_tf("", &[("read", "db")], None);
     s.ws.write("main.tf", &empty);
-    let out = s.tf(&["plan"]);
+    let out = s.ws.run(&["plan"]);
     out.assert_failure();
     assert!(out.stderr.contains("Invalid description"), "{}", out.stderr);
 }
@@ -602,7 +570,7 @@ fn secrets_never_reach_the_trace_log_and_schema_marks_access_token_sensitive(tf:
         );
     }
 
-    let schema = s.tf(&["providers", "schema", "-json"]);
+    let schema = s.ws.run(&["providers", "schema", "-json"]);
     schema.assert_success();
     let j: J = serde_json::from_str(&schema.stdout).expect("schema JSON");
     let attrs = &j["provider_schemas"]["example.com/influxdata/influxdb"]["resource_schemas"]
@@ -617,7 +585,7 @@ fn tokens_work_against_clustered(tf: Tf) {
         "main.tf",
         &token_tf("clustered", &[("read", "a")], Some("2030-01-01T00:00:00Z")),
     );
-    s.apply();
+    s.ws.apply(&[]);
     let st = s.state();
     assert!(
         st["account_id"].is_null() && st["cluster_id"].is_null(),
@@ -626,8 +594,8 @@ fn tokens_work_against_clustered(tf: Tf) {
     let id = st["id"].as_str().unwrap().to_owned();
     assert_eq!(s.sim.authenticate(&s.output_token()), Some((id, true)));
     s.assert_plan_empty();
-    s.tf(&["destroy", "-auto-approve"]).assert_success();
-    assert!(s.active_tokens().is_empty());
+    s.ws.run(&["destroy", "-auto-approve"]).assert_success();
+    assert!(s.sim.active_tokens().is_empty());
 }
 
 fn an_expired_token_must_be_replaced_and_the_plan_says_why(tf: Tf) {
@@ -640,7 +608,7 @@ fn an_expired_token_must_be_replaced_and_the_plan_says_why(tf: Tf) {
         "main.tf",
         &token_tf("short-lived", &[("read", "a")], Some(&soon)),
     );
-    s.apply();
+    s.ws.apply(&[]);
     let (old_id, old_token) = (
         s.state()["id"].as_str().unwrap().to_owned(),
         s.output_token(),
@@ -649,7 +617,7 @@ fn an_expired_token_must_be_replaced_and_the_plan_says_why(tf: Tf) {
 
     // Still configured with the past time: the token cannot be replaced by an equally expired
     // one, and the plan says so, on the attribute.
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     plan.assert_failure();
     assert!(
         plan.stderr.contains("Database token expired"),
@@ -668,9 +636,9 @@ fn an_expired_token_must_be_replaced_and_the_plan_says_why(tf: Tf) {
             Some("2031-01-01T00:00:00Z"),
         ),
     );
-    let plan = s.tf(&["plan"]);
+    let plan = s.ws.run(&["plan"]);
     assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
-    s.apply();
+    s.ws.apply(&[]);
     assert_ne!(s.state()["id"].as_str().unwrap(), old_id);
     assert_eq!(s.sim.authenticate(&old_token), Some((old_id, false)));
     s.assert_plan_empty();

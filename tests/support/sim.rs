@@ -24,6 +24,8 @@ pub struct SimProcess {
     /// `http://127.0.0.1:PORT` (`https://` with `--tls`)
     pub url: String,
     pub clustered: bool,
+    /// Started with `--product oss-v2`.
+    pub is_oss_v2: bool,
     /// With `--tls`: the file holding the simulator's CA certificate (PEM), in a temp dir that
     /// lives as long as this handle.
     pub ca_file: Option<PathBuf>,
@@ -71,10 +73,12 @@ impl SimProcess {
             "first line: {line:?}"
         );
         let clustered = args.windows(2).any(|w| w == ["--product", "clustered"]);
+        let is_oss_v2 = args.windows(2).any(|w| w == ["--product", "oss-v2"]);
         SimProcess {
             child,
             url,
             clustered,
+            is_oss_v2,
             ca_file,
             _ca_dir: ca_dir,
         }
@@ -83,6 +87,29 @@ impl SimProcess {
     /// A Cloud Dedicated simulator serving HTTPS with its own CA (see [`SimProcess::ca_pem`]).
     pub fn tls() -> SimProcess {
         SimProcess::start(&["--tls"])
+    }
+
+    /// The environment variables that point the provider at this simulator, as a user of the
+    /// product would set them: `INFLUX_HOST`, `INFLUX_TOKEN` and `INFLUX_ORG` for InfluxDB OSS v2;
+    /// `INFLUXDB3_URL` and `INFLUXDB3_MANAGEMENT_TOKEN`, plus `INFLUXDB3_ACCOUNT_ID` and
+    /// `INFLUXDB3_CLUSTER_ID` unless clustered, for InfluxDB 3.
+    pub fn provider_env(&self) -> Vec<(&'static str, String)> {
+        if self.is_oss_v2 {
+            return vec![
+                ("INFLUX_HOST", self.url.clone()),
+                ("INFLUX_TOKEN", V2_TOKEN.to_owned()),
+                ("INFLUX_ORG", V2_ORG.to_owned()),
+            ];
+        }
+        let mut env = vec![
+            ("INFLUXDB3_URL", self.url.clone()),
+            ("INFLUXDB3_MANAGEMENT_TOKEN", MANAGEMENT_TOKEN.to_owned()),
+        ];
+        if !self.clustered {
+            env.push(("INFLUXDB3_ACCOUNT_ID", ACCOUNT_ID.to_owned()));
+            env.push(("INFLUXDB3_CLUSTER_ID", CLUSTER_ID.to_owned()));
+        }
+        env
     }
 
     /// `host:port`.
@@ -251,6 +278,51 @@ impl SimProcess {
     }
 }
 
+/// What the simulator holds and was asked, read through `/__sim/`.
+impl SimProcess {
+    /// The (method, path) of the API calls the simulator logged.
+    pub fn calls(&self) -> Vec<(String, String)> {
+        self.requests()
+            .iter()
+            .map(|r| {
+                (
+                    r["method"].as_str().unwrap_or("").to_owned(),
+                    r["path"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// Every database token the simulator holds, revoked ones included.
+    pub fn tokens(&self) -> Vec<serde_json::Value> {
+        self.state()["tokens"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The database tokens not revoked.
+    pub fn active_tokens(&self) -> Vec<serde_json::Value> {
+        self.tokens()
+            .into_iter()
+            .filter(|t| t["revokedAt"].is_null())
+            .collect()
+    }
+
+    /// Every database the simulator holds.
+    pub fn databases(&self) -> Vec<serde_json::Value> {
+        self.state()["databases"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The database named `name`, if the simulator holds one.
+    pub fn database(&self, name: &str) -> Option<serde_json::Value> {
+        self.databases().into_iter().find(|d| d["name"] == name)
+    }
+}
+
 trait ReadWrite: Read + Write {}
 impl<T: Read + Write> ReadWrite for T {}
 
@@ -267,7 +339,13 @@ impl SimProcess {
     /// Which token an access token string belongs to, and whether it is still active, as the
     /// data plane would tell (`POST /__sim/authenticate`). `None` when no token has it.
     pub fn authenticate(&self, access_token: &str) -> Option<(String, bool)> {
-        let body = serde_json::json!({ "accessToken": access_token }).to_string();
+        self.sim_authenticate(serde_json::json!({ "accessToken": access_token }))
+    }
+
+    /// `POST /__sim/authenticate` with `body`: the ID of the credential it names and whether
+    /// it is active; `None` when there is none.
+    fn sim_authenticate(&self, body: serde_json::Value) -> Option<(String, bool)> {
+        let body = body.to_string();
         let a = self.request("POST", "/__sim/authenticate", Some(&body), false);
         match a.status {
             200 => {
@@ -304,19 +382,7 @@ impl SimProcess {
 
     /// Which authorization a token string is and whether it works (`POST /__sim/authenticate`).
     pub fn v2_authenticate(&self, token: &str) -> Option<(String, bool)> {
-        let body = serde_json::json!({ "token": token }).to_string();
-        let a = self.request("POST", "/__sim/authenticate", Some(&body), false);
-        match a.status {
-            200 => {
-                let j = a.json();
-                Some((
-                    j["id"].as_str().unwrap_or_default().to_owned(),
-                    j["active"].as_bool().unwrap_or(false),
-                ))
-            }
-            404 => None,
-            other => panic!("authenticate: unexpected status {other}: {}", a.body),
-        }
+        self.sim_authenticate(serde_json::json!({ "token": token }))
     }
 
     /// The authorizations in the simulator, the operator's excepted.

@@ -25,6 +25,12 @@
 //! `.tools/terraform-<version>/terraform`) on first use. If that fails, the test PANICS: these
 //! tests fail, never skip, when Terraform is missing. A `terraform` on PATH is never used.
 //!
+//! Besides the raw [`Workspace::terraform`], a workspace has the steps most scenarios share:
+//! [`Workspace::run`] (adds `-no-color`), [`Workspace::apply`], [`Workspace::plan_no_changes`],
+//! [`Workspace::state_attributes`], [`Workspace::run_traced`] with [`Workspace::trace_log`], and
+//! [`Workspace::plan_file_contents`]. Point it at a simulator with
+//! `ws.set_envs(sim.provider_env())` (tests/support/sim.rs).
+//!
 //! `terraform init` is NOT run (Terraform <= 1.14 would try to install the overridden provider
 //! from its registry and fail); `validate`, `plan` and `apply` work without it under
 //! dev_overrides. Use [`Workspace::get`] when the configuration uses local modules.
@@ -255,6 +261,19 @@ impl TfOutput {
         self
     }
 
+    /// Panics, printing stdout, unless it shows the ephemeral resource `address` (e.g.
+    /// `ephemeral.influxdb_database_token.ci`) opened and closed, and no failed check assertion.
+    #[track_caller]
+    pub fn assert_ephemeral_opened_and_closed(&self, address: &str) {
+        let s = &self.stdout;
+        assert!(
+            s.contains(&format!("{address}: Opening..."))
+                && s.contains(&format!("{address}: Closing complete")),
+            "{s}"
+        );
+        assert!(!s.contains("Check block assertion failed"), "{s}");
+    }
+
     /// stdout followed by stderr.
     pub fn combined(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
@@ -337,6 +356,19 @@ impl Workspace {
         self
     }
 
+    /// Adds several variables at once, e.g. `SimProcess::provider_env()` (tests/support/sim.rs)
+    /// to point the provider at a simulator.
+    pub fn set_envs<K, V>(&mut self, vars: impl IntoIterator<Item = (K, V)>) -> &mut Self
+    where
+        K: Into<OsString>,
+        V: Into<OsString>,
+    {
+        for (k, v) in vars {
+            self.set_env(k, v);
+        }
+        self
+    }
+
     /// Runs `terraform <args>` in the workspace (human output; add "-no-color" yourself).
     pub fn terraform(&self, args: &[&str]) -> TfOutput {
         self.terraform_with_env(args, &[])
@@ -404,6 +436,119 @@ impl Workspace {
             stderr,
             elapsed: started.elapsed(),
         }
+    }
+
+    /// Runs `terraform <args> -no-color`.
+    pub fn run(&self, args: &[&str]) -> TfOutput {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `terraform <args> -no-color` with extra variables on top of the workspace's.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> TfOutput {
+        let mut all = args.to_vec();
+        all.push("-no-color");
+        self.terraform_with_env(&all, env)
+    }
+
+    /// `terraform apply -auto-approve -no-color <extra>`; panics unless it succeeds.
+    #[track_caller]
+    pub fn apply(&self, extra: &[&str]) -> TfOutput {
+        let mut args = vec!["apply", "-auto-approve"];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        out.assert_success();
+        out
+    }
+
+    /// `terraform plan -detailed-exitcode -no-color <extra>`; panics unless it exits 0 (no
+    /// changes). Returns the output for further checks.
+    #[track_caller]
+    pub fn plan_no_changes(&self, extra: &[&str]) -> TfOutput {
+        let mut args = vec!["plan", "-detailed-exitcode"];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        out.assert_code(0);
+        out
+    }
+
+    /// The state file (`terraform.tfstate`) as JSON.
+    pub fn state_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.read("terraform.tfstate")).expect("state JSON")
+    }
+
+    /// The attributes of the first instance of a resource in the state file, by address
+    /// (`type.name` for a managed resource, `data.type.name` for a data source); null if absent.
+    pub fn state_attributes(&self, address: &str) -> serde_json::Value {
+        let (mode, rest) = match address.strip_prefix("data.") {
+            Some(rest) => ("data", rest),
+            None => ("managed", address),
+        };
+        let (ty, name) = rest
+            .split_once('.')
+            .unwrap_or_else(|| panic!("not a resource address: {address}"));
+        self.state_json()["resources"]
+            .as_array()
+            .and_then(|r| {
+                r.iter()
+                    .find(|r| r["mode"] == mode && r["type"] == ty && r["name"] == name)
+            })
+            .map(|r| r["instances"][0]["attributes"].clone())
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// `terraform output -raw <name> -no-color`, trimmed; panics unless it succeeds.
+    #[track_caller]
+    pub fn output_raw(&self, name: &str) -> String {
+        let out = self.run(&["output", "-raw", name]);
+        out.assert_success();
+        out.stdout.trim().to_owned()
+    }
+
+    /// Where [`Workspace::run_traced`] writes Terraform's trace log.
+    pub fn trace_log_path(&self) -> PathBuf {
+        self.path().join("trace.log")
+    }
+
+    /// Runs `terraform <args> -no-color` with `TF_LOG=trace` into [`Workspace::trace_log_path`].
+    pub fn run_traced(&self, args: &[&str]) -> TfOutput {
+        let log = self.trace_log_path().to_string_lossy().into_owned();
+        self.run_with_env(args, &[("TF_LOG", "trace"), ("TF_LOG_PATH", &log)])
+    }
+
+    /// The trace log written by [`Workspace::run_traced`].
+    pub fn trace_log(&self) -> String {
+        std::fs::read_to_string(self.trace_log_path()).expect("trace log")
+    }
+
+    /// Every file of a saved plan (a zip archive) of the workspace, concatenated.
+    pub fn plan_file_contents(&self, name: &str) -> String {
+        let out_dir = self.path().join("plan-unzipped");
+        let status = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+            ])
+            .arg(self.path().join(name))
+            .arg(&out_dir)
+            .status()
+            .expect("run python3 to unzip the plan");
+        assert!(status.success());
+        let mut all = String::new();
+        let mut n = 0;
+        let mut stack = vec![out_dir];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    all.push_str(&String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 3, "a plan file holds several files, found {n}");
+        all
     }
 
     /// `terraform get -no-color` (downloads/links modules; needed for configurations with
