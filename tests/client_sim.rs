@@ -10,29 +10,30 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use sim::{SimProcess, ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN};
-use terraform_provider_influxdb::influxdb::client::{
-    ApiError, ClientConfig, CreateOutcome, ManagementClient, Product,
-};
-use terraform_provider_influxdb::influxdb::models::{
+use terraform_provider_influxdb::influxdb::http::{CreateOutcome, ErrorKind};
+use terraform_provider_influxdb::influxdb::management::models::{
     BucketPart, CreateDatabase, CreateDatabaseToken, CreateTable, PartitionPart, Permission,
     UpdateDatabase, UpdateDatabaseToken,
+};
+use terraform_provider_influxdb::influxdb::management::{
+    ClientConfig, Deployment, ManagementClient,
 };
 use tokio_util::sync::CancellationToken;
 
 fn config(sim: &SimProcess) -> ClientConfig {
     let product = if sim.clustered {
-        Product::Clustered
+        Deployment::Clustered
     } else {
-        Product::Dedicated {
+        Deployment::Dedicated {
             account_id: ACCOUNT_ID.into(),
             cluster_id: CLUSTER_ID.into(),
         }
     };
     let mut cfg = ClientConfig::new(&sim.url, product, MANAGEMENT_TOKEN);
-    cfg.request_timeout = Duration::from_secs(5);
-    cfg.retry_deadline = Duration::from_secs(10);
-    cfg.initial_backoff = Duration::from_millis(20);
-    cfg.max_backoff = Duration::from_millis(100);
+    cfg.policy.request_timeout = Duration::from_secs(5);
+    cfg.policy.retry_deadline = Duration::from_secs(10);
+    cfg.policy.initial_backoff = Duration::from_millis(20);
+    cfg.policy.max_backoff = Duration::from_millis(100);
     cfg
 }
 
@@ -455,7 +456,10 @@ async fn rejected_management_token_names_the_setting_but_not_the_token() {
     cfg.management_token = "wrong-management-token-value".into();
     let c = ManagementClient::new(cfg, CancellationToken::new()).unwrap();
     let err = c.list_tokens().await.unwrap_err();
-    assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind, ErrorKind::Unauthorized { .. }),
+        "{err:?}"
+    );
     let msg = err.to_string();
     assert!(msg.contains("management_token"), "{msg}");
     assert!(msg.contains("INFLUXDB3_MANAGEMENT_TOKEN"), "{msg}");
@@ -472,17 +476,17 @@ async fn rejected_management_token_names_the_setting_but_not_the_token() {
 async fn wrong_account_is_forbidden_and_wrong_cluster_not_found() {
     let sim = SimProcess::dedicated();
     let mut cfg = config(&sim);
-    cfg.product = Product::Dedicated {
+    cfg.deployment = Deployment::Dedicated {
         account_id: "33333333-3333-4333-8333-333333333333".into(),
         cluster_id: CLUSTER_ID.into(),
     };
     let c = ManagementClient::new(cfg.clone(), CancellationToken::new()).unwrap();
     let err = c.list_databases().await.unwrap_err();
-    assert!(matches!(err, ApiError::Forbidden { .. }), "{err:?}");
+    assert!(matches!(err.kind, ErrorKind::Forbidden { .. }), "{err:?}");
     assert!(err.to_string().contains("account_id"), "{err}");
     assert!(err.to_string().contains("INFLUXDB3_ACCOUNT_ID"), "{err}");
 
-    cfg.product = Product::Dedicated {
+    cfg.deployment = Deployment::Dedicated {
         account_id: ACCOUNT_ID.into(),
         cluster_id: "33333333-3333-4333-8333-333333333333".into(),
     };
@@ -533,7 +537,10 @@ async fn bad_request_carries_the_server_message() {
         .await
         .unwrap_err();
     assert_eq!(err.outcome, CreateOutcome::Rejected);
-    assert!(matches!(err.error, ApiError::BadRequest { .. }), "{err:?}");
+    assert!(
+        matches!(err.error.kind, ErrorKind::Invalid { status: 400, .. }),
+        "{err:?}"
+    );
     let msg = err.to_string();
     assert!(
         msg.contains("400") && msg.contains("\"my db\" contains the character ' '"),
@@ -614,7 +621,7 @@ async fn faults_that_outlast_the_deadline_give_deadline_exceeded() {
     let sim = SimProcess::dedicated();
     sim.add_fault(json!({"count": 1000, "status": 503}));
     let mut cfg = config(&sim);
-    cfg.retry_deadline = Duration::from_millis(400);
+    cfg.policy.retry_deadline = Duration::from_millis(400);
     let c = ManagementClient::new(cfg, CancellationToken::new()).unwrap();
     let start = Instant::now();
     let err = c.list_tokens().await.unwrap_err();
@@ -623,8 +630,8 @@ async fn faults_that_outlast_the_deadline_give_deadline_exceeded() {
         "{:?}",
         start.elapsed()
     );
-    match &err {
-        ApiError::DeadlineExceeded { deadline, last } => {
+    match &err.kind {
+        ErrorKind::DeadlineExceeded { deadline, last } => {
             let attempts = deadline.attempts;
             assert!(attempts >= 2, "{attempts}");
             assert_eq!(last.status(), Some(503));
@@ -666,7 +673,7 @@ async fn cancellation_interrupts_the_backoff() {
     sim.add_fault(json!({"count": 10, "status": 429, "retry_after_secs": 30}));
     let cancel = CancellationToken::new();
     let mut cfg = config(&sim);
-    cfg.retry_deadline = Duration::from_secs(60);
+    cfg.policy.retry_deadline = Duration::from_secs(60);
     let c = ManagementClient::new(cfg, cancel.clone()).unwrap();
     let trigger = cancel.clone();
     tokio::spawn(async move {
@@ -712,7 +719,10 @@ async fn create_whose_answer_is_lost_is_unknown_sent_once_and_exists() {
         .await
         .unwrap_err();
     assert_eq!(err.outcome, CreateOutcome::Unknown, "{err:?}");
-    assert!(matches!(err.error, ApiError::Transport { .. }), "{err:?}");
+    assert!(
+        matches!(err.error.kind, ErrorKind::Transport { .. }),
+        "{err:?}"
+    );
     let posts: Vec<_> = sim
         .requests()
         .into_iter()
@@ -735,11 +745,11 @@ async fn create_that_cannot_connect_is_not_sent() {
         .port();
     let mut cfg = ClientConfig::new(
         format!("http://127.0.0.1:{port}"),
-        Product::Clustered,
+        Deployment::Clustered,
         MANAGEMENT_TOKEN,
     );
-    cfg.retry_deadline = Duration::from_millis(300);
-    cfg.initial_backoff = Duration::from_millis(20);
+    cfg.policy.retry_deadline = Duration::from_millis(300);
+    cfg.policy.initial_backoff = Duration::from_millis(20);
     let c = ManagementClient::new(cfg, CancellationToken::new()).unwrap();
     let err = c
         .create_database(&CreateDatabase {
@@ -750,7 +760,7 @@ async fn create_that_cannot_connect_is_not_sent() {
         .unwrap_err();
     assert_eq!(err.outcome, CreateOutcome::NotSent, "{err:?}");
     assert!(
-        matches!(err.error, ApiError::DeadlineExceeded { .. }),
+        matches!(err.error.kind, ErrorKind::DeadlineExceeded { .. }),
         "{err:?}"
     );
     assert!(err.to_string().contains("Could not reach"), "{err}");

@@ -10,24 +10,25 @@ mod sim;
 use std::time::{Duration, Instant};
 
 use sim::{SimProcess, ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN, V2_TOKEN};
-use terraform_provider_influxdb::influxdb::client::{
-    ApiError, ClientConfig, CreateOutcome, ManagementClient, Product,
+use terraform_provider_influxdb::influxdb::http::Policy;
+use terraform_provider_influxdb::influxdb::http::{CreateOutcome, ErrorKind};
+use terraform_provider_influxdb::influxdb::management::models::{CreateDatabaseToken, Permission};
+use terraform_provider_influxdb::influxdb::management::{
+    ClientConfig, Deployment, ManagementClient,
 };
-use terraform_provider_influxdb::influxdb::models::{CreateDatabaseToken, Permission};
-use terraform_provider_influxdb::influxdb::retry::Policy;
-use terraform_provider_influxdb::influxdb::v2::{V2Client, V2Error};
+use terraform_provider_influxdb::influxdb::v2::V2Client;
 use tokio_util::sync::CancellationToken;
 
 fn config(url: &str, ca: Option<String>) -> ClientConfig {
-    let product = Product::Dedicated {
+    let product = Deployment::Dedicated {
         account_id: ACCOUNT_ID.into(),
         cluster_id: CLUSTER_ID.into(),
     };
     let mut cfg = ClientConfig::new(url, product, MANAGEMENT_TOKEN);
-    cfg.request_timeout = Duration::from_secs(5);
+    cfg.policy.request_timeout = Duration::from_secs(5);
     // Long enough that a retried certificate error would be obvious.
-    cfg.retry_deadline = Duration::from_secs(20);
-    cfg.initial_backoff = Duration::from_millis(50);
+    cfg.policy.retry_deadline = Duration::from_secs(20);
+    cfg.policy.initial_backoff = Duration::from_millis(50);
     cfg.ca_certificate = ca;
     cfg
 }
@@ -49,7 +50,7 @@ async fn assert_certificate_error(c: &ManagementClient, host: &str, reason: &str
         "{:?}",
         start.elapsed()
     );
-    assert!(matches!(err, ApiError::Certificate { .. }), "{err:?}");
+    assert!(matches!(err.kind, ErrorKind::Certificate { .. }), "{err:?}");
     let text = err.to_string();
     for part in [host, reason, "`ca_certificate`", "cannot be turned off"] {
         assert!(text.contains(part), "missing {part:?} in: {text}");
@@ -142,7 +143,7 @@ async fn the_v2_client_trusts_ca_certificate_and_fails_at_once_without_it() {
         "retried: {:?}",
         start.elapsed()
     );
-    assert!(matches!(err, V2Error::Certificate { .. }), "{err:?}");
+    assert!(matches!(err.kind, ErrorKind::Certificate { .. }), "{err:?}");
     let text = err.to_string();
     for part in [
         "127.0.0.1",

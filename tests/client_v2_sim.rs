@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use serde_json::json;
 use sim::{SimProcess, V2_ORG, V2_ORG_ID, V2_TOKEN, V2_USER_ID};
-use terraform_provider_influxdb::influxdb::retry::{CreateOutcome, Policy};
+use terraform_provider_influxdb::influxdb::http::{CreateOutcome, ErrorKind, Policy};
 use terraform_provider_influxdb::influxdb::v2::client::AuthorizationFilter;
 use terraform_provider_influxdb::influxdb::v2::models::{
     CreateAuthorization, Permission, Resource, UpdateAuthorization,
 };
-use terraform_provider_influxdb::influxdb::v2::{V2Client, V2Error};
+use terraform_provider_influxdb::influxdb::v2::V2Client;
 use tokio_util::sync::CancellationToken;
 
 fn policy() -> Policy {
@@ -111,7 +111,7 @@ async fn authorization_lifecycle_and_the_token_is_returned_only_once() {
         .find_org(V2_ORG)
         .await
         .unwrap_err();
-    assert!(matches!(e, V2Error::Unauthorized { .. }), "{e:?}");
+    assert!(matches!(e.kind, ErrorKind::Unauthorized { .. }), "{e:?}");
 
     c.delete_authorization(&created.id).await.unwrap();
     let e = c.delete_authorization(&created.id).await.unwrap_err();
@@ -127,7 +127,7 @@ async fn errors_are_the_servers_code_and_message_with_what_to_check() {
         .get_authorization("0123456789abcdef")
         .await
         .unwrap_err();
-    assert!(matches!(e, V2Error::Unauthorized { .. }));
+    assert!(matches!(e.kind, ErrorKind::Unauthorized { .. }));
     let text = e.to_string();
     assert!(
         text.contains("unauthorized access") && text.contains("INFLUX_TOKEN"),
@@ -144,7 +144,10 @@ async fn errors_are_the_servers_code_and_message_with_what_to_check() {
         "{e}"
     );
     let e = client(&sim).get_authorization("xyz").await.unwrap_err();
-    assert!(matches!(e, V2Error::Invalid { status: 400, .. }), "{e:?}");
+    assert!(
+        matches!(e.kind, ErrorKind::Invalid { status: 400, .. }),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -166,7 +169,7 @@ async fn a_token_cannot_grant_what_it_does_not_hold() {
     let limited = c.create_authorization(&body).await.unwrap();
     let lc = client_with(&sim, limited.token.as_deref().unwrap());
     let e = lc.create_authorization(&read_buckets()).await.unwrap_err();
-    assert!(matches!(e.error, V2Error::Forbidden { .. }), "{e:?}");
+    assert!(matches!(e.error.kind, ErrorKind::Forbidden { .. }), "{e:?}");
     assert!(
         e.to_string()
             .contains("can only grant permissions it holds"),
@@ -222,7 +225,7 @@ async fn idempotent_calls_are_retried_and_a_create_is_never_sent_twice() {
     // The simulator's fault answer is a v2 error body too.
     sim.add_fault(json!({"method": "GET", "path_suffix": "/orgs", "status": 403}));
     let e = c.find_org(V2_ORG).await.unwrap_err();
-    assert!(matches!(e, V2Error::Forbidden { .. }), "{e:?}");
+    assert!(matches!(e.kind, ErrorKind::Forbidden { .. }), "{e:?}");
 }
 
 #[tokio::test]

@@ -1,8 +1,181 @@
-//! InfluxDB OSS v2 and Cloud Serverless: the `/api/v2` client and its models. Both products
-//! serve the same API; a provider block with `host`, `token` and `org` talks to one of them.
+//! InfluxDB OSS v2 and Cloud Serverless, through `/api/v2`: the client, its models, the
+//! provider's default organization, and one folder per concept (an authorization), holding the
+//! concept's rules and its resource, data sources and ephemeral resource. Both products serve
+//! the same API; a provider block with `host`, `token` and `org` talks to one of them.
+//!
+//! Settings: `host`, `token`, `org` or `org_id` (or the `influx` CLI's `INFLUX_HOST`,
+//! `INFLUX_TOKEN`, `INFLUX_ORG`, `INFLUX_ORG_ID`), and the shared `ca_certificate`.
 
+pub mod authorization;
 pub mod client;
 pub mod models;
+pub mod organization;
 pub mod permissions;
 
-pub use client::{V2Client, V2CreateError, V2Error};
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+pub use client::{V2Client, V2CreateError, V2Error, V2_API};
+pub use organization::{missing_org, validate_v2_id, OrgRef, V2Api};
+
+use super::family::{env, Connected, Family, Product, Registry, Setting, Settings};
+use super::provider::validate_url;
+use crate::engine::schema::validators;
+use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
+
+static SETTINGS: [Setting; 4] = [
+    Setting {
+        name: "host",
+        env: Some("INFLUX_HOST"),
+        description: "InfluxDB OSS v2 or Cloud Serverless: the URL of the server, e.g. `http://localhost:8086` or `https://us-east-1-1.aws.cloud2.influxdata.com`.",
+        sensitive: false,
+        selects: true,
+        validate: Some(("Invalid provider host", validate_url)),
+    },
+    Setting {
+        name: "token",
+        env: Some("INFLUX_TOKEN"),
+        description: "InfluxDB OSS v2 or Cloud Serverless: an API token allowed to manage authorizations (an operator or all-access token).",
+        sensitive: true,
+        selects: true,
+        validate: None,
+    },
+    Setting {
+        name: "org",
+        env: Some("INFLUX_ORG"),
+        description: "InfluxDB OSS v2 or Cloud Serverless: the name of the default organization of the resources (looked up once, when first needed). Set `org` or `org_id`, not both.",
+        sensitive: false,
+        selects: true,
+        validate: Some(("Invalid provider org", validators::not_empty)),
+    },
+    Setting {
+        name: "org_id",
+        env: Some("INFLUX_ORG_ID"),
+        description: "InfluxDB OSS v2 or Cloud Serverless: the ID of the default organization (16 hexadecimal digits). Set `org` or `org_id`, not both. `INFLUX_ORG_ID` wins over `INFLUX_ORG`, as in the `influx` CLI.",
+        sensitive: false,
+        selects: true,
+        validate: Some(("Invalid provider org_id", validate_v2_id)),
+    },
+];
+
+static PRODUCTS: [Product; 2] = [
+    Product {
+        name: "InfluxDB OSS v2",
+        simulator: Some("oss-v2"),
+        needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
+    },
+    Product {
+        name: "InfluxDB Cloud Serverless",
+        simulator: None,
+        needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
+    },
+];
+
+/// The `/api/v2` family.
+pub struct V2;
+
+impl Family for V2 {
+    fn key(&self) -> &'static str {
+        "v2"
+    }
+    fn title(&self) -> &'static str {
+        "InfluxDB OSS v2 and Cloud Serverless (/api/v2)"
+    }
+    fn configured_as(&self) -> &'static str {
+        "InfluxDB OSS v2 / Cloud Serverless (host, token, org)"
+    }
+    fn summary(&self) -> &'static str {
+        "API tokens (authorizations) of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`"
+    }
+    fn products(&self) -> &'static [Product] {
+        &PRODUCTS
+    }
+    fn settings(&self) -> &'static [Setting] {
+        &SETTINGS
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if !config.attr("org").is_null() && !config.attr("org_id").is_null() {
+            diags.push(
+                Diagnostic::error(
+                    "Both org and org_id are set",
+                    "Set the default organization by name (org) or by ID (org_id), not both.",
+                )
+                .at(AttributePath::root("org_id")),
+            );
+        }
+    }
+
+    fn configure(
+        &self,
+        settings: &Settings,
+        stop: CancellationToken,
+        diags: &mut Diagnostics,
+    ) -> Option<Connected> {
+        let [host_s, token_s, org_s, org_id_s] = &SETTINGS;
+        let host = settings.get(host_s);
+        let token = settings.get(token_s);
+        if let Some(t) = &token {
+            crate::log::redact(t);
+        }
+        // A configured org (by either form) wins over the environment; from the environment the
+        // ID wins, as in the influx CLI.
+        let org = match (settings.configured("org"), settings.configured("org_id")) {
+            (_, Some(id)) => Some(OrgRef::Id(id.to_owned())),
+            (Some(name), None) => Some(OrgRef::Name(name.to_owned())),
+            (None, None) => org_id_s
+                .env
+                .and_then(env)
+                .map(OrgRef::Id)
+                .or_else(|| org_s.env.and_then(env).map(OrgRef::Name)),
+        };
+        if let Some(Err(e)) = host.as_deref().map(validate_url) {
+            diags.error(
+                "Invalid provider host",
+                format!(
+                    "{e} Check the provider's host setting or the INFLUX_HOST environment variable."
+                ),
+            );
+        }
+        if let Some(OrgRef::Id(id)) = &org {
+            if let Err(e) = validate_v2_id(id) {
+                diags.error(
+                    "Invalid provider org_id",
+                    format!("{e} Check the provider's org_id setting or the INFLUX_ORG_ID environment variable."),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return None;
+        }
+        let client = match (host, token) {
+            (None, _) => Err(Diagnostic::error(
+                "Missing provider host",
+                "This provider block is for InfluxDB OSS v2 / Cloud Serverless, which needs the server's URL: set the provider's host or INFLUX_HOST (for example http://localhost:8086).",
+            )),
+            (Some(_), None) => Err(Diagnostic::error(
+                "Missing provider token",
+                "This operation calls the InfluxDB v2 API, which needs an API token: set the provider's token or the INFLUX_TOKEN environment variable.",
+            )),
+            (Some(host), Some(token)) => V2Client::with_options(
+                &host,
+                &token,
+                V2Client::DEFAULT_POLICY,
+                settings.ca_certificate.as_deref(),
+                stop,
+            )
+            .map_err(|e| {
+                Diagnostic::error("Cannot create the InfluxDB v2 API client", e.to_string())
+            }),
+        };
+        Some(client.map(|c| Arc::new(V2Api::new(c, org)) as _))
+    }
+
+    fn register(&self, r: &mut Registry) {
+        r.resource(authorization::resource::AuthorizationResource);
+        r.data_source(authorization::data_source::AuthorizationDataSource);
+        r.data_source(authorization::data_sources::AuthorizationsDataSource);
+        r.ephemeral_resource(authorization::ephemeral::EphemeralAuthorization);
+    }
+}

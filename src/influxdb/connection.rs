@@ -1,0 +1,99 @@
+//! What a configured provider block holds: the API family it talks to and that family's client
+//! (or why there is none), and how a resource of another family is refused, in words that say
+//! which settings each product needs.
+
+use std::any::Any;
+
+use super::family::{Connected, Family};
+use super::products::products_help;
+use crate::engine::{Diagnostic, Diagnostics, Value};
+
+/// A client type that an API family hands to its resources.
+pub trait FamilyClient: Any + Send + Sync {
+    /// Plan-time checks of a configuration that depend on how the provider block is set up
+    /// (for example a resource without `org_id` under an InfluxDB v2 provider block without a
+    /// default organization). Called before any API call.
+    fn check_config(&self, _config: &Value, _diags: &mut Diagnostics) {}
+}
+
+/// The configured provider: one family and its client.
+pub struct Connection {
+    family: &'static dyn Family,
+    client: Connected,
+}
+
+impl Connection {
+    pub fn new(family: &'static dyn Family, client: Connected) -> Self {
+        Connection { family, client }
+    }
+
+    /// The family this provider block talks to.
+    pub fn family(&self) -> &'static dyn Family {
+        self.family
+    }
+
+    /// The client of `wanted`, the family `type_name` belongs to; records why there is none.
+    pub fn client_for<X: FamilyClient>(
+        &self,
+        wanted: &'static dyn Family,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&X> {
+        if self.family.key() != wanted.key() {
+            diags.push(mismatch(type_name, wanted, self.family));
+            return None;
+        }
+        match &self.client {
+            Err(d) => {
+                diags.push(d.clone());
+                None
+            }
+            Ok(c) => {
+                let found = c.downcast_ref::<X>();
+                if found.is_none() {
+                    diags.error(
+                        "Provider internal error",
+                        format!("{type_name} asks for a client that the {} family does not make. This is a bug in the provider.", wanted.key()),
+                    );
+                }
+                found
+            }
+        }
+    }
+
+    /// Plan-time check: `type_name`, of family `wanted`, can be served by this provider block.
+    pub fn check<X: FamilyClient>(
+        &self,
+        wanted: &'static dyn Family,
+        type_name: &str,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) {
+        if self.family.key() != wanted.key() {
+            diags.push(mismatch(type_name, wanted, self.family));
+            return;
+        }
+        if let Ok(c) = &self.client {
+            if let Some(c) = c.downcast_ref::<X>() {
+                c.check_config(config, diags);
+            }
+        }
+    }
+}
+
+/// The error for a resource of family `wanted` under a provider block of `configured`.
+pub fn mismatch(
+    what: &str,
+    wanted: &'static dyn Family,
+    configured: &'static dyn Family,
+) -> Diagnostic {
+    Diagnostic::error(
+        "Resource and provider are for different InfluxDB products",
+        format!(
+            "{what} belongs to {}, but this provider block is configured for {}. {}",
+            wanted.title(),
+            configured.configured_as(),
+            products_help()
+        ),
+    )
+}

@@ -1,0 +1,454 @@
+//! The retry policy shared by every InfluxDB API client (the Management API and `/api/v2`):
+//! one HTTP call, retried as the policy says, with the outcome a create needs to know.
+//!
+//! Idempotent calls (GET, PATCH, DELETE) are retried on connection errors, timeouts, 429 and
+//! 503 (honouring `Retry-After`, in seconds or as an HTTP date), 502 and 504, with exponential
+//! backoff and jitter, until a total deadline; the error at the deadline says how long it
+//! waited, how many tries it made and whether the server asked to wait past the deadline. A
+//! certificate that does not verify is permanent and never retried (see [`super::trust`]). A
+//! POST (create) is retried only when the connection could not be opened, i.e. the request was
+//! certainly never sent; any other failure carries a [`CreateOutcome`] saying whether something
+//! may have been created. Every wait races the provider's cancellation token (StopProvider).
+//! Errors are [`HttpError`]s worded by the calling family's [`Api`].
+
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use tokio_util::sync::CancellationToken;
+
+use super::error::{Api, CreateOutcome, ErrorKind, HttpError};
+
+/// How a call ran out of time: what the deadline error reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    /// The configured limit for all attempts.
+    pub deadline: Duration,
+    pub attempts: u32,
+    /// From the first attempt to giving up.
+    pub waited: Duration,
+    /// The server's last `Retry-After`, when waiting for it would have passed the deadline.
+    pub retry_after: Option<Duration>,
+}
+
+impl Deadline {
+    /// The sentence every client uses, `api` naming the API ("The InfluxDB Management API").
+    pub fn describe(&self, api: &str, last: &dyn fmt::Display) -> String {
+        let tries = if self.attempts == 1 { "try" } else { "tries" };
+        let why = match self.retry_after {
+            Some(ra) => format!(
+                "; the server then asked to retry after {} s, which is past the retry deadline \
+                 of {} s",
+                ra.as_secs(),
+                self.deadline.as_secs()
+            ),
+            None => format!(" (the retry deadline is {} s)", self.deadline.as_secs()),
+        };
+        format!(
+            "{api} did not succeed after waiting {:.1} s and {} {tries}{why}. Last error: {last}",
+            self.waited.as_secs_f64(),
+            self.attempts
+        )
+    }
+}
+
+/// The advice every certificate error ends with; `ca_setting` says where a CA can be given.
+pub fn certificate_message(host: &str, reason: &str, ca_setting: &str) -> String {
+    format!(
+        "The TLS certificate of {host} could not be verified: {reason}. If the server uses a \
+         private certificate authority, set {ca_setting} to that CA's certificate in PEM form \
+         (for example `ca_certificate = file(\"ca.pem\")`). Certificate verification cannot be \
+         turned off."
+    )
+}
+
+/// The retry timings of one client.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Limit for one HTTP attempt, from connecting to the end of the response body.
+    pub request_timeout: Duration,
+    /// Limit for all attempts of one call, backoff included.
+    pub retry_deadline: Duration,
+    /// First backoff between retries; doubled each time up to `max_backoff`, with jitter.
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+/// How a call failed, with what a create needs to know.
+pub struct Failure {
+    pub error: HttpError,
+    pub outcome: CreateOutcome,
+}
+
+/// One call to make: the client's parts and the request.
+pub struct Call<'a> {
+    pub http: &'a reqwest::Client,
+    /// The whole `Authorization` header value (kept apart from everything that is logged).
+    pub auth: &'a str,
+    pub policy: Policy,
+    pub cancel: &'a CancellationToken,
+    /// The API called: names it in log lines and words its errors.
+    pub api: &'static Api,
+    pub method: Method,
+    pub url: String,
+    /// The path alone, for log lines.
+    pub path: &'a str,
+    pub body: Option<Vec<u8>>,
+    pub idempotent: bool,
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Response {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    /// No response; `connect` says the connection was never opened (request not sent).
+    Failed { error: HttpError, connect: bool },
+    /// The server's certificate did not verify: the handshake failed before anything was sent,
+    /// and retrying cannot help.
+    Certificate { error: HttpError },
+}
+
+impl Call<'_> {
+    /// Sends the call, with retries as the module documentation describes, and returns the
+    /// body of a 2xx response.
+    pub async fn send(self) -> Result<Vec<u8>, Failure> {
+        let (method, path, api) = (&self.method, self.path, self.api.log_name);
+        let cancelled = || HttpError::new(self.api, ErrorKind::Cancelled);
+        let policy = self.policy;
+        let start = Instant::now();
+        let deadline = start + policy.retry_deadline;
+        let mut attempt: u32 = 0;
+        let mut backoff = policy.initial_backoff;
+        loop {
+            attempt += 1;
+            if self.cancel.is_cancelled() {
+                return Err(Failure {
+                    error: cancelled(),
+                    // Nothing is in flight between attempts.
+                    outcome: CreateOutcome::NotSent,
+                });
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            // Idempotent calls fit every attempt inside the deadline; a create gets its full
+            // request timeout, since it runs once.
+            let timeout = if self.idempotent {
+                policy
+                    .request_timeout
+                    .min(remaining)
+                    .max(Duration::from_millis(1))
+            } else {
+                policy.request_timeout
+            };
+            let attempt_start = Instant::now();
+            let result = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => {
+                    crate::debug!("API request cancelled", "api" = api, "method" = method,
+                        "path" = path, "attempt" = attempt);
+                    return Err(Failure { error: cancelled(), outcome: CreateOutcome::Unknown });
+                }
+                r = self.attempt(timeout) => r,
+            };
+            let elapsed_ms = attempt_start.elapsed().as_millis();
+
+            let (error, retryable, retry_after, outcome) = match result {
+                Attempt::Response {
+                    status,
+                    headers,
+                    body,
+                } => {
+                    crate::debug!(
+                        "API request",
+                        "api" = api,
+                        "method" = method,
+                        "path" = path,
+                        "status" = status.as_u16(),
+                        "attempt" = attempt,
+                        "elapsed_ms" = elapsed_ms
+                    );
+                    if status.is_success() {
+                        return Ok(body);
+                    }
+                    let error = HttpError::from_status(self.api, status.as_u16(), &body);
+                    let transient = matches!(status.as_u16(), 429 | 502 | 503 | 504);
+                    let outcome = if matches!(status.as_u16(), 500 | 502 | 503 | 504) {
+                        CreateOutcome::Unknown
+                    } else {
+                        CreateOutcome::Rejected
+                    };
+                    let retry_after = if status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::SERVICE_UNAVAILABLE
+                    {
+                        retry_after(&headers, SystemTime::now())
+                    } else {
+                        None
+                    };
+                    (error, self.idempotent && transient, retry_after, outcome)
+                }
+                Attempt::Certificate { error } => {
+                    crate::debug!(
+                        "API request refused: certificate",
+                        "api" = api,
+                        "method" = method,
+                        "path" = path,
+                        "attempt" = attempt,
+                        "error" = error
+                    );
+                    return Err(Failure {
+                        error,
+                        outcome: CreateOutcome::NotSent,
+                    });
+                }
+                Attempt::Failed { error, connect } => {
+                    crate::debug!(
+                        "API request failed",
+                        "api" = api,
+                        "method" = method,
+                        "path" = path,
+                        "attempt" = attempt,
+                        "elapsed_ms" = elapsed_ms,
+                        "error" = error
+                    );
+                    let outcome = if connect {
+                        CreateOutcome::NotSent
+                    } else {
+                        CreateOutcome::Unknown
+                    };
+                    // A create is retried only when it certainly never left the client.
+                    (error, self.idempotent || connect, None, outcome)
+                }
+            };
+            if !retryable {
+                return Err(Failure { error, outcome });
+            }
+
+            let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
+            // The server's Retry-After is a floor: never retry sooner than it asked.
+            let wait = retry_after.map_or(jittered, |ra| ra.max(jittered));
+            backoff = (backoff * 2).min(policy.max_backoff);
+            if Instant::now() + wait >= deadline {
+                let info = Deadline {
+                    deadline: policy.retry_deadline,
+                    attempts: attempt,
+                    waited: start.elapsed(),
+                    retry_after: retry_after.filter(|&ra| Instant::now() + ra >= deadline),
+                };
+                return Err(Failure {
+                    error: HttpError::new(
+                        self.api,
+                        ErrorKind::DeadlineExceeded {
+                            deadline: info,
+                            last: Box::new(error.kind),
+                        },
+                    ),
+                    outcome,
+                });
+            }
+            crate::debug!(
+                "retrying API request",
+                "api" = api,
+                "method" = method,
+                "path" = path,
+                "attempt" = attempt,
+                "wait_ms" = wait.as_millis(),
+                "error" = error
+            );
+            tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => {
+                    return Err(Failure { error: cancelled(), outcome });
+                }
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    async fn attempt(&self, timeout: Duration) -> Attempt {
+        let mut req = self
+            .http
+            .request(self.method.clone(), &self.url)
+            .timeout(timeout)
+            .header(AUTHORIZATION, self.auth)
+            .header(ACCEPT, "application/json");
+        if let Some(body) = &self.body {
+            req = req
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(reason) = super::trust::certificate_failure(&e) {
+                    let host = reqwest::Url::parse(&self.url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    return Attempt::Certificate {
+                        error: HttpError::new(self.api, ErrorKind::Certificate { host, reason }),
+                    };
+                }
+                return transport_failure(self.api, &e);
+            }
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        match resp.bytes().await {
+            Ok(b) => Attempt::Response {
+                status,
+                headers,
+                body: b.to_vec(),
+            },
+            Err(e) => transport_failure(self.api, &e),
+        }
+    }
+}
+
+fn transport_failure(api: &'static Api, e: &reqwest::Error) -> Attempt {
+    let kind = ErrorKind::Transport {
+        message: crate::log::scrub(&error_chain(e)),
+        timeout: e.is_timeout(),
+    };
+    Attempt::Failed {
+        error: HttpError::new(api, kind),
+        connect: e.is_connect() && !e.is_timeout(),
+    }
+}
+
+/// The error and its sources, without the URL (which reqwest prints and we already know).
+pub fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    let head = if e.is_timeout() {
+        "operation timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "reading the response failed"
+    } else if e.is_request() {
+        "sending the request failed"
+    } else {
+        "HTTP error"
+    };
+    let mut out = head.to_owned();
+    for p in parts {
+        out.push_str(": ");
+        out.push_str(&p);
+    }
+    crate::log::scrub(&out)
+}
+
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
+}
+
+/// `Retry-After` as delta-seconds (`120`) or an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`),
+/// as a wait from `now`; a date in the past means "now". Anything else is ignored (our own
+/// backoff applies). A wait past the deadline ends the call with a deadline error that says
+/// so, rather than being shortened.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The body of an error answer as a short message: `message` from a JSON body when there is
+/// one, else the text, else the status's reason. Scrubbed.
+pub fn error_message(
+    status: Option<StatusCode>,
+    json_message: Option<String>,
+    body: &[u8],
+) -> String {
+    let message = match json_message {
+        Some(m) if !m.trim().is_empty() => m,
+        _ => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            if text.is_empty() {
+                status
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("no message")
+                    .to_ascii_lowercase()
+            } else {
+                text.chars().take(500).collect()
+            }
+        }
+    };
+    crate::log::scrub(&message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_400); // 07:26:40 GMT
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(80))
+        );
+        // The obsolete forms HTTP/1.1 still accepts.
+        assert_eq!(
+            parse_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT", now),
+            Some(Duration::from_secs(80))
+        );
+        assert_eq!(
+            parse_retry_after("Wed Oct 21 07:28:00 2015", now),
+            Some(Duration::from_secs(80))
+        );
+        // A date already past: retry now.
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn the_deadline_sentence_says_how_long_and_how_many_tries() {
+        let d = Deadline {
+            deadline: Duration::from_secs(60),
+            attempts: 7,
+            waited: Duration::from_millis(58_400),
+            retry_after: None,
+        };
+        let text = d.describe("The API", &"boom");
+        assert_eq!(
+            text,
+            "The API did not succeed after waiting 58.4 s and 7 tries (the retry deadline is \
+             60 s). Last error: boom"
+        );
+        let d = Deadline {
+            attempts: 1,
+            waited: Duration::from_millis(20),
+            retry_after: Some(Duration::from_secs(120)),
+            ..d
+        };
+        let text = d.describe("The API", &"boom");
+        assert!(text.contains("after waiting 0.0 s and 1 try;"), "{text}");
+        assert!(
+            text.contains("asked to retry after 120 s, which is past the retry deadline of 60 s"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! The one table of InfluxDB products this provider serves, grouped by API family, and what is
+//! derived from it: which family a provider block talks to, the error for settings of two
+//! families, and the sentence that says what each product needs.
+//!
+//! Adding a product: add its folder under `src/influxdb/` implementing [`Family`] and one line
+//! to [`FAMILIES`] (see CONTRIBUTING.md).
+
+use super::family::{env, Family, Settings};
+use super::{management, v2};
+use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
+
+/// Every API family, in the order the docs list them. With nothing configured anywhere, the
+/// first family is assumed (InfluxDB 3 Cloud Dedicated, whose URL has a default).
+pub static FAMILIES: &[&dyn Family] = &[&management::Management, &v2::V2];
+
+/// The sentence every product mismatch ends with: what each product needs.
+pub fn products_help() -> String {
+    let mut parts = vec!["Each provider block talks to one InfluxDB.".to_owned()];
+    for f in FAMILIES {
+        let needs: Vec<String> = f
+            .products()
+            .iter()
+            .map(|p| format!("{} needs {}", p.name, p.needs))
+            .collect();
+        parts.push(format!("{}.", needs.join("; ")));
+    }
+    parts.push("To manage several, declare a second provider block with an alias and set `provider = influxdb.ALIAS` on its resources.".to_owned());
+    parts.join(" ")
+}
+
+/// The settings of `family` that select it and are set in `config`.
+fn selecting_settings_set(family: &dyn Family, config: &Value) -> Vec<&'static str> {
+    family
+        .settings()
+        .iter()
+        .filter(|s| s.selects && !config.attr(s.name).is_null())
+        .map(|s| s.name)
+        .collect()
+}
+
+/// Provider validation: settings of two families in one block, then each family's own checks.
+pub fn validate(config: &Value, diags: &mut Diagnostics) {
+    let set: Vec<(&dyn Family, Vec<&str>)> = FAMILIES
+        .iter()
+        .map(|f| (*f, selecting_settings_set(*f, config)))
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    if set.len() > 1 {
+        let which: Vec<String> = set
+            .iter()
+            .map(|(f, s)| format!("{} configure {}", s.join(", "), f.title()))
+            .collect();
+        diags.push(
+            Diagnostic::error(
+                "Provider settings of two InfluxDB products",
+                format!("{}. {}", which.join(" and "), products_help()),
+            )
+            .at(AttributePath::root(set[1].1[0])),
+        );
+    }
+    for f in FAMILIES {
+        f.validate(config, diags);
+    }
+}
+
+/// The family a provider block talks to: the one whose settings the configuration sets, else
+/// the one whose environment variables are set, else the first. `None` (with an error) when
+/// it cannot tell.
+pub fn choose(settings: &Settings, diags: &mut Diagnostics) -> Option<&'static dyn Family> {
+    let by_config: Vec<&'static dyn Family> = FAMILIES
+        .iter()
+        .copied()
+        .filter(|f| {
+            f.settings()
+                .iter()
+                .any(|s| s.selects && settings.configured(s.name).is_some())
+        })
+        .collect();
+    match by_config.as_slice() {
+        [one] => return Some(*one),
+        [] => {}
+        _ => {
+            diags.error(
+                "Provider settings of two InfluxDB products",
+                format!(
+                    "This provider block mixes settings of {}. {}",
+                    titles(&by_config),
+                    products_help()
+                ),
+            );
+            return None;
+        }
+    }
+    let by_env: Vec<&'static dyn Family> = FAMILIES
+        .iter()
+        .copied()
+        .filter(|f| {
+            f.settings()
+                .iter()
+                .any(|s| s.selects && s.env.and_then(env).is_some())
+        })
+        .collect();
+    match by_env.as_slice() {
+        [one] => Some(*one),
+        [] => Some(FAMILIES[0]),
+        _ => {
+            let vars: Vec<&str> = by_env
+                .iter()
+                .flat_map(|f| f.settings().iter())
+                .filter(|s| s.selects)
+                .filter_map(|s| s.env.filter(|e| env(e).is_some()))
+                .collect();
+            diags.error(
+                "Environment of two InfluxDB products",
+                format!(
+                    "The provider block sets nothing, and the environment has variables of {} ({}), so it cannot tell which InfluxDB to use. Set the settings in the provider block. {}",
+                    titles(&by_env),
+                    vars.join(", "),
+                    products_help()
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn titles(families: &[&'static dyn Family]) -> String {
+    families
+        .iter()
+        .map(|f| f.title())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_names_every_product_and_its_settings() {
+        let help = products_help();
+        for f in FAMILIES {
+            for p in f.products() {
+                assert!(help.contains(p.name), "{}: {help}", p.name);
+            }
+            for s in f.settings().iter().filter(|s| s.selects) {
+                assert!(help.contains(s.name), "{}: {help}", s.name);
+            }
+        }
+        assert!(help.contains("alias"));
+    }
+
+    #[test]
+    fn setting_names_are_unique_across_families() {
+        let mut seen = std::collections::HashSet::new();
+        for f in FAMILIES {
+            for s in f.settings() {
+                assert!(seen.insert(s.name), "{} declared twice", s.name);
+            }
+        }
+    }
+}
