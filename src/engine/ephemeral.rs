@@ -14,8 +14,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::diag::Diagnostics;
-use super::resource::{bridge_error, from_typed, to_typed};
 use super::schema::Schema;
+use super::typed::{bridge_error, from_typed, to_typed};
 use super::types::Type;
 use super::value::Value;
 

@@ -1,22 +1,25 @@
-//! The traits domain code implements: [`Provider`], [`Resource`] and [`DataSource`], with typed
-//! Rust structs for state. The engine turns them into object-safe `Dyn*` forms that work on
-//! [`Value`]s, so that Terraform's rules are applied in one place ([`super::server`]).
+//! The traits domain code implements for managed resources and data sources: [`Resource`] and
+//! [`DataSource`], with typed Rust structs for state. The engine turns them into object-safe
+//! `Dyn*` forms that work on [`Value`]s, so that Terraform's rules are applied in one place
+//! ([`super::server`]).
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostics};
-use super::ephemeral::DynEphemeralResource;
 use super::identity::IdentitySchema;
-use super::json;
-use super::list::DynListResource;
 use super::schema::Schema;
+use super::typed::bridge_error;
 use super::types::Type;
 use super::value::Value;
+
+// Their home is now `provider` and `typed`; re-exported so that `engine::resource::...` paths
+// keep working. Nothing in this file uses them.
+pub use super::provider::Provider;
+pub use super::typed::{from_typed, to_typed};
 
 /// A planned change that a resource may adjust in [`Resource::modify_plan`], after the engine
 /// has applied the generic rules (config values kept, computed values unknown on change,
@@ -144,71 +147,6 @@ pub trait DataSource: Send + Sync + 'static {
         config: Self::Model,
         diags: &mut Diagnostics,
     ) -> Option<Self::Model>;
-}
-
-/// The provider: its own configuration schema, how it configures its client, and what it
-/// offers.
-#[async_trait]
-pub trait Provider: Send + Sync + 'static {
-    type Client: Send + Sync + 'static;
-    type Config: DeserializeOwned + Send;
-
-    fn schema(&self) -> Schema;
-    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
-    /// Builds the client from the configuration. Unknown values arrive as `None`. `stop` fires
-    /// when Terraform asks the provider to stop (Ctrl-C): in-flight calls should give up.
-    async fn configure(
-        &self,
-        config: Self::Config,
-        stop: CancellationToken,
-        diags: &mut Diagnostics,
-    ) -> Option<Self::Client>;
-    fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Client>>>;
-    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Client>>>;
-    /// Ephemeral resources (Terraform >= 1.10).
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Client>>> {
-        Vec::new()
-    }
-    /// List resources for `terraform query` (Terraform >= 1.14).
-    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Client>>> {
-        Vec::new()
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The typed <-> value bridge.
-
-/// Converts a value of `ty` to a typed struct; unknowns become `None`.
-pub fn to_typed<T: DeserializeOwned>(v: &Value, ty: &Type) -> Result<T, String> {
-    let j = json::encode(
-        v,
-        ty,
-        json::EncodeOptions {
-            unknown_as_null: true,
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    serde_json::from_value(j).map_err(|e| e.to_string())
-}
-
-/// Converts a typed struct to a value of `ty`. A field the type lacks is an error; an
-/// attribute the struct lacks is null.
-pub fn from_typed<T: Serialize>(t: &T, ty: &Type) -> Result<Value, String> {
-    let j = serde_json::to_value(t).map_err(|e| e.to_string())?;
-    json::decode(&j, ty, json::DecodeOptions::default()).map_err(|e| e.to_string())
-}
-
-/// Reports a failed conversion between a typed model and a value: always a provider bug.
-pub(crate) fn bridge_error(
-    diags: &mut Diagnostics,
-    type_name: &str,
-    what: &str,
-    e: impl std::fmt::Display,
-) {
-    diags.error(
-        "Provider internal error",
-        format!("{type_name}: could not convert the {what}: {e}. This is a bug in the provider."),
-    );
 }
 
 // ---------------------------------------------------------------------------------------------

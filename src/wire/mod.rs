@@ -10,7 +10,9 @@ pub mod proto {
     }
 }
 
+mod fromproto;
 pub mod plugin;
 pub mod provider;
 pub mod serve;
 pub mod tls;
+mod toproto;

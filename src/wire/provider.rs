@@ -1,51 +1,16 @@
-//! The `tfplugin6.Provider` gRPC service: converts protobuf messages to and from the engine's
-//! types and nothing more. Every RPC we do not offer answers `Unimplemented` (generated stubs).
+//! The `tfplugin6.Provider` gRPC service: hands every request to the engine and its answer back,
+//! converted by `fromproto` and `toproto`, and nothing more. Every RPC we do not offer answers
+//! `Unimplemented` (generated stubs).
 
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
+use super::fromproto;
 use super::proto::tfplugin6 as pb;
-use crate::engine::diag::{Diagnostics, Severity, Step};
-use crate::engine::resource::Provider;
-use crate::engine::schema::{Attribute, Nesting};
-use crate::engine::server::{DynamicValue, Engine, StateResponse};
-use crate::engine::{AttributePath, Schema};
-
-/// Conversions for the protocol 6.7+ messages (identity, list results).
-mod newer {
-    use super::{msgpack, pb};
-    use crate::engine::server::{IdentitySchemaInfo, ListEvent};
-
-    pub fn identity_schema(s: &IdentitySchemaInfo) -> (String, pb::ResourceIdentitySchema) {
-        let schema = pb::ResourceIdentitySchema {
-            version: s.version,
-            identity_attributes: s
-                .attributes
-                .iter()
-                .map(|a| pb::resource_identity_schema::IdentityAttribute {
-                    name: a.name.clone(),
-                    r#type: a.ty.to_json_bytes(),
-                    required_for_import: a.required_for_import,
-                    optional_for_import: !a.required_for_import,
-                    description: a.description.clone(),
-                })
-                .collect(),
-        };
-        (s.type_name.to_owned(), schema)
-    }
-
-    pub fn list_event(e: ListEvent) -> pb::list_resource::Event {
-        pb::list_resource::Event {
-            identity: Some(pb::ResourceIdentityData {
-                identity_data: msgpack(e.identity),
-            }),
-            display_name: e.display_name,
-            resource_object: e.resource_object.and_then(msgpack),
-            diagnostic: Vec::new(),
-        }
-    }
-}
+use super::toproto::{self, diagnostics, state_parts};
+use crate::engine::provider::Provider;
+use crate::engine::server::Engine;
 
 pub struct ProviderService<P: Provider> {
     engine: Arc<Engine<P>>,
@@ -60,119 +25,8 @@ impl<P: Provider> ProviderService<P> {
     /// ignore the field).
     fn identity(&self, type_name: &str, state: Option<&[u8]>) -> Option<pb::ResourceIdentityData> {
         let data = self.engine.identity_of(type_name, state?)?;
-        Some(pb::ResourceIdentityData {
-            identity_data: msgpack(data),
-        })
+        Some(toproto::identity_data(data))
     }
-}
-
-fn dv(v: Option<pb::DynamicValue>) -> DynamicValue {
-    v.map(|v| DynamicValue {
-        msgpack: v.msgpack,
-        json: v.json,
-    })
-    .unwrap_or_default()
-}
-
-fn msgpack(bytes: Vec<u8>) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: bytes,
-        json: Vec::new(),
-    })
-}
-
-fn path(p: &AttributePath) -> pb::AttributePath {
-    use pb::attribute_path::step::Selector;
-    pb::AttributePath {
-        steps: p
-            .0
-            .iter()
-            .map(|s| pb::attribute_path::Step {
-                selector: Some(match s {
-                    Step::Attribute(a) => Selector::AttributeName(a.clone()),
-                    Step::ElementKeyString(k) => Selector::ElementKeyString(k.clone()),
-                    Step::ElementKeyInt(i) => Selector::ElementKeyInt(*i),
-                }),
-            })
-            .collect(),
-    }
-}
-
-fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
-    d.0.into_iter()
-        .map(|d| pb::Diagnostic {
-            severity: match d.severity {
-                Severity::Error => pb::diagnostic::Severity::Error,
-                Severity::Warning => pb::diagnostic::Severity::Warning,
-            } as i32,
-            summary: crate::log::scrub(&d.summary),
-            detail: crate::log::scrub(&d.detail),
-            attribute: d.attribute.as_ref().map(path),
-        })
-        .collect()
-}
-
-/// One attribute; a nested attribute carries `nested_type` and no `type`.
-fn attribute(a: &Attribute) -> pb::schema::Attribute {
-    use pb::schema::object::NestingMode;
-    let (r#type, nested_type) = match &a.nested {
-        None => (a.ty.to_json_bytes(), None),
-        Some(n) => (
-            Vec::new(),
-            Some(pb::schema::Object {
-                attributes: n.attributes.iter().map(attribute).collect(),
-                nesting: match n.nesting {
-                    Nesting::Single => NestingMode::Single,
-                    Nesting::List => NestingMode::List,
-                    Nesting::Set => NestingMode::Set,
-                    Nesting::Map => NestingMode::Map,
-                } as i32,
-                ..Default::default()
-            }),
-        ),
-    };
-    pb::schema::Attribute {
-        name: a.name.clone(),
-        r#type,
-        nested_type,
-        description: a.description.clone(),
-        required: a.required,
-        optional: a.optional,
-        computed: a.computed,
-        sensitive: a.sensitive,
-        description_kind: pb::StringKind::Markdown as i32,
-        ..Default::default()
-    }
-}
-
-fn schema(s: &Schema) -> pb::Schema {
-    pb::Schema {
-        version: s.version,
-        block: Some(pb::schema::Block {
-            version: s.version,
-            attributes: s.attributes.iter().map(attribute).collect(),
-            description: s.description.clone(),
-            description_kind: pb::StringKind::Markdown as i32,
-            ..Default::default()
-        }),
-    }
-}
-
-/// `plan_destroy`: Terraform >= 1.3 then plans destroys through PlanResourceChange, where the
-/// engine can refuse them (deletion protection) before anything is applied.
-fn server_capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities {
-        plan_destroy: true,
-        ..Default::default()
-    }
-}
-
-fn state_parts(r: StateResponse) -> (Option<pb::DynamicValue>, Vec<u8>, Vec<pb::Diagnostic>) {
-    (
-        r.state.and_then(msgpack),
-        r.private,
-        diagnostics(r.diagnostics),
-    )
 }
 
 #[tonic::async_trait]
@@ -183,7 +37,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
         let s = self.engine.schemas();
         Ok(Response::new(pb::get_metadata::Response {
-            server_capabilities: Some(server_capabilities()),
+            server_capabilities: Some(toproto::server_capabilities()),
             resources: s
                 .resources
                 .iter()
@@ -223,28 +77,28 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::trace!("GetProviderSchema");
         let s = self.engine.schemas();
         Ok(Response::new(pb::get_provider_schema::Response {
-            provider: Some(schema(s.provider)),
+            provider: Some(toproto::schema(s.provider)),
             resource_schemas: s
                 .resources
                 .iter()
-                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .map(|(n, sc)| (n.to_string(), toproto::schema(sc)))
                 .collect(),
             data_source_schemas: s
                 .data_sources
                 .iter()
-                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .map(|(n, sc)| (n.to_string(), toproto::schema(sc)))
                 .collect(),
             ephemeral_resource_schemas: s
                 .ephemeral_resources
                 .iter()
-                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .map(|(n, sc)| (n.to_string(), toproto::schema(sc)))
                 .collect(),
             list_resource_schemas: s
                 .list_resources
                 .iter()
-                .map(|(n, sc)| (n.to_string(), schema(sc)))
+                .map(|(n, sc)| (n.to_string(), toproto::schema(sc)))
                 .collect(),
-            server_capabilities: Some(server_capabilities()),
+            server_capabilities: Some(toproto::server_capabilities()),
             ..Default::default()
         }))
     }
@@ -255,7 +109,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let d = self
             .engine
-            .validate_provider_config(&dv(req.into_inner().config));
+            .validate_provider_config(&fromproto::dynamic_value(req.into_inner().config));
         Ok(Response::new(pb::validate_provider_config::Response {
             diagnostics: diagnostics(d),
         }))
@@ -271,7 +125,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             "terraform_version" = req.terraform_version
         );
         self.engine.set_terraform_version(&req.terraform_version);
-        let d = self.engine.configure_provider(&dv(req.config)).await;
+        let d = self
+            .engine
+            .configure_provider(&fromproto::dynamic_value(req.config))
+            .await;
         Ok(Response::new(pb::configure_provider::Response {
             diagnostics: diagnostics(d),
         }))
@@ -284,7 +141,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         let d = self
             .engine
-            .validate_resource_config(&req.type_name, &dv(req.config));
+            .validate_resource_config(&req.type_name, &fromproto::dynamic_value(req.config));
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics: diagnostics(d),
         }))
@@ -297,7 +154,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         let d = self
             .engine
-            .validate_data_source_config(&req.type_name, &dv(req.config));
+            .validate_data_source_config(&req.type_name, &fromproto::dynamic_value(req.config));
         Ok(Response::new(pb::validate_data_resource_config::Response {
             diagnostics: diagnostics(d),
         }))
@@ -308,7 +165,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
+        let raw = fromproto::raw_state_json(req.raw_state);
         let (state, _, diagnostics) = state_parts(self.engine.upgrade_resource_state(
             &req.type_name,
             req.version,
@@ -328,7 +185,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::debug!("ReadResource", "type" = req.type_name);
         let r = self
             .engine
-            .read_resource(&req.type_name, &dv(req.current_state), &req.private)
+            .read_resource(
+                &req.type_name,
+                &fromproto::dynamic_value(req.current_state),
+                &req.private,
+            )
             .await;
         let new_identity = self.identity(&req.type_name, r.state.as_deref());
         let (new_state, private, diagnostics) = state_parts(r);
@@ -349,16 +210,20 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::debug!("PlanResourceChange", "type" = req.type_name);
         let r = self.engine.plan_resource_change(
             &req.type_name,
-            &dv(req.prior_state),
-            &dv(req.proposed_new_state),
-            &dv(req.config),
+            &fromproto::dynamic_value(req.prior_state),
+            &fromproto::dynamic_value(req.proposed_new_state),
+            &fromproto::dynamic_value(req.config),
             &req.prior_private,
         );
         let planned_identity = self.identity(&req.type_name, Some(&r.planned_state));
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_identity,
-            planned_state: msgpack(r.planned_state),
-            requires_replace: r.requires_replace.iter().map(path).collect(),
+            planned_state: toproto::dynamic_value(r.planned_state),
+            requires_replace: r
+                .requires_replace
+                .iter()
+                .map(toproto::attribute_path)
+                .collect(),
             planned_private: r.planned_private,
             diagnostics: diagnostics(r.diagnostics),
             ..Default::default()
@@ -375,8 +240,8 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             .engine
             .apply_resource_change(
                 &req.type_name,
-                &dv(req.prior_state),
-                &dv(req.planned_state),
+                &fromproto::dynamic_value(req.prior_state),
+                &fromproto::dynamic_value(req.planned_state),
                 &req.planned_private,
             )
             .await;
@@ -405,7 +270,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let (imported, d) = match by_identity {
             Some(identity) => {
                 self.engine
-                    .import_resource_by_identity(&req.type_name, &dv(Some(identity)))
+                    .import_resource_by_identity(
+                        &req.type_name,
+                        &fromproto::dynamic_value(Some(identity)),
+                    )
                     .await
             }
             None => {
@@ -420,7 +288,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .map(|i| pb::import_resource_state::ImportedResource {
                     identity: self.identity(&i.type_name, Some(&i.state)),
                     type_name: i.type_name,
-                    state: msgpack(i.state),
+                    state: toproto::dynamic_value(i.state),
                     private: i.private,
                 })
                 .collect(),
@@ -437,7 +305,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::debug!("ReadDataSource", "type" = req.type_name);
         let r = self
             .engine
-            .read_data_source(&req.type_name, &dv(req.config))
+            .read_data_source(&req.type_name, &fromproto::dynamic_value(req.config))
             .await;
         let (state, _, diagnostics) = state_parts(r);
         Ok(Response::new(pb::read_data_source::Response {
@@ -453,7 +321,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
         let (schemas, d) = self.engine.identity_schemas();
         Ok(Response::new(pb::get_resource_identity_schemas::Response {
-            identity_schemas: schemas.iter().map(newer::identity_schema).collect(),
+            identity_schemas: schemas.iter().map(toproto::identity_schema).collect(),
             diagnostics: diagnostics(d),
         }))
     }
@@ -463,14 +331,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
         let req = req.into_inner();
-        let raw = req.raw_identity.map(|r| r.json).unwrap_or_default();
+        let raw = fromproto::raw_state_json(req.raw_identity);
         let r = self
             .engine
             .upgrade_resource_identity(&req.type_name, req.version, &raw);
         Ok(Response::new(pb::upgrade_resource_identity::Response {
-            upgraded_identity: r.identity.map(|i| pb::ResourceIdentityData {
-                identity_data: msgpack(i),
-            }),
+            upgraded_identity: r.identity.map(toproto::identity_data),
             diagnostics: diagnostics(r.diagnostics),
         }))
     }
@@ -480,9 +346,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let d = self
-            .engine
-            .validate_ephemeral_resource_config(&req.type_name, &dv(req.config));
+        let d = self.engine.validate_ephemeral_resource_config(
+            &req.type_name,
+            &fromproto::dynamic_value(req.config),
+        );
         Ok(Response::new(
             pb::validate_ephemeral_resource_config::Response {
                 diagnostics: diagnostics(d),
@@ -498,12 +365,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::debug!("OpenEphemeralResource", "type" = req.type_name);
         let r = self
             .engine
-            .open_ephemeral_resource(&req.type_name, &dv(req.config))
+            .open_ephemeral_resource(&req.type_name, &fromproto::dynamic_value(req.config))
             .await;
         Ok(Response::new(pb::open_ephemeral_resource::Response {
             diagnostics: diagnostics(r.diagnostics),
             renew_at: None,
-            result: r.result.and_then(msgpack),
+            result: r.result.and_then(toproto::dynamic_value),
             private: r.private,
             deferred: None,
         }))
@@ -544,7 +411,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         let d = self
             .engine
-            .validate_list_resource_config(&req.type_name, &dv(req.config));
+            .validate_list_resource_config(&req.type_name, &fromproto::dynamic_value(req.config));
         Ok(Response::new(pb::validate_list_resource_config::Response {
             diagnostics: diagnostics(d),
         }))
@@ -560,7 +427,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             .engine
             .list(
                 &req.type_name,
-                &dv(req.config),
+                &fromproto::dynamic_value(req.config),
                 req.include_resource_object,
                 req.limit,
             )
@@ -568,7 +435,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let mut events: Vec<Result<pb::list_resource::Event, Status>> = r
             .events
             .into_iter()
-            .map(|e| Ok(newer::list_event(e)))
+            .map(|e| Ok(toproto::list_event(e)))
             .collect();
         if !r.diagnostics.0.is_empty() {
             events.push(Ok(pb::list_resource::Event {
@@ -593,46 +460,5 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::info!("StopProvider: cancelling in-flight work");
         self.engine.stop();
         Ok(Response::new(pb::stop_provider::Response::default()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::Type;
-
-    #[test]
-    fn a_nested_attribute_is_sent_as_nested_type_without_a_type() {
-        let a = Attribute::optional("rules", Type::Dynamic).nested(
-            Nesting::Set,
-            vec![
-                Attribute::required("action", Type::String),
-                Attribute::required("target", Type::Dynamic).nested(
-                    Nesting::Single,
-                    vec![Attribute::optional("id", Type::String)],
-                ),
-            ],
-        );
-        let pb = attribute(&a);
-        assert!(
-            pb.r#type.is_empty(),
-            "Terraform rejects both type and nested_type"
-        );
-        assert!(pb.optional && !pb.required);
-        let nested = pb.nested_type.expect("nested_type");
-        assert_eq!(nested.nesting, pb::schema::object::NestingMode::Set as i32);
-        assert_eq!(nested.attributes.len(), 2);
-        let target = &nested.attributes[1];
-        assert_eq!(target.name, "target");
-        let inner = target.nested_type.as_ref().expect("inner nested_type");
-        assert_eq!(
-            inner.nesting,
-            pb::schema::object::NestingMode::Single as i32
-        );
-        assert_eq!(inner.attributes[0].r#type, b"\"string\"".to_vec());
-
-        let plain = attribute(&Attribute::required("name", Type::String));
-        assert!(plain.nested_type.is_none());
-        assert_eq!(plain.r#type, b"\"string\"".to_vec());
     }
 }

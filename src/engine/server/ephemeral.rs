@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use super::super::diag::Diagnostics;
 use super::super::ephemeral::DynEphemeralResource;
-use super::super::resource::Provider;
+use super::super::provider::Provider;
 use super::super::value::Value;
 use super::{decode, encode, DynamicValue, Engine};
 

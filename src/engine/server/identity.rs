@@ -12,7 +12,7 @@
 use super::super::diag::Diagnostics;
 use super::super::identity::TypedIdentityAttribute;
 use super::super::json;
-use super::super::resource::Provider;
+use super::super::provider::Provider;
 use super::super::value::Value;
 use super::{decode, encode, DynamicValue, Engine, ImportedResource};
 

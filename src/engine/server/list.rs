@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::super::diag::Diagnostics;
 use super::super::list::DynListResource;
-use super::super::resource::Provider;
+use super::super::provider::Provider;
 use super::{decode, encode, DynamicValue, Engine};
 
 /// One result of a list.

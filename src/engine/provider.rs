@@ -1,0 +1,48 @@
+//! The [`Provider`] trait domain code implements: the provider's own configuration schema, how
+//! it builds its client, and the resources, data sources, ephemeral and list resources it offers.
+//!
+//! It names every kind of resource, so it lives apart from them: `resource`, `ephemeral` and
+//! `list` each depend only on the typed bridge ([`super::typed`]), never on each other or on
+//! this file.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+use super::diag::Diagnostics;
+use super::ephemeral::DynEphemeralResource;
+use super::list::DynListResource;
+use super::resource::{DynDataSource, DynResource};
+use super::schema::Schema;
+use super::value::Value;
+
+/// The provider: its own configuration schema, how it configures its client, and what it
+/// offers.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    type Client: Send + Sync + 'static;
+    type Config: DeserializeOwned + Send;
+
+    fn schema(&self) -> Schema;
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    /// Builds the client from the configuration. Unknown values arrive as `None`. `stop` fires
+    /// when Terraform asks the provider to stop (Ctrl-C): in-flight calls should give up.
+    async fn configure(
+        &self,
+        config: Self::Config,
+        stop: CancellationToken,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Client>;
+    fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Client>>>;
+    fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Client>>>;
+    /// Ephemeral resources (Terraform >= 1.10).
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Client>>> {
+        Vec::new()
+    }
+    /// List resources for `terraform query` (Terraform >= 1.14).
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Client>>> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,63 @@
+//! UpgradeResourceState: Terraform hands every stored state over, as the JSON of the state file,
+//! on every run, and uses only what comes back.
+//!
+//! Rules:
+//! - a state written by a newer schema version than this provider knows is refused;
+//! - the state must have a JSON form (pre-0.12 flatmap state is not supported);
+//! - attributes no longer in the schema are dropped.
+
+use super::super::diag::Diagnostics;
+use super::super::json;
+use super::super::provider::Provider;
+use super::{encode, failed, Engine, StateResponse};
+
+impl<P: Provider> Engine<P> {
+    /// Upgrades a stored state to the current schema. Terraform calls this for every resource
+    /// in state on every run, with the JSON from the state file.
+    pub fn upgrade_resource_state(
+        &self,
+        type_name: &str,
+        version: i64,
+        raw_json: &[u8],
+    ) -> StateResponse {
+        let mut diags = Diagnostics::default();
+        let Some(r) = self.resource(type_name, &mut diags) else {
+            return failed(diags);
+        };
+        let schema = r.schema();
+        if version > schema.version {
+            diags.error(
+                "Resource instance managed by newer provider version",
+                format!(
+                    "The state of this {type_name} was written by a newer provider (schema version {version}, this provider knows {}). Upgrade the provider.",
+                    schema.version
+                ),
+            );
+            return failed(diags);
+        }
+        let ty = schema.ty();
+        if raw_json.is_empty() {
+            diags.error(
+                "Unsupported state format",
+                "The state has no JSON form (pre-0.12 flatmap state is not supported).",
+            );
+            return failed(diags);
+        }
+        let opts = json::DecodeOptions {
+            ignore_undefined_attributes: true,
+        };
+        let v = match json::decode_bytes(raw_json, &ty, opts) {
+            Ok(v) => v,
+            Err(e) => {
+                diags.error("Invalid stored state", format!("{type_name}: {e}"));
+                return failed(diags);
+            }
+        };
+        let state = encode(&v, &ty, &mut diags);
+        StateResponse {
+            state,
+            private: Vec::new(),
+            diagnostics: diags,
+        }
+    }
+}
