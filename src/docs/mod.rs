@@ -188,6 +188,10 @@ pub fn generate(root: &Path, pages: &[Page]) -> Result<Vec<Generated>, Vec<Strin
         }
     }
     problems.extend(orphans(root, pages));
+    match readme(root) {
+        Ok(g) => out.push(g),
+        Err(e) => problems.push(e),
+    }
     if problems.is_empty() {
         Ok(out)
     } else {
@@ -195,7 +199,33 @@ pub fn generate(root: &Path, pages: &[Page]) -> Result<Vec<Generated>, Vec<Strin
     }
 }
 
+/// Where README.md holds the product table, which is written from `influxdb::products`.
+const README_BEGIN: &str = "<!-- products: written by `terraform-provider-influxdb docs` from src/influxdb/products.rs -->\n";
+const README_END: &str = "<!-- /products -->";
+
+/// README.md with its product table written anew.
+fn readme(root: &Path) -> Result<Generated, String> {
+    let path = PathBuf::from("README.md");
+    let text = std::fs::read_to_string(root.join(&path)).map_err(|e| format!("README.md: {e}"))?;
+    let start = text
+        .find(README_BEGIN)
+        .ok_or_else(|| format!("README.md has no line {:?}", README_BEGIN.trim_end()))?
+        + README_BEGIN.len();
+    let end = text[start..]
+        .find(README_END)
+        .ok_or_else(|| format!("README.md has no line {README_END:?}"))?
+        + start;
+    let text = format!(
+        "{}{}{}",
+        &text[..start],
+        crate::influxdb::products::products_markdown(),
+        &text[end..]
+    );
+    Ok(Generated { path, text })
+}
+
 fn render_page(root: &Path, page: &Page) -> Result<String, Vec<String>> {
+    let products = crate::influxdb::products::products_markdown();
     let read = |p: &Path| {
         std::fs::read_to_string(root.join(p))
             .map_err(|e| format!("{}: {} ({e})", page.name, p.display()))
@@ -262,6 +292,7 @@ fn render_page(root: &Path, page: &Page) -> Result<String, Vec<String>> {
         import: import.as_deref(),
         identity: identity.as_deref(),
         schema_markdown: &markdown::schema(&page.schema),
+        products: page.doc.ends_with("index.md").then_some(products.as_str()),
     };
     let body = match template::render(&template, &values) {
         Ok(body) => body,

@@ -10,6 +10,7 @@
 //! | `{{ .Import }}`         | `import.sh`, in a ```` ```shell ```` block                    |
 //! | `{{ .Identity }}`       | the identity's attributes and `import-by-identity.tf`        |
 //! | `{{ .SchemaMarkdown }}` | the `## Schema` section generated from the schema            |
+//! | `{{ .Products }}`       | the provider page only: the table of products (`influxdb::products`) |
 //!
 //! `{{ .Example }}` and `{{ .SchemaMarkdown }}` must appear exactly once. `{{ .Import }}` must
 //! appear exactly when the type has an `import.sh`: every page keeps its example and, where it
@@ -26,6 +27,8 @@ pub struct Values<'a> {
     /// The identity's attributes and import example, if the type has an identity.
     pub identity: Option<&'a str>,
     pub schema_markdown: &'a str,
+    /// The product table, on the provider's page.
+    pub products: Option<&'a str>,
 }
 
 /// Renders `template` with `values`, or says what is wrong with it.
@@ -64,10 +67,16 @@ pub fn render(template: &str, values: &Values<'_>) -> Result<String, String> {
                 schemas += 1;
                 out.push_str(values.schema_markdown.trim_end());
             }
+            ".Products" => {
+                let products = values
+                    .products
+                    .ok_or("{{ .Products }} is used on a page other than the provider's")?;
+                out.push_str(products.trim_end());
+            }
             other => {
                 return Err(format!(
                     "unknown placeholder {{{{ {other} }}}}: use .Name, .Description, .Example, \
-                     .Import, .Identity or .SchemaMarkdown"
+                     .Import, .Identity, .SchemaMarkdown or .Products"
                 ))
             }
         }
@@ -116,6 +125,7 @@ mod tests {
             import,
             identity: None,
             schema_markdown: "## Schema\n",
+            products: None,
         }
     }
 

@@ -28,6 +28,43 @@ pub fn products_help() -> String {
     parts.join(" ")
 }
 
+/// The product table of the docs and README: every product, what its provider block needs, and
+/// what it offers.
+pub fn products_markdown() -> String {
+    let mut out = String::from(
+        "| product | provider block needs | resources | data sources | ephemeral resources | list resources (`terraform query`) |\n|---|---|---|---|---|---|\n",
+    );
+    let names = |v: Vec<&str>| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    for f in FAMILIES {
+        let r = super::family::Registry::of_families(&[*f]);
+        let resources = names(r.resources.iter().map(|x| x.type_name()).collect());
+        let data = names(r.data_sources.iter().map(|x| x.type_name()).collect());
+        let ephemeral = names(
+            r.ephemeral_resources
+                .iter()
+                .map(|x| x.type_name())
+                .collect(),
+        );
+        let list = names(r.list_resources.iter().map(|x| x.type_name()).collect());
+        for p in f.products() {
+            out.push_str(&format!(
+                "| {} | {} | {resources} | {data} | {ephemeral} | {list} |\n",
+                p.name, p.needs
+            ));
+        }
+    }
+    out
+}
+
 /// The settings of `family` that select it and are set in `config`.
 fn selecting_settings_set(family: &dyn Family, config: &Value) -> Vec<&'static str> {
     family
