@@ -93,13 +93,15 @@ fn the_committed_docs_are_exactly_what_the_generator_writes() {
         "docs/ is not what the schemas, templates/ and examples/ give:\n{}",
         problems.join("\n")
     );
-    // One page per resource, data source, ephemeral resource and list resource, and the index.
+    // One page per resource, data source, ephemeral resource and list resource, the index, and
+    // README.md's product table.
     let engine = Engine::new(InfluxProvider);
     let schemas = engine.schemas();
     assert!(!schemas.ephemeral_resources.is_empty() && !schemas.list_resources.is_empty());
+    assert!(generated.iter().any(|g| g.path.ends_with("README.md")));
     assert_eq!(
         generated.len(),
-        1 + schemas.resources.len()
+        2 + schemas.resources.len()
             + schemas.data_sources.len()
             + schemas.ephemeral_resources.len()
             + schemas.list_resources.len()

@@ -189,7 +189,8 @@ pub fn generate(root: &Path, pages: &[Page]) -> Result<Vec<Generated>, Vec<Strin
     }
     problems.extend(orphans(root, pages));
     match readme(root) {
-        Ok(g) => out.push(g),
+        Ok(Some(g)) => out.push(g),
+        Ok(None) => {}
         Err(e) => problems.push(e),
     }
     if problems.is_empty() {
@@ -203,10 +204,15 @@ pub fn generate(root: &Path, pages: &[Page]) -> Result<Vec<Generated>, Vec<Strin
 const README_BEGIN: &str = "<!-- products: written by `terraform-provider-influxdb docs` from src/influxdb/products.rs -->\n";
 const README_END: &str = "<!-- /products -->";
 
-/// README.md with its product table written anew.
-fn readme(root: &Path) -> Result<Generated, String> {
+/// README.md with its product table written anew; `None` where the tree has no README (a
+/// test's copy of the docs).
+fn readme(root: &Path) -> Result<Option<Generated>, String> {
     let path = PathBuf::from("README.md");
-    let text = std::fs::read_to_string(root.join(&path)).map_err(|e| format!("README.md: {e}"))?;
+    let text = match std::fs::read_to_string(root.join(&path)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("README.md: {e}")),
+    };
     let start = text
         .find(README_BEGIN)
         .ok_or_else(|| format!("README.md has no line {:?}", README_BEGIN.trim_end()))?
@@ -221,7 +227,7 @@ fn readme(root: &Path) -> Result<Generated, String> {
         crate::influxdb::products::products_markdown(),
         &text[end..]
     );
-    Ok(Generated { path, text })
+    Ok(Some(Generated { path, text }))
 }
 
 fn render_page(root: &Path, page: &Page) -> Result<String, Vec<String>> {

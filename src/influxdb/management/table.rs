@@ -333,55 +333,6 @@ mod tests {
     }
 
     #[test]
-    fn a_table_follows_a_planned_rename_of_its_database_in_place() {
-        let renames = Arc::new(PlannedRenames::default());
-        let table = TableResource {
-            renames: renames.clone(),
-        };
-        let prior = obj(&[("database", "db".into()), ("name", "cpu".into())]);
-        let config = obj(&[("database", "db2".into()), ("name", "cpu".into())]);
-        let plan_with = |t: &TableResource| {
-            let mut d = Diagnostics::default();
-            plan(
-                &t.schema(),
-                &prior,
-                &config,
-                |c, d| t.modify_plan(c, d),
-                &mut d,
-            )
-        };
-        assert_eq!(
-            plan_with(&table).requires_replace,
-            vec![AttributePath::root("database")]
-        );
-        // The database's own plan records the rename first (Terraform plans it first).
-        let db = crate::influxdb::management::database::resource::DatabaseResource { renames };
-        let db_prior = {
-            let mut v = Value::empty_object(&db.schema().ty());
-            v.set_attr("name", "db".into());
-            v.set_attr("deletion_protection", Value::Bool(false));
-            v
-        };
-        let mut db_config = Value::empty_object(&db.schema().ty());
-        db_config.set_attr("name", "db2".into());
-        let mut d = Diagnostics::default();
-        plan(
-            &db.schema(),
-            &db_prior,
-            &db_config,
-            |c, d| db.modify_plan(c, d),
-            &mut d,
-        );
-        let out = plan_with(&table);
-        assert!(
-            out.requires_replace.is_empty(),
-            "{:?}",
-            out.requires_replace
-        );
-        assert_eq!(out.planned.attr("database"), &Value::from("db2"));
-    }
-
-    #[test]
     fn bad_names_and_templates_are_reported_on_the_attribute() {
         let mut d = Diagnostics::default();
         TableResource::default().schema().validate(
