@@ -1,7 +1,7 @@
 //! The newer RPCs on the wire, against the real binary: what GetMetadata and GetProviderSchema
 //! announce (Terraform >= 1.10 refuses an ephemeral or list resource the provider does not
 //! list), the identity schemas, and the answers Terraform gets before the provider is
-//! configured. The end-to-end tests (e2e_ephemeral, e2e_query, e2e_identity) cover the rest.
+//! configured. The end-to-end tests (e2e_ephemeral_database_token, e2e_query, e2e_identity) cover the rest.
 
 #[path = "support/plugin.rs"]
 mod plugin;
