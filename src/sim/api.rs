@@ -359,7 +359,7 @@ impl Shared {
         let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
         if let Err(e) = result {
             eprintln!(
-                "influxdb3-mgmt-sim: could not write state file {}: {e}",
+                "influxdb-sim: could not write state file {}: {e}",
                 path.display()
             );
         }

@@ -2,7 +2,7 @@
 //! demos: the token, database (with rename) and table endpoints on the spec's paths, the API's validation rules, and
 //! a few control endpoints under `/__sim/` to inject faults and inspect the requests received.
 //!
-//! Start it in-process with [`Simulator::start`], or run the `influxdb3-mgmt-sim` binary (which
+//! Start it in-process with [`Simulator::start`], or run the `influxdb-sim` binary (which
 //! calls [`run`]). Choices where the spec is silent are documented in [`api`].
 
 pub mod api;
@@ -82,9 +82,9 @@ impl Default for SimOptions {
 }
 
 pub const USAGE: &str = "\
-influxdb3-mgmt-sim: a local InfluxDB 3 Management API simulator (tokens, databases, tables)
+influxdb-sim: a local InfluxDB 3 Management API simulator (tokens, databases, tables)
 
-Usage: influxdb3-mgmt-sim [OPTIONS]
+Usage: influxdb-sim [OPTIONS]
 
 Options:
   --listen ADDR             address to listen on (default 127.0.0.1:0, a free port);
@@ -326,7 +326,7 @@ async fn serve(
             r = listener.accept() => match r {
                 Ok(x) => x,
                 Err(e) => {
-                    eprintln!("influxdb3-mgmt-sim: accept failed: {e}");
+                    eprintln!("influxdb-sim: accept failed: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -474,7 +474,7 @@ pub async fn run(opts: SimOptions) -> std::io::Result<()> {
         out.flush()?;
     }
     eprintln!(
-        "influxdb3-mgmt-sim: serving the {} at {}",
+        "influxdb-sim: serving the {} at {}",
         match product {
             SimProduct::Dedicated => "Cloud Dedicated Management API",
             SimProduct::Clustered => "Clustered Management API",
