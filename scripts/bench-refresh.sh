@@ -31,9 +31,9 @@ if [[ -z "${PROVIDER_DIR:-}" ]]; then
     PROVIDER_DIR="$ROOT/target/debug"
 fi
 PROVIDER_DIR="$(cd "$PROVIDER_DIR" && pwd)"
-SIM_BIN="${SIM_BIN:-$PROVIDER_DIR/influxdb3-mgmt-sim}"
+SIM_BIN="${SIM_BIN:-$PROVIDER_DIR/influxdb-sim}"
 [[ -x "$PROVIDER_DIR/terraform-provider-influxdb" && -x "$SIM_BIN" ]] || {
-    say "$PROVIDER_DIR needs terraform-provider-influxdb and influxdb3-mgmt-sim"
+    say "$PROVIDER_DIR needs terraform-provider-influxdb and influxdb-sim"
     exit 1
 }
 TF="$(bash scripts/install-terraform.sh 1.15.5)"

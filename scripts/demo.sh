@@ -51,7 +51,7 @@ cp "$SUMS" "$DEMO/packaged.SHA256SUMS"
 
 step "Starting the Management API simulator (Cloud Dedicated, state in .demo/sim-state.json)"
 MGMT_TOKEN="demo-management-token-$(date +%s)"
-exec 3< <(exec ./target/debug/influxdb3-mgmt-sim --listen 127.0.0.1:0 --product dedicated \
+exec 3< <(exec ./target/debug/influxdb-sim --listen 127.0.0.1:0 --product dedicated \
     --management-token "$MGMT_TOKEN" --state "$DEMO/sim-state.json")
 SIM_PID=$!
 trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT

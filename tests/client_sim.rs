@@ -1,4 +1,4 @@
-//! `ManagementClient` against the `influxdb3-mgmt-sim` binary: every endpoint on both products,
+//! `ManagementClient` against the `influxdb-sim` binary: every endpoint on both products,
 //! the error classes, the retry policy (Retry-After and the deadline), cancellation, the
 //! never-twice rule for creates, the refresh snapshot (one list call, fresh after a write, a
 //! lagging list confirmed by GET), and the simulator's own strictness.

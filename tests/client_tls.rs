@@ -1,4 +1,4 @@
-//! `ManagementClient` over HTTPS against `influxdb3-mgmt-sim --tls` (a server certificate signed
+//! `ManagementClient` over HTTPS against `influxdb-sim --tls` (a server certificate signed
 //! by a CA the simulator makes at start): a private CA given as `ca_certificate` is trusted, and
 //! a certificate that does not verify fails at once, not after a minute of retries, with the
 //! host, the reason and the setting that fixes it. The v2 client shares the retry policy, so

@@ -1,4 +1,4 @@
-//! Spawns the `influxdb3-mgmt-sim` binary for a test and talks to its `/__sim/` control
+//! Spawns the `influxdb-sim` binary for a test and talks to its `/__sim/` control
 //! endpoints. Synchronous (plain `std::net`, and rustls for a simulator started with `--tls`),
 //! so it works from async and blocking tests alike. The process is killed when the handle is
 //! dropped.
@@ -16,7 +16,7 @@ pub const ACCOUNT_ID: &str = "11111111-1111-4111-8111-111111111111";
 pub const CLUSTER_ID: &str = "22222222-2222-4222-8222-222222222222";
 
 pub fn sim_binary() -> &'static str {
-    env!("CARGO_BIN_EXE_influxdb3-mgmt-sim")
+    env!("CARGO_BIN_EXE_influxdb-sim")
 }
 
 pub struct SimProcess {
@@ -61,7 +61,7 @@ impl SimProcess {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .expect("spawn influxdb3-mgmt-sim");
+            .expect("spawn influxdb-sim");
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("stdout"))
             .read_line(&mut line)

@@ -3,7 +3,7 @@
 # Cloud Dedicated INFLUXDB3_ACCOUNT_ID and INFLUXDB3_CLUSTER_ID) and destroys them at the end.
 # Point it at the Management API simulator to test offline:
 #
-#   cargo run --bin influxdb3-mgmt-sim -- --listen 127.0.0.1:8086 &
+#   cargo run --bin influxdb-sim -- --listen 127.0.0.1:8086 &
 #   export INFLUXDB3_URL=http://127.0.0.1:8086 INFLUXDB3_MANAGEMENT_TOKEN=sim-management-token
 #   export INFLUXDB3_ACCOUNT_ID=11111111-1111-4111-8111-111111111111
 #   export INFLUXDB3_CLUSTER_ID=22222222-2222-4222-8222-222222222222

@@ -34,7 +34,7 @@ pub fn make(addr: SocketAddr, expired: bool) -> std::io::Result<SimTls> {
         .map_err(io_err("generating the CA key"))?;
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(io_err("CA parameters"))?;
     ca.distinguished_name
-        .push(DnType::CommonName, "influxdb3-mgmt-sim test CA");
+        .push(DnType::CommonName, "influxdb-sim test CA");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     ca.not_before = now - time::Duration::days(2);
@@ -58,7 +58,7 @@ pub fn make(addr: SocketAddr, expired: bool) -> std::io::Result<SimTls> {
     };
     params
         .distinguished_name
-        .push(DnType::CommonName, "influxdb3-mgmt-sim");
+        .push(DnType::CommonName, "influxdb-sim");
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     if expired {

@@ -1,4 +1,5 @@
-//! `influxdb3-mgmt-sim`: a local InfluxDB 3 Management API simulator for tests and demos.
+//! `influxdb-sim`: a local simulator of the InfluxDB APIs (the InfluxDB 3 Management API of
+//! Cloud Dedicated and Clustered, InfluxDB OSS v2) for tests and demos.
 //! See `--help` and `terraform_provider_influxdb::sim`.
 
 use terraform_provider_influxdb::sim;
@@ -11,7 +12,7 @@ fn main() {
             return;
         }
         Err(e) => {
-            eprintln!("influxdb3-mgmt-sim: {e}");
+            eprintln!("influxdb-sim: {e}");
             std::process::exit(2);
         }
     };
@@ -22,12 +23,12 @@ fn main() {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("influxdb3-mgmt-sim: cannot start the async runtime: {e}");
+            eprintln!("influxdb-sim: cannot start the async runtime: {e}");
             std::process::exit(1);
         }
     };
     if let Err(e) = runtime.block_on(sim::run(opts)) {
-        eprintln!("influxdb3-mgmt-sim: {e}");
+        eprintln!("influxdb-sim: {e}");
         std::process::exit(1);
     }
 }

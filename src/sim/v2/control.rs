@@ -1,0 +1,63 @@
+//! This family's `/__sim/` endpoints: `GET /__sim/state` (never tokens), `POST
+//! /__sim/authenticate` `{"token": "..."}` -> `{"id", "active"}` or 404, and `DELETE
+//! /__sim/state` (back to the start).
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{authorizations, error, reply, OssV2};
+use crate::sim::harness::http::{no_content, sha512_hex, Resp};
+use crate::sim::harness::Request;
+
+impl OssV2 {
+    /// The endpoints above; `None` for any other.
+    pub(super) fn sim_control(&self, req: &Request<'_>) -> Option<Resp> {
+        Some(
+            match (req.method.as_str(), req.path.trim_end_matches('/')) {
+                ("GET", "/__sim/state") => {
+                    let s = self.lock();
+                    let auths: Vec<_> = s
+                        .authorizations
+                        .values()
+                        .map(|a| authorizations::view(&s, a))
+                        .collect();
+                    reply(
+                        200,
+                        &json!({
+                            "orgs": s.orgs.values().collect::<Vec<_>>(),
+                            "users": s.users.values().collect::<Vec<_>>(),
+                            "buckets": s.buckets.values().collect::<Vec<_>>(),
+                            "authorizations": auths,
+                        }),
+                    )
+                }
+                ("POST", "/__sim/authenticate") => {
+                    #[derive(Deserialize)]
+                    struct Body {
+                        token: String,
+                    }
+                    let b: Body = match serde_json::from_slice(req.body) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            return Some(error(400, &format!("expected {{\"token\": ...}}: {e}")))
+                        }
+                    };
+                    let h = sha512_hex(&b.token);
+                    let s = self.lock();
+                    match s.authorizations.values().find(|a| a.token_sha512 == h) {
+                        Some(a) => reply(
+                            200,
+                            &json!({"id": a.id, "active": a.status == "active" && s.users.contains_key(&a.user_id)}),
+                        ),
+                        None => error(404, "no authorization has this token"),
+                    }
+                }
+                ("DELETE", "/__sim/state") => {
+                    self.reset();
+                    no_content()
+                }
+                _ => return None,
+            },
+        )
+    }
+}

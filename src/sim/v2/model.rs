@@ -1,0 +1,168 @@
+//! What the OSS v2 family keeps, written from the v2 OpenAPI and the InfluxDB 2.x sources:
+//! organizations, users, buckets and authorizations with their permissions, and InfluxDB's
+//! rule for when a held permission allows another.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The resource types of InfluxDB OSS 2.7 (`GET /api/v2/resources`).
+pub const RESOURCE_TYPES: &[&str] = &[
+    "authorizations",
+    "buckets",
+    "dashboards",
+    "orgs",
+    "sources",
+    "tasks",
+    "telegrafs",
+    "users",
+    "variables",
+    "scrapers",
+    "secrets",
+    "labels",
+    "views",
+    "documents",
+    "notificationRules",
+    "notificationEndpoints",
+    "checks",
+    "dbrp",
+    "notebooks",
+    "annotations",
+    "remotes",
+    "replications",
+    "instance",
+];
+
+/// What a permission is about: a type, and optionally one org's or one object's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    /// One of [`RESOURCE_TYPES`].
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Filled in by the server for a bucket ID; never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "orgID", default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// Filled in by the server from `orgID`; never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+}
+
+/// `{action, resource}`, `action` being `read` or `write`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permission {
+    pub action: String,
+    pub resource: Resource,
+}
+
+impl Permission {
+    /// A permission on `kind`, in `org_id` if any, on the object `id` if any.
+    pub fn new(action: &str, kind: &str, org_id: Option<&str>, id: Option<&str>) -> Permission {
+        Permission {
+            action: action.into(),
+            resource: Resource {
+                kind: kind.into(),
+                id: id.map(Into::into),
+                name: None,
+                org_id: org_id.map(Into::into),
+                org: None,
+            },
+        }
+    }
+
+    /// InfluxDB's `Permission.Matches`: does this held permission allow `want`? Type and
+    /// action equal; then no org and no ID = every one; an org = everything of the org; an ID
+    /// = that one.
+    pub fn matches(&self, want: &Permission) -> bool {
+        if self.action != want.action || self.resource.kind != want.resource.kind {
+            return false;
+        }
+        match (&self.resource.org_id, &self.resource.id) {
+            (None, None) => true,
+            (Some(o), None) => want.resource.org_id.as_ref() == Some(o),
+            (_, Some(id)) => want.resource.id.as_ref() == Some(id),
+        }
+    }
+}
+
+/// An authorization (a token, as v2 calls it); the token itself is kept as a SHA-512.
+#[derive(Clone, Debug)]
+pub struct Authorization {
+    pub id: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    pub description: String,
+    pub org_id: String,
+    pub user_id: String,
+    pub permissions: Vec<Permission>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub token_sha512: String,
+}
+
+impl Authorization {
+    /// Whether one of its permissions allows `want`.
+    pub fn allows(&self, want: &Permission) -> bool {
+        self.permissions.iter().any(|p| p.matches(want))
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Bucket {
+    pub id: String,
+    #[serde(rename = "orgID")]
+    pub org_id: String,
+    pub name: String,
+    #[serde(rename = "retentionRules")]
+    pub retention_rules: Vec<serde_json::Value>,
+    #[serde(rename = "createdAt")]
+    pub created_at: String,
+}
+
+/// Everything the family keeps, by ID (in memory only).
+#[derive(Default)]
+pub struct Store {
+    pub orgs: BTreeMap<String, Org>,
+    pub users: BTreeMap<String, User>,
+    pub buckets: BTreeMap<String, Bucket>,
+    pub authorizations: BTreeMap<String, Authorization>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_match_as_influxdb_matches_them() {
+        let held = Permission::new;
+        let want = held(
+            "read",
+            "buckets",
+            Some("0000000000000001"),
+            Some("00000000000000aa"),
+        );
+        assert!(held("read", "buckets", None, None).matches(&want));
+        assert!(held("read", "buckets", Some("0000000000000001"), None).matches(&want));
+        assert!(!held("read", "buckets", Some("0000000000000002"), None).matches(&want));
+        assert!(held("read", "buckets", None, Some("00000000000000aa")).matches(&want));
+        assert!(!held("write", "buckets", None, None).matches(&want));
+    }
+}
