@@ -1,4 +1,6 @@
-//! Terraform provider for InfluxDB 3 Cloud Dedicated and Clustered.
+//! Terraform provider for every InfluxDB: InfluxDB 3 Cloud Dedicated and Clustered (the
+//! Management API) and InfluxDB OSS v2 and Cloud Serverless (`/api/v2`), one folder per API
+//! family under [`influxdb`].
 //!
 //! Three layers, each in its own folder, and a request walks them one way:
 //! - [`wire`]: go-plugin handshake, mutual TLS, the gRPC services and the generated protocol
@@ -6,11 +8,13 @@
 //! - [`engine`]: protocol-independent Terraform semantics: typed values, msgpack and JSON codecs,
 //!   schemas, diagnostics with attribute paths, and the plan/apply/read rules Terraform enforces,
 //!   applied once for every resource.
-//! - [`influxdb`]: the domain: Management API client, provider configuration, resources and data
-//!   sources, written as plain CRUD against the engine's traits.
+//! - [`influxdb`]: the domain: one folder per API family (its client on the shared HTTP core, its
+//!   models, validation and concepts), every family declared once in `influxdb::products`;
+//!   resources are plain CRUD against the engine's traits, on their family's client.
 //!
-//! [`sim`] is the local Management API simulator used by the tests and the demo; [`docs`] writes
-//! the documentation pages from the schemas.
+//! [`sim`] is the local simulator of every API family (binary `influxdb-sim`), used by the tests
+//! and the demo and written from the API documentation, sharing nothing with [`influxdb`];
+//! [`docs`] writes the documentation pages from the schemas.
 
 pub mod docs;
 pub mod engine;

@@ -131,3 +131,31 @@ fn a_type_without_its_files_is_reported_for_each_missing_file() {
         }
     }
 }
+
+#[test]
+fn the_simulator_serves_every_product_the_table_says_it_does() {
+    use terraform_provider_influxdb::influxdb::products::FAMILIES;
+    use terraform_provider_influxdb::sim;
+    let declared: Vec<&str> = FAMILIES
+        .iter()
+        .flat_map(|f| f.products())
+        .filter_map(|p| p.simulator)
+        .collect();
+    let served: Vec<&str> = sim::PRODUCTS.iter().map(|p| p.name).collect();
+    for name in &declared {
+        assert!(
+            sim::product(name).is_some(),
+            "the product table names simulator product {name:?}, which `influxdb-sim --product` does not accept ({served:?})"
+        );
+    }
+    for name in &served {
+        assert!(
+            declared.contains(name),
+            "`influxdb-sim --product {name}` is no product's simulator in src/influxdb/products.rs ({declared:?})"
+        );
+    }
+    // The usage text lists them all.
+    for name in &served {
+        assert!(sim::USAGE.contains(name), "{name} missing from --help");
+    }
+}
