@@ -38,6 +38,16 @@ pub struct Api {
     pub error_body_message: fn(&[u8]) -> Option<String>,
 }
 
+/// The message of an error body shaped `{"message": "..."}` (the Management API and
+/// `/api/v2`; other fields such as `code` are ignored).
+pub fn message_field(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        message: String,
+    }
+    serde_json::from_slice::<Body>(body).ok().map(|b| b.message)
+}
+
 /// What went wrong with a call, whatever the API.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ErrorKind {

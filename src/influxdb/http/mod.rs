@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-pub use error::{gone_is_ok, Api, CreateError, CreateOutcome, ErrorKind, HttpError};
+pub use error::{gone_is_ok, message_field, Api, CreateError, CreateOutcome, ErrorKind, HttpError};
 pub use retry::{Deadline, Policy};
 pub use snapshot::{Invalidate, Listing, Snapshot};
 
@@ -35,6 +35,12 @@ impl Policy {
         initial_backoff: Duration::from_millis(500),
         max_backoff: Duration::from_secs(8),
     };
+}
+
+/// An object whose create answer carries a secret returned only once.
+pub trait WithSecret {
+    fn id(&self) -> &str;
+    fn secret(&self) -> Option<&str>;
 }
 
 /// What a client is built from.
@@ -155,6 +161,24 @@ impl HttpCore {
         self.decode(&bytes)
     }
 
+    /// A PATCH with a JSON body, its answer decoded.
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, HttpError> {
+        self.send(Method::PATCH, path, body).await
+    }
+
+    /// A PUT with a JSON body, its answer decoded.
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, HttpError> {
+        self.send(Method::PUT, path, body).await
+    }
+
     /// An idempotent call whose answer is not read (DELETE, or a write answered 204).
     pub async fn send_empty<B: Serialize>(
         &self,
@@ -192,6 +216,36 @@ impl HttpCore {
         // The server said 2xx: the object exists even if we cannot read the answer.
         self.decode(&bytes).map_err(|error| CreateError {
             error,
+            outcome: CreateOutcome::Unknown,
+        })
+    }
+
+    /// A create whose answer carries a secret the API returns only this once (a token string):
+    /// the secret is registered for redaction. An answer without it is an error whose object
+    /// exists on the server anyway, which the error names (`what` names it, e.g. "token", with
+    /// the way to remove it, e.g. "revoke").
+    pub async fn create_with_secret<B, T>(
+        &self,
+        path: &str,
+        body: &B,
+        (what, remove): (&str, &str),
+    ) -> Result<T, CreateError>
+    where
+        B: Serialize,
+        T: DeserializeOwned + WithSecret,
+    {
+        let created: T = self.create(path, body).await?;
+        let id = created.id();
+        if let Some(s) = created.secret().filter(|s| !s.is_empty()) {
+            crate::log::redact(s);
+            return Ok(created);
+        }
+        let message = format!(
+            "the create response for {what} {id} has no secret, so the secret is lost; {remove} \
+             that {what} and create a new one."
+        );
+        Err(CreateError {
+            error: self.error(ErrorKind::Decode { message }),
             outcome: CreateOutcome::Unknown,
         })
     }
@@ -324,6 +378,11 @@ pub fn segment(s: &str) -> String {
         }
     }
     out
+}
+
+/// The path of one object of a collection: `{collection}/{id}`, the ID percent-encoded.
+pub fn item(collection: &str, id: &str) -> String {
+    format!("{collection}/{}", segment(id))
 }
 
 /// A query string from the pairs whose value is set: `?a=1&b=2`, or empty.

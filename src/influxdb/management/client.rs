@@ -1,7 +1,7 @@
 //! `ManagementClient`: the InfluxDB 3 Management API for Cloud Dedicated and Clustered, on the
 //! shared HTTP core ([`crate::influxdb::http`]: retries, `Retry-After`, trust, proxies,
 //! redaction). It adds the endpoints, the URL layout of each deployment and the
-//! [`MANAGEMENT_API`] wording of errors.
+//! [`super::MANAGEMENT_API`] wording of errors.
 //!
 //! A failed create is reported with a [`CreateOutcome`] saying whether something may have been
 //! created, so the caller can look for an orphan instead of creating a duplicate. Every write
@@ -12,11 +12,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
-use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::influxdb::http::{self, segment, Api, CoreConfig, HttpCore, Policy};
+use crate::influxdb::http::{self, item, segment, CoreConfig, HttpCore, Policy};
 pub use crate::influxdb::http::{CreateError, CreateOutcome, ErrorKind, HttpError};
 
 use super::models::{
@@ -24,45 +22,10 @@ use super::models::{
     UpdateDatabase, UpdateDatabaseToken,
 };
 use super::snapshots::Snapshots;
+use super::MANAGEMENT_API;
 
 /// An error of the Management API.
 pub type ApiError = HttpError;
-
-/// The Management API's error body: `{ "code": 400, "message": "..." }`.
-#[derive(Deserialize)]
-struct ErrorBody {
-    message: String,
-}
-
-/// How the Management API's errors are worded.
-pub static MANAGEMENT_API: Api = Api {
-    subject: "The InfluxDB Management API",
-    object: "the InfluxDB Management API",
-    log_name: "management API",
-    client_name: "Management API client",
-    url_setting: "the provider's `url`",
-    url_example: "\"https://console.influxdata.com\" or \"https://cluster-host.com\"",
-    token_setting: "the provider's `management_token` argument or the INFLUXDB3_MANAGEMENT_TOKEN environment variable",
-    ca_setting: "the provider's `ca_certificate` (or INFLUXDB3_CA_CERTIFICATE, the path of a PEM file)",
-    unauthorized: |message| {
-        format!(
-            "The InfluxDB Management API rejected the management token (401 Unauthorized: \
-             {message}). Check the provider's `management_token` argument or the \
-             INFLUXDB3_MANAGEMENT_TOKEN environment variable; management tokens can expire, \
-             so you may need to create a new one."
-        )
-    },
-    forbidden: |message| {
-        format!(
-            "The management token is not allowed to manage this account or cluster \
-             (403 Forbidden: {message}). Check the provider's `account_id` and `cluster_id` \
-             arguments (or INFLUXDB3_ACCOUNT_ID and INFLUXDB3_CLUSTER_ID) and that the \
-             management token was issued for that account."
-        )
-    },
-    conflict_hint: " An object with the same name may already exist. Import it or choose another name.",
-    error_body_message: |body| serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.message),
-};
 
 /// Which deployment of the Management API: decides the URL layout.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,7 +142,7 @@ impl ManagementClient {
     }
 
     pub async fn get_token(&self, id: &str) -> Result<DatabaseToken, ApiError> {
-        self.core.get(&format!("/tokens/{}", segment(id))).await
+        self.core.get(&item("/tokens", id)).await
     }
 
     /// Creates a token; the result carries the access token, which the API never returns again.
@@ -187,24 +150,8 @@ impl ManagementClient {
         &self,
         body: &CreateDatabaseToken,
     ) -> Result<DatabaseToken, CreateError> {
-        let token: DatabaseToken = self.core.create("/tokens", body).await?;
-        match token.access_token.as_deref() {
-            Some(secret) if !secret.is_empty() => {
-                crate::log::redact(secret);
-                Ok(token)
-            }
-            _ => Err(CreateError {
-                error: self.core.error(ErrorKind::Decode {
-                    message: format!(
-                        "the create response for token {} has no accessToken, so the token's \
-                         secret is lost; revoke that token and create a new one.",
-                        token.id
-                    ),
-                }),
-                // The token exists on the server.
-                outcome: CreateOutcome::Unknown,
-            }),
-        }
+        let token = ("token", "revoke");
+        self.core.create_with_secret("/tokens", body, token).await
     }
 
     pub async fn update_token(
@@ -212,14 +159,12 @@ impl ManagementClient {
         id: &str,
         body: &UpdateDatabaseToken,
     ) -> Result<DatabaseToken, ApiError> {
-        self.core
-            .send(Method::PATCH, &format!("/tokens/{}", segment(id)), body)
-            .await
+        self.core.patch(&item("/tokens", id), body).await
     }
 
     /// Revokes a token (the API calls it delete; the token stays visible with `revokedAt`).
     pub async fn delete_token(&self, id: &str) -> Result<(), ApiError> {
-        self.core.delete(&format!("/tokens/{}", segment(id))).await
+        self.core.delete(&item("/tokens", id)).await
     }
 
     // ---- databases ----
@@ -237,19 +182,11 @@ impl ManagementClient {
         name: &str,
         body: &UpdateDatabase,
     ) -> Result<Database, ApiError> {
-        self.core
-            .send(
-                Method::PATCH,
-                &format!("/databases/{}", segment(name)),
-                body,
-            )
-            .await
+        self.core.patch(&item("/databases", name), body).await
     }
 
     pub async fn delete_database(&self, name: &str) -> Result<(), ApiError> {
-        self.core
-            .delete(&format!("/databases/{}", segment(name)))
-            .await
+        self.core.delete(&item("/databases", name)).await
     }
 
     // ---- database rename and tables ----
@@ -263,11 +200,7 @@ impl ManagementClient {
             name: new_name.to_owned(),
         };
         self.core
-            .send(
-                Method::PUT,
-                &format!("/databases/{}/rename", segment(name)),
-                &body,
-            )
+            .put(&format!("/databases/{}/rename", segment(name)), &body)
             .await
     }
 
@@ -297,7 +230,7 @@ impl ManagementClient {
             segment(database),
             segment(name)
         );
-        self.core.send(Method::PUT, &path, &body).await
+        self.core.put(&path, &body).await
     }
 
     pub async fn delete_table(&self, database: &str, name: &str) -> Result<(), ApiError> {

@@ -24,9 +24,10 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-pub use client::{ClientConfig, Deployment, ManagementClient, MANAGEMENT_API};
+pub use client::{ClientConfig, Deployment, ManagementClient};
 
 use super::family::{env, Connected, Family, Product, Registry, Setting, Settings};
+use super::http::{message_field, Api};
 use super::provider::validate_url;
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
 
@@ -39,6 +40,36 @@ pub fn validate_uuid(s: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|_| format!("{s:?} is not a UUID (like 11111111-2222-3333-4444-555555555555)."))
 }
+
+/// How the Management API's errors are worded.
+pub static MANAGEMENT_API: Api = Api {
+    subject: "The InfluxDB Management API",
+    object: "the InfluxDB Management API",
+    log_name: "management API",
+    client_name: "Management API client",
+    url_setting: "the provider's `url`",
+    url_example: "\"https://console.influxdata.com\" or \"https://cluster-host.com\"",
+    token_setting: "the provider's `management_token` argument or the INFLUXDB3_MANAGEMENT_TOKEN environment variable",
+    ca_setting: "the provider's `ca_certificate` (or INFLUXDB3_CA_CERTIFICATE, the path of a PEM file)",
+    unauthorized: |message| {
+        format!(
+            "The InfluxDB Management API rejected the management token (401 Unauthorized: \
+             {message}). Check the provider's `management_token` argument or the \
+             INFLUXDB3_MANAGEMENT_TOKEN environment variable; management tokens can expire, \
+             so you may need to create a new one."
+        )
+    },
+    forbidden: |message| {
+        format!(
+            "The management token is not allowed to manage this account or cluster \
+             (403 Forbidden: {message}). Check the provider's `account_id` and `cluster_id` \
+             arguments (or INFLUXDB3_ACCOUNT_ID and INFLUXDB3_CLUSTER_ID) and that the \
+             management token was issued for that account."
+        )
+    },
+    conflict_hint: " An object with the same name may already exist. Import it or choose another name.",
+    error_body_message: message_field,
+};
 
 static SETTINGS: [Setting; 4] = [
     Setting {

@@ -261,3 +261,12 @@ mod tests {
         assert_eq!(d.account_id, None);
     }
 }
+
+impl crate::influxdb::http::WithSecret for DatabaseToken {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn secret(&self) -> Option<&str> {
+        self.access_token.as_deref()
+    }
+}

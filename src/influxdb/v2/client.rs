@@ -1,19 +1,18 @@
 //! `V2Client`: the InfluxDB OSS v2 / Cloud Serverless API (`/api/v2`) with `Token` auth, on the
 //! shared HTTP core ([`crate::influxdb::http`]: retries, `Retry-After`, trust, proxies,
-//! redaction). It adds the endpoints and the [`V2_API`] wording of errors: the API's
+//! redaction). It adds the endpoints and the [`super::V2_API`] wording of errors: the API's
 //! `{ code, message }` bodies turned into sentences that say what to check. Every token
 //! string a create returns is registered with [`crate::log::redact`].
 
-use reqwest::Method;
-use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::models::{
     Authorization, Authorizations, CreateAuthorization, Organization, Organizations,
     UpdateAuthorization,
 };
+use super::V2_API;
 use crate::influxdb::http::{
-    self, query, segment, Api, CoreConfig, CreateError, HttpCore, HttpError, Policy,
+    self, item, query, CoreConfig, CreateError, HttpCore, HttpError, Policy,
 };
 pub use crate::influxdb::http::{gone_is_ok, CreateOutcome, ErrorKind};
 
@@ -21,45 +20,6 @@ pub use crate::influxdb::http::{gone_is_ok, CreateOutcome, ErrorKind};
 pub type V2Error = HttpError;
 /// A failed create of `/api/v2`.
 pub type V2CreateError = CreateError;
-
-/// The v2 API's error body: `{ "code": "invalid", "message": "..." }`.
-#[derive(Deserialize)]
-struct ErrorBody {
-    message: String,
-}
-
-/// How `/api/v2`'s errors are worded.
-pub static V2_API: Api = Api {
-    subject: "InfluxDB",
-    object: "InfluxDB",
-    log_name: "v2 API",
-    client_name: "InfluxDB v2 client",
-    url_setting: "the provider's `host` (or INFLUX_HOST)",
-    url_example: "\"http://localhost:8086\"",
-    token_setting: "the provider's `token` argument or the INFLUX_TOKEN environment variable",
-    ca_setting: "the provider's `ca_certificate`",
-    unauthorized: |message| {
-        format!(
-            "InfluxDB rejected the provider's token (401 Unauthorized: {message}). Check the \
-             provider's `token` argument or the INFLUX_TOKEN environment variable: the token \
-             may be wrong, inactive, or belong to a deleted user."
-        )
-    },
-    forbidden: |message| {
-        format!(
-            "The provider's token is not allowed to do this (403 Forbidden: {message}). \
-             Managing authorizations needs a token with read and write permission on \
-             `authorizations` for the organization (an operator or all-access token), and \
-             a token can only grant permissions it holds itself."
-        )
-    },
-    conflict_hint: "",
-    error_body_message: |body| {
-        serde_json::from_slice::<ErrorBody>(body)
-            .ok()
-            .map(|b| b.message)
-    },
-};
 
 /// Filters of `GET /api/v2/authorizations`.
 #[derive(Clone, Debug, Default)]
@@ -130,7 +90,7 @@ impl V2Client {
     }
 
     pub async fn get_org(&self, id: &str) -> Result<Organization, V2Error> {
-        self.core.get(&format!("/orgs/{}", segment(id))).await
+        self.core.get(&item("/orgs", id)).await
     }
 
     /// The resource types this server knows (`GET /api/v2/resources`), which the `influx` CLI
@@ -156,9 +116,7 @@ impl V2Client {
     }
 
     pub async fn get_authorization(&self, id: &str) -> Result<Authorization, V2Error> {
-        self.core
-            .get(&format!("/authorizations/{}", segment(id)))
-            .await
+        self.core.get(&item("/authorizations", id)).await
     }
 
     /// Creates an authorization; the result carries the token string, never returned again.
@@ -166,23 +124,10 @@ impl V2Client {
         &self,
         body: &CreateAuthorization,
     ) -> Result<Authorization, V2CreateError> {
-        let auth: Authorization = self.core.create("/authorizations", body).await?;
-        match auth.token.as_deref() {
-            Some(t) if !t.is_empty() => {
-                crate::log::redact(t);
-                Ok(auth)
-            }
-            _ => Err(V2CreateError {
-                error: self.core.error(ErrorKind::Decode {
-                    message: format!(
-                        "the create response for authorization {} has no token, so the token \
-                         string is lost; delete that authorization and create a new one.",
-                        auth.id
-                    ),
-                }),
-                outcome: CreateOutcome::Unknown,
-            }),
-        }
+        let what = ("authorization", "delete");
+        self.core
+            .create_with_secret("/authorizations", body, what)
+            .await
     }
 
     pub async fn update_authorization(
@@ -190,19 +135,11 @@ impl V2Client {
         id: &str,
         body: &UpdateAuthorization,
     ) -> Result<Authorization, V2Error> {
-        self.core
-            .send(
-                Method::PATCH,
-                &format!("/authorizations/{}", segment(id)),
-                body,
-            )
-            .await
+        self.core.patch(&item("/authorizations", id), body).await
     }
 
     pub async fn delete_authorization(&self, id: &str) -> Result<(), V2Error> {
-        self.core
-            .delete(&format!("/authorizations/{}", segment(id)))
-            .await
+        self.core.delete(&item("/authorizations", id)).await
     }
 }
 

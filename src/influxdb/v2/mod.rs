@@ -16,13 +16,43 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-pub use client::{V2Client, V2CreateError, V2Error, V2_API};
+pub use client::{V2Client, V2CreateError, V2Error};
 pub use organization::{missing_org, validate_v2_id, OrgRef, V2Api};
 
 use super::family::{env, Connected, Family, Product, Registry, Setting, Settings};
+use super::http::{message_field, Api};
 use super::provider::validate_url;
 use crate::engine::schema::validators;
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
+
+/// How `/api/v2`'s errors are worded.
+pub static V2_API: Api = Api {
+    subject: "InfluxDB",
+    object: "InfluxDB",
+    log_name: "v2 API",
+    client_name: "InfluxDB v2 client",
+    url_setting: "the provider's `host` (or INFLUX_HOST)",
+    url_example: "\"http://localhost:8086\"",
+    token_setting: "the provider's `token` argument or the INFLUX_TOKEN environment variable",
+    ca_setting: "the provider's `ca_certificate`",
+    unauthorized: |message| {
+        format!(
+            "InfluxDB rejected the provider's token (401 Unauthorized: {message}). Check the \
+             provider's `token` argument or the INFLUX_TOKEN environment variable: the token \
+             may be wrong, inactive, or belong to a deleted user."
+        )
+    },
+    forbidden: |message| {
+        format!(
+            "The provider's token is not allowed to do this (403 Forbidden: {message}). \
+             Managing authorizations needs a token with read and write permission on \
+             `authorizations` for the organization (an operator or all-access token), and \
+             a token can only grant permissions it holds itself."
+        )
+    },
+    conflict_hint: "",
+    error_body_message: message_field,
+};
 
 static SETTINGS: [Setting; 4] = [
     Setting {

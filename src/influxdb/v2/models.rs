@@ -106,3 +106,12 @@ pub struct ErrorBody {
     #[serde(default)]
     pub message: String,
 }
+
+impl crate::influxdb::http::WithSecret for Authorization {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn secret(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+}
