@@ -61,6 +61,14 @@ impl Connection {
         }
     }
 
+    /// The client of `wanted`, if this provider block has one, without saying why not.
+    pub fn client_quietly<X: FamilyClient>(&self, wanted: &'static dyn Family) -> Option<&X> {
+        if self.family.key() != wanted.key() {
+            return None;
+        }
+        self.client.as_ref().ok()?.downcast_ref::<X>()
+    }
+
     /// Plan-time check: `type_name`, of family `wanted`, can be served by this provider block.
     pub fn check<X: FamilyClient>(
         &self,

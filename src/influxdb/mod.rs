@@ -7,8 +7,8 @@
 //! snapshots), [`duration`] and [`timestamp`] (values as users write them), and the glue
 //! between the engine and the families: [`family`] (what a family declares), [`products`] (the
 //! table of families), [`provider`] (the provider schema and configuration), [`connection`]
-//! (the configured provider) and [`adapter`] (the one place a resource meets the configured
-//! family).
+//! (the configured provider), [`adapter`] (the one place a resource meets the configured
+//! family) and [`dispatch`] (one type name served by several families).
 //!
 //! Import cycles: a family's `mod.rs` registers its resources (it imports them), and its
 //! resources import the family's client and models from sibling modules; [`family`] names the
@@ -18,6 +18,7 @@
 
 pub mod adapter;
 pub mod connection;
+pub mod dispatch;
 pub mod duration;
 pub mod family;
 pub mod http;
