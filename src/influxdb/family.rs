@@ -35,6 +35,9 @@ pub struct Product {
     pub needs: &'static str,
 }
 
+/// A check of a setting's value: the error is a sentence for a diagnostic.
+pub type Check = fn(&str) -> Result<(), String>;
+
 /// One provider setting of a family.
 pub struct Setting {
     pub name: &'static str,
@@ -47,7 +50,7 @@ pub struct Setting {
     /// is declared by the provider itself, not here.
     pub selects: bool,
     /// A plan-time check of the value: (diagnostic summary, check).
-    pub validate: Option<(&'static str, fn(&str) -> Result<(), String>)>,
+    pub validate: Option<(&'static str, Check)>,
 }
 
 /// The provider block's settings: what the configuration says, else the environment.
