@@ -9,8 +9,9 @@ use terraform_provider_influxdb::engine::schema::Attribute;
 use terraform_provider_influxdb::engine::{Diagnostics, Resource, Schema, Type, Value};
 use terraform_provider_influxdb::influxdb::connection::FamilyClient;
 use terraform_provider_influxdb::influxdb::family::{
-    Connected, Family, Product, Registry, Setting, Settings,
+    Connected, FamilyName, Product, Setting, Settings,
 };
+use terraform_provider_influxdb::influxdb::registry::{Family, Registry};
 use terraform_provider_influxdb::influxdb::Connection;
 use tokio_util::sync::CancellationToken;
 
@@ -36,20 +37,15 @@ static PRODUCT_B: [Product; 1] = [Product {
 macro_rules! family {
     ($ty:ident, $key:literal, $products:ident, $client:ident, $resource:ident) => {
         impl Family for $ty {
-            fn key(&self) -> &'static str {
-                $key
-            }
-            fn title(&self) -> &'static str {
-                concat!("family ", $key)
-            }
-            fn configured_as(&self) -> &'static str {
-                concat!("family ", $key, " (its settings)")
-            }
-            fn summary(&self) -> &'static str {
-                "things"
-            }
-            fn products(&self) -> &'static [Product] {
-                &$products
+            fn name(&self) -> &'static FamilyName {
+                static NAME: FamilyName = FamilyName {
+                    key: $key,
+                    title: concat!("family ", $key),
+                    configured_as: concat!("family ", $key, " (its settings)"),
+                    summary: "things",
+                    products: &$products,
+                };
+                &NAME
             }
             fn settings(&self) -> &'static [Setting] {
                 &[]
@@ -179,7 +175,7 @@ async fn an_argument_of_another_family_fails_at_plan_naming_it() {
     let r = registry();
     let thing = &r.resources[0];
     let ty = thing.schema().ty();
-    let on_b = Connection::new(&B, Ok(Arc::new(ClientB)));
+    let on_b = Connection::new(B.name(), Ok(Arc::new(ClientB)), String::new());
     let mut diags = Diagnostics::default();
     thing.check_provider(
         &on_b,
@@ -207,8 +203,14 @@ async fn every_call_goes_to_the_configured_family() {
     let thing = &r.resources[0];
     let ty = thing.schema().ty();
     for (conn, tag) in [
-        (Connection::new(&A, Ok(Arc::new(ClientA))), "a"),
-        (Connection::new(&B, Ok(Arc::new(ClientB))), "b"),
+        (
+            Connection::new(A.name(), Ok(Arc::new(ClientA)), String::new()),
+            "a",
+        ),
+        (
+            Connection::new(B.name(), Ok(Arc::new(ClientB)), String::new()),
+            "b",
+        ),
     ] {
         let mut diags = Diagnostics::default();
         let planned = config(&[("name", "x")], &ty);

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use super::connection::Connection;
 pub use super::connection::FamilyClient;
-use super::family::Family;
+use super::family::FamilyName;
 use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
 use crate::engine::identity::IdentitySchema;
 use crate::engine::list::DynListResource;
@@ -19,7 +19,7 @@ use crate::engine::{Diagnostics, PlanChange, Schema, Type, Value};
 
 /// A family's resource (or data source, ...) `T`, served through the configured provider.
 pub struct Adapted<T: ?Sized> {
-    pub(super) family: &'static dyn Family,
+    pub(super) family: &'static FamilyName,
     pub(super) inner: Arc<T>,
 }
 

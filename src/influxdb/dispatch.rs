@@ -24,7 +24,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::connection::Connection;
-use super::family::Family;
+use super::family::{product_names, FamilyName};
 use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::list::DynListResource;
@@ -34,7 +34,7 @@ use crate::engine::{AttributePath, Diagnostic, Diagnostics, PlanChange, Schema, 
 
 /// One family's implementation of a shared type.
 pub struct Served<T: ?Sized> {
-    pub family: &'static dyn Family,
+    pub family: &'static FamilyName,
     pub item: Arc<T>,
 }
 
@@ -78,19 +78,6 @@ impl Described for dyn DynListResource<Connection> {
     }
 }
 
-fn products(families: &[&'static dyn Family]) -> String {
-    let names: Vec<&str> = families
-        .iter()
-        .flat_map(|f| f.products())
-        .map(|p| p.name)
-        .collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 impl<T: ?Sized + Described> Dispatch<T> {
     /// Serves `type_name` through every implementation of `served`.
     pub fn new(type_name: &'static str, served: Vec<Served<T>>) -> Result<Self, String> {
@@ -106,8 +93,8 @@ impl<T: ?Sized + Described> Dispatch<T> {
 
     /// The implementation of the configured family; records why there is none.
     fn for_family(&self, c: &Connection, diags: &mut Diagnostics) -> Option<&T> {
-        let key = c.family().key();
-        let found = self.served.iter().find(|s| s.family.key() == key);
+        let key = c.family().key;
+        let found = self.served.iter().find(|s| s.family.key == key);
         if found.is_none() {
             let families: Vec<_> = self.served.iter().map(|s| s.family).collect();
             diags.error(
@@ -115,9 +102,9 @@ impl<T: ?Sized + Described> Dispatch<T> {
                 format!(
                     "{} is available on {}, but this provider block is configured for {}. {}",
                     self.type_name,
-                    products(&families),
-                    c.family().configured_as(),
-                    super::products::products_help()
+                    product_names(&families),
+                    c.family().configured_as,
+                    c.products_help()
                 ),
             );
         }
@@ -150,8 +137,8 @@ impl<T: ?Sized + Described> Dispatch<T> {
                                 "{} has {} only on {}; this provider block is configured for {}, which has no such setting. Remove {}.",
                                 self.type_name,
                                 a.name,
-                                products(&have),
-                                c.family().configured_as(),
+                                product_names(&have),
+                                c.family().configured_as,
                                 a.name
                             ),
                         )
@@ -165,7 +152,7 @@ impl<T: ?Sized + Described> Dispatch<T> {
                             "{} needs {} on {}.",
                             self.type_name,
                             a.name,
-                            c.family().configured_as()
+                            c.family().configured_as
                         ),
                     )
                     .at(AttributePath::root(&a.name)),
@@ -212,7 +199,7 @@ fn merge_schemas<T: ?Sized + Described>(
     type_name: &str,
     served: &[Served<T>],
 ) -> Result<Schema, String> {
-    let mut merged: BTreeMap<String, (Attribute, Vec<&'static dyn Family>)> = BTreeMap::new();
+    let mut merged: BTreeMap<String, (Attribute, Vec<&'static FamilyName>)> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut description = String::new();
     let mut version = 0;
@@ -228,7 +215,7 @@ fn merge_schemas<T: ?Sized + Described>(
         } else {
             description.push_str(&format!(
                 "\n\nOn {}: {}",
-                products(&[s.family]),
+                product_names(&[s.family]),
                 schema.description
             ));
         }
@@ -238,10 +225,7 @@ fn merge_schemas<T: ?Sized + Described>(
                     if have.ty != a.ty {
                         return Err(format!(
                             "{type_name}.{}: the {} family declares it as {:?}, another as {:?}",
-                            a.name,
-                            s.family.key(),
-                            a.ty,
-                            have.ty
+                            a.name, s.family.key, a.ty, have.ty
                         ));
                     }
                     have.required &= a.required;
@@ -266,7 +250,7 @@ fn merge_schemas<T: ?Sized + Described>(
                 // Declared by some families only: never required in the union.
                 a.optional = a.optional || a.required;
                 a.required = false;
-                a.description = format!("{} Only on {}.", a.description, products(&families));
+                a.description = format!("{} Only on {}.", a.description, product_names(&families));
             }
             a
         })

@@ -14,9 +14,10 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::connection::Connection;
-use super::family::{Registry, Settings};
+use super::family::Settings;
 use super::http::trust::validate_ca_pem;
 use super::products::{self, FAMILIES};
+use super::registry::Registry;
 use crate::engine::ephemeral::DynEphemeralResource;
 use crate::engine::list::DynListResource;
 use crate::engine::resource::{DynDataSource, DynResource};
@@ -36,20 +37,8 @@ pub const CA_CERTIFICATE: &str = "ca_certificate";
 
 pub struct InfluxProvider;
 
-/// Checks that a URL setting is `http://` or `https://` with a host.
-pub fn validate_url(s: &str) -> Result<(), String> {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))
-        .ok_or_else(|| format!("{s:?} is not an http:// or https:// URL."))?;
-    if rest.trim_matches('/').is_empty() {
-        return Err(format!("{s:?} has no host."));
-    }
-    Ok(())
-}
-
 fn description() -> String {
-    let what: Vec<&str> = FAMILIES.iter().map(|f| f.summary()).collect();
+    let what: Vec<&str> = FAMILIES.iter().map(|f| f.name().summary).collect();
     format!("Manages {}.", what.join("; "))
 }
 
@@ -105,7 +94,11 @@ impl crate::engine::Provider for InfluxProvider {
         let settings = Settings::new(configured, ca_certificate);
         let family = products::choose(&settings, diags)?;
         let client = family.configure(&settings, stop, diags)?;
-        Some(Connection::new(family, client))
+        Some(Connection::new(
+            family.name(),
+            client,
+            products::products_help(),
+        ))
     }
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<Connection>>> {
