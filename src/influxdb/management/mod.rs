@@ -14,11 +14,11 @@ pub mod client;
 pub mod database;
 pub mod database_token;
 pub mod models;
-pub mod names;
 pub mod partition_template;
 pub mod renames;
 pub mod snapshots;
 pub mod table;
+pub mod validation;
 
 use std::sync::Arc;
 

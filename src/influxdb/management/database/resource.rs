@@ -33,9 +33,9 @@ use crate::engine::{
 use crate::influxdb::duration::same_duration;
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::management::models::{CreateDatabase, Database, UpdateDatabase};
-use crate::influxdb::management::names;
 use crate::influxdb::management::partition_template::{self, template_to_api};
 use crate::influxdb::management::renames::PlannedRenames;
+use crate::influxdb::management::validation;
 use crate::influxdb::management::ManagementClient;
 
 #[derive(Default)]
@@ -59,7 +59,7 @@ impl Resource for DatabaseResource {
             vec![
                 Attribute::required("name", Type::String)
                     .describe(&format!("{} A change renames the database in place: its data, tables and settings are kept. Tokens whose permissions refer to this attribute follow with an in-place update; tokens that spell the old name keep it.", doc::NAME))
-                    .validate_str("Invalid database name", names::validate_database_name),
+                    .validate_str("Invalid database name", validation::validate_database_name),
                 Attribute::optional_computed("max_tables", Type::Number)
                     .describe(&format!("{} Unset: the server's default (500 on Cloud Dedicated). Updated in place; removing it from the configuration keeps the current value.", doc::MAX_TABLES))
                     .validate(validate_limit)
@@ -322,7 +322,7 @@ impl Resource for DatabaseResource {
         id: &str,
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
-        if let Err(e) = names::validate_database_name(id) {
+        if let Err(e) = validation::validate_database_name(id) {
             diags.error(
                 "Invalid import ID",
                 format!("A database is imported by its name. {e}"),
