@@ -20,6 +20,7 @@ use super::products::{self, FAMILIES};
 use super::registry::Registry;
 use crate::engine::ephemeral::DynEphemeralResource;
 use crate::engine::list::DynListResource;
+use crate::engine::provider::Offerings;
 use crate::engine::resource::{DynDataSource, DynResource};
 use crate::engine::schema::Attribute;
 use crate::engine::{Diagnostics, Schema, Type, Value};
@@ -115,5 +116,16 @@ impl crate::engine::Provider for InfluxProvider {
 
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Connection>>> {
         Registry::of_families(FAMILIES).list_resources
+    }
+
+    /// Every family registers once.
+    fn offerings(&self) -> Offerings<Connection> {
+        let r = Registry::of_families(FAMILIES);
+        Offerings {
+            resources: r.resources,
+            data_sources: r.data_sources,
+            ephemeral_resources: r.ephemeral_resources,
+            list_resources: r.list_resources,
+        }
     }
 }
