@@ -1,8 +1,12 @@
 //! The `tfplugin6.Provider` gRPC service: hands every request to the engine and its answer back,
 //! converted by `fromproto` and `toproto`, and nothing more. Every RPC we do not offer answers
 //! `Unimplemented` (generated stubs).
+//!
+//! The engine is made on the first request, not before the handshake: making it builds every
+//! schema, which touches much of the binary, and Terraform sends nothing before the handshake
+//! (terraform-plugin-framework likewise builds its schemas on the first request).
 
-use std::sync::Arc;
+use std::sync::{Mutex, OnceLock};
 
 use tonic::{Request, Response, Status};
 
@@ -13,18 +17,35 @@ use crate::engine::provider::Provider;
 use crate::engine::server::Engine;
 
 pub struct ProviderService<P: Provider> {
-    engine: Arc<Engine<P>>,
+    /// The provider, until the engine is made from it.
+    provider: Mutex<Option<P>>,
+    engine: OnceLock<Engine<P>>,
 }
 
 impl<P: Provider> ProviderService<P> {
-    pub fn new(engine: Arc<Engine<P>>) -> Self {
-        ProviderService { engine }
+    pub fn new(provider: P) -> Self {
+        ProviderService {
+            provider: Mutex::new(Some(provider)),
+            engine: OnceLock::new(),
+        }
+    }
+
+    fn engine(&self) -> &Engine<P> {
+        self.engine.get_or_init(|| {
+            let provider = self
+                .provider
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .expect("the provider is taken once, by the one initialisation of the engine");
+            Engine::new(provider)
+        })
     }
 
     /// The identity that goes with a state of `type_name` (Terraform >= 1.12; older versions
     /// ignore the field).
     fn identity(&self, type_name: &str, state: Option<&[u8]>) -> Option<pb::ResourceIdentityData> {
-        let data = self.engine.identity_of(type_name, state?)?;
+        let data = self.engine().identity_of(type_name, state?)?;
         Some(toproto::identity_data(data))
     }
 }
@@ -35,7 +56,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        let s = self.engine.schemas();
+        let s = self.engine().schemas();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(toproto::server_capabilities()),
             resources: s
@@ -75,7 +96,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         _: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
         crate::trace!("GetProviderSchema");
-        let s = self.engine.schemas();
+        let s = self.engine().schemas();
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(toproto::schema(s.provider)),
             resource_schemas: s
@@ -108,7 +129,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let d = self
-            .engine
+            .engine()
             .validate_provider_config(&fromproto::dynamic_value(req.into_inner().config));
         Ok(Response::new(pb::validate_provider_config::Response {
             diagnostics: diagnostics(d),
@@ -124,9 +145,9 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             "ConfigureProvider",
             "terraform_version" = req.terraform_version
         );
-        self.engine.set_terraform_version(&req.terraform_version);
+        self.engine().set_terraform_version(&req.terraform_version);
         let d = self
-            .engine
+            .engine()
             .configure_provider(&fromproto::dynamic_value(req.config))
             .await;
         Ok(Response::new(pb::configure_provider::Response {
@@ -140,7 +161,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
         let d = self
-            .engine
+            .engine()
             .validate_resource_config(&req.type_name, &fromproto::dynamic_value(req.config));
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics: diagnostics(d),
@@ -153,7 +174,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
         let d = self
-            .engine
+            .engine()
             .validate_data_source_config(&req.type_name, &fromproto::dynamic_value(req.config));
         Ok(Response::new(pb::validate_data_resource_config::Response {
             diagnostics: diagnostics(d),
@@ -166,7 +187,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
         let raw = fromproto::raw_state_json(req.raw_state);
-        let (state, _, diagnostics) = state_parts(self.engine.upgrade_resource_state(
+        let (state, _, diagnostics) = state_parts(self.engine().upgrade_resource_state(
             &req.type_name,
             req.version,
             &raw,
@@ -184,7 +205,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         crate::debug!("ReadResource", "type" = req.type_name);
         let r = self
-            .engine
+            .engine()
             .read_resource(
                 &req.type_name,
                 &fromproto::dynamic_value(req.current_state),
@@ -208,7 +229,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
         crate::debug!("PlanResourceChange", "type" = req.type_name);
-        let r = self.engine.plan_resource_change(
+        let r = self.engine().plan_resource_change(
             &req.type_name,
             &fromproto::dynamic_value(req.prior_state),
             &fromproto::dynamic_value(req.proposed_new_state),
@@ -237,7 +258,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         crate::debug!("ApplyResourceChange", "type" = req.type_name);
         let r = self
-            .engine
+            .engine()
             .apply_resource_change(
                 &req.type_name,
                 &fromproto::dynamic_value(req.prior_state),
@@ -269,7 +290,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             .filter(|_| req.id.is_empty());
         let (imported, d) = match by_identity {
             Some(identity) => {
-                self.engine
+                self.engine()
                     .import_resource_by_identity(
                         &req.type_name,
                         &fromproto::dynamic_value(Some(identity)),
@@ -277,7 +298,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     .await
             }
             None => {
-                self.engine
+                self.engine()
                     .import_resource_state(&req.type_name, &req.id)
                     .await
             }
@@ -304,7 +325,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         crate::debug!("ReadDataSource", "type" = req.type_name);
         let r = self
-            .engine
+            .engine()
             .read_data_source(&req.type_name, &fromproto::dynamic_value(req.config))
             .await;
         let (state, _, diagnostics) = state_parts(r);
@@ -319,7 +340,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        let (schemas, d) = self.engine.identity_schemas();
+        let (schemas, d) = self.engine().identity_schemas();
         Ok(Response::new(pb::get_resource_identity_schemas::Response {
             identity_schemas: schemas.iter().map(toproto::identity_schema).collect(),
             diagnostics: diagnostics(d),
@@ -333,7 +354,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         let raw = fromproto::raw_state_json(req.raw_identity);
         let r = self
-            .engine
+            .engine()
             .upgrade_resource_identity(&req.type_name, req.version, &raw);
         Ok(Response::new(pb::upgrade_resource_identity::Response {
             upgraded_identity: r.identity.map(toproto::identity_data),
@@ -346,7 +367,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let d = self.engine.validate_ephemeral_resource_config(
+        let d = self.engine().validate_ephemeral_resource_config(
             &req.type_name,
             &fromproto::dynamic_value(req.config),
         );
@@ -364,7 +385,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         crate::debug!("OpenEphemeralResource", "type" = req.type_name);
         let r = self
-            .engine
+            .engine()
             .open_ephemeral_resource(&req.type_name, &fromproto::dynamic_value(req.config))
             .await;
         Ok(Response::new(pb::open_ephemeral_resource::Response {
@@ -381,7 +402,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
         let req = req.into_inner();
-        let d = self.engine.renew_ephemeral_resource(&req.type_name);
+        let d = self.engine().renew_ephemeral_resource(&req.type_name);
         Ok(Response::new(pb::renew_ephemeral_resource::Response {
             diagnostics: diagnostics(d),
             renew_at: None,
@@ -396,7 +417,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         crate::debug!("CloseEphemeralResource", "type" = req.type_name);
         let r = self
-            .engine
+            .engine()
             .close_ephemeral_resource(&req.type_name, req.private.as_deref())
             .await;
         Ok(Response::new(pb::close_ephemeral_resource::Response {
@@ -410,7 +431,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
         let req = req.into_inner();
         let d = self
-            .engine
+            .engine()
             .validate_list_resource_config(&req.type_name, &fromproto::dynamic_value(req.config));
         Ok(Response::new(pb::validate_list_resource_config::Response {
             diagnostics: diagnostics(d),
@@ -424,7 +445,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let req = req.into_inner();
         crate::debug!("ListResource", "type" = req.type_name);
         let r = self
-            .engine
+            .engine()
             .list(
                 &req.type_name,
                 &fromproto::dynamic_value(req.config),
@@ -458,7 +479,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         _: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
         crate::info!("StopProvider: cancelling in-flight work");
-        self.engine.stop();
+        self.engine().stop();
         Ok(Response::new(pb::stop_provider::Response::default()))
     }
 }

@@ -27,7 +27,6 @@ use super::proto::tfplugin6::provider_server::ProviderServer;
 use super::provider::ProviderService;
 use super::tls;
 use crate::engine::resource::Provider;
-use crate::engine::Engine;
 
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 pub const MAGIC_COOKIE_VALUE: &str =
@@ -187,7 +186,6 @@ async fn serve<P: Provider>(provider: P, debug: bool, opts: &ServeOptions) -> Re
     }
 
     let shutdown = CancellationToken::new();
-    let engine = Arc::new(Engine::new(provider));
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
     let use_tls = !debug && !client_cert.trim().is_empty();
 
@@ -241,7 +239,7 @@ async fn serve<P: Provider>(provider: P, debug: bool, opts: &ServeOptions) -> Re
     routes
         .add_service(health_service)
         .add_service(
-            ProviderServer::new(ProviderService::new(engine))
+            ProviderServer::new(ProviderService::new(provider))
                 .max_decoding_message_size(MAX_MESSAGE_SIZE)
                 .max_encoding_message_size(MAX_MESSAGE_SIZE),
         )
