@@ -97,7 +97,7 @@ static PRODUCTS: [Product; 2] = [
     },
     Product {
         name: "InfluxDB Cloud Serverless",
-        simulator: None,
+        simulator: Some("cloud-serverless"),
         needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
     },
 ];
