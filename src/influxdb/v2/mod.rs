@@ -1,23 +1,29 @@
-//! InfluxDB OSS v2 and Cloud Serverless, through `/api/v2`: the client, its models, the
-//! provider's default organization, and one folder per concept (an authorization), holding the
-//! concept's rules and its resource, data sources and ephemeral resource. Both products serve
+//! InfluxDB OSS v2 and Cloud Serverless, through `/api/v2`: the client, its models and refresh
+//! snapshots, the provider's default organization ([`api`]), and one folder or file per
+//! concept (authorization, bucket, organization, organization member, user), holding the
+//! concept's rules and its resource, data sources, ephemeral and list resources. Both products serve
 //! the same API; a provider block with `host`, `token` and `org` talks to one of them.
 //!
 //! Settings: `host`, `token`, `org` or `org_id` (or the `influx` CLI's `INFLUX_HOST`,
 //! `INFLUX_TOKEN`, `INFLUX_ORG`, `INFLUX_ORG_ID`), and the shared `ca_certificate`.
 
+pub mod api;
 pub mod authorization;
+pub mod bucket;
 pub mod client;
 pub mod models;
 pub mod organization;
+pub mod organization_member;
 pub mod permissions;
+pub mod snapshots;
+pub mod user;
 
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
+pub use api::{missing_org, validate_v2_id, OrgRef, V2Api};
 pub use client::{V2Client, V2CreateError, V2Error};
-pub use organization::{missing_org, validate_v2_id, OrgRef, V2Api};
 
 use super::family::{env, Connected, Family, Product, Registry, Setting, Settings};
 use super::http::{message_field, Api};
