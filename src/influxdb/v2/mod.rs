@@ -122,7 +122,7 @@ impl Family for V2 {
         "InfluxDB OSS v2 / Cloud Serverless (host, token, org)"
     }
     fn summary(&self) -> &'static str {
-        "API tokens (authorizations) of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`"
+        "API tokens (authorizations), buckets, organizations, users and memberships of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`"
     }
     fn products(&self) -> &'static [Product] {
         &PRODUCTS
@@ -213,5 +213,14 @@ impl Family for V2 {
         r.data_source(authorization::data_source::AuthorizationDataSource);
         r.data_source(authorization::data_sources::AuthorizationsDataSource);
         r.ephemeral_resource(authorization::ephemeral::EphemeralAuthorization);
+        r.list_resource(authorization::list::AuthorizationList);
+        r.resource(bucket::resource::BucketResource);
+        r.data_source(bucket::data_source::BucketDataSource);
+        r.data_source(bucket::data_sources::BucketsDataSource);
+        r.list_resource(bucket::list::BucketList);
+        r.resource(organization::resource::OrganizationResource);
+        r.data_source(organization::data_source::OrganizationDataSource);
+        r.resource(user::UserResource);
+        r.resource(organization_member::OrganizationMemberResource);
     }
 }
