@@ -1,3 +1,11 @@
+resource "influxdb_organization" "team" {
+  name = "team"
+}
+
+resource "influxdb_user" "ann" {
+  name = "ann"
+}
+
 resource "influxdb_organization_member" "ann" {
   org_id  = influxdb_organization.team.id
   user_id = influxdb_user.ann.id
