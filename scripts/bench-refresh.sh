@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Refresh-cost benchmark with the real Terraform 1.15.5 against the Management API simulator.
+# (InfluxDB OSS v2: scripts/bench-refresh-v2.sh counts the calls per plan of authorizations and buckets.)
 #
 #   scripts/bench-refresh.sh [N] [LATENCY_MS]        (defaults: 1000 tokens, 20 ms)
 #

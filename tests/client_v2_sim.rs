@@ -247,16 +247,320 @@ async fn the_simulator_keeps_no_token_and_is_strict() {
     );
     assert_eq!(r.status, 401);
     assert_eq!(r.json()["code"], "unauthorized");
+    // As InfluxDB: a PATCH changes status and description only and ignores every other key
+    // (InfluxData's clients send the whole authorization back).
     let r = sim.v2(
         "PATCH",
         &format!("/authorizations/{}", a.id),
-        Some(r#"{"permissions":[]}"#),
+        Some(r#"{"permissions":[],"createdAt":"2000-01-01T00:00:00Z","id":"0000000000000001","description":"x"}"#),
     );
-    assert_eq!(r.status, 400, "permissions cannot be changed: {}", r.body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["id"], a.id.as_str());
+    assert_eq!(v["description"], "x");
+    assert_eq!(v["permissions"].as_array().map(Vec::len), Some(1));
+    assert_ne!(v["createdAt"], "2000-01-01T00:00:00Z");
     let r = sim.v2(
         "POST",
         "/authorizations",
         Some(&json!({"orgID": V2_ORG_ID, "permissions": []}).to_string()),
     );
     assert_eq!(r.status, 400);
+}
+
+// ---- The simulator's tenancy endpoints, as InfluxDB 2.x serves them ----
+
+fn post(sim: &SimProcess, path: &str, body: serde_json::Value) -> sim::Answer {
+    sim.v2("POST", path, Some(&body.to_string()))
+}
+
+#[tokio::test]
+async fn buckets_normalise_shard_groups_refuse_bad_rules_and_page() {
+    let sim = SimProcess::oss_v2();
+    let r = post(
+        &sim,
+        "/buckets",
+        json!({"orgID": V2_ORG_ID, "name": "b30", "retentionRules": [{"type": "expire", "everySeconds": 2_592_000}]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let b = r.json();
+    assert_eq!(b["retentionRules"][0]["shardGroupDurationSeconds"], 86400);
+    assert!(
+        b.get("description").is_none(),
+        "an empty description is left out"
+    );
+    assert!(b.get("schemaType").is_none(), "OSS has no schema type");
+    let id = b["id"].as_str().unwrap().to_owned();
+    let forever = post(
+        &sim,
+        "/buckets",
+        json!({"orgID": V2_ORG_ID, "name": "forever"}),
+    )
+    .json();
+    assert_eq!(forever["retentionRules"][0]["everySeconds"], 0);
+    assert_eq!(
+        forever["retentionRules"][0]["shardGroupDurationSeconds"],
+        604800
+    );
+
+    let dup = post(&sim, "/buckets", json!({"orgID": V2_ORG_ID, "name": "b30"}));
+    assert_eq!(
+        (dup.status, dup.json()["code"].clone()),
+        (422, json!("conflict"))
+    );
+    let two = post(
+        &sim,
+        "/buckets",
+        json!({"orgID": V2_ORG_ID, "name": "x", "retentionRules": [{"everySeconds": 3600}, {"everySeconds": 7200}]}),
+    );
+    assert_eq!(two.status, 422);
+    let short = post(
+        &sim,
+        "/buckets",
+        json!({"orgID": V2_ORG_ID, "name": "x", "retentionRules": [{"everySeconds": 60}]}),
+    );
+    assert_eq!(short.status, 500);
+    assert!(short.body.contains("at least 1h0m0s"), "{}", short.body);
+    assert_eq!(
+        post(&sim, "/buckets", json!({"orgID": V2_ORG_ID, "name": "_x"})).status,
+        400
+    );
+    assert_eq!(post(&sim, "/buckets", json!({"name": "x"})).status, 400);
+    assert_eq!(
+        sim.state()["buckets"].as_array().unwrap().len(),
+        4,
+        "2 system + 2"
+    );
+
+    // PATCH: retention shrunk below the shard group without a new one is refused; with it, ok.
+    let path = format!("/buckets/{id}");
+    let r = sim.v2(
+        "PATCH",
+        &path,
+        Some(r#"{"retentionRules":[{"type":"expire","everySeconds":3600}]}"#),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = sim.v2("PATCH", &path, Some(r#"{"name":"renamed","retentionRules":[{"type":"expire","everySeconds":3600,"shardGroupDurationSeconds":3600}]}"#));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.json()["id"].as_str(), r.json()["name"].as_str()),
+        (Some(id.as_str()), Some("renamed"))
+    );
+    // No rules in a PATCH: the retention stays.
+    let r = sim.v2(
+        "PATCH",
+        &path,
+        Some(r#"{"description":"d","retentionRules":[]}"#),
+    );
+    assert_eq!(r.json()["retentionRules"][0]["everySeconds"], 3600);
+    assert_eq!(r.json()["description"], "d");
+
+    // System buckets: in every org, not deletable.
+    let list = sim
+        .v2("GET", &format!("/buckets?orgID={V2_ORG_ID}"), None)
+        .json();
+    let names: Vec<&str> = list["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["_monitoring", "_tasks", "forever", "renamed"],
+        "by name bytes"
+    );
+    let sys = list["buckets"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        sim.v2("DELETE", &format!("/buckets/{sys}"), None).status,
+        400
+    );
+
+    // Paging by ID without an org, `after` and `limit`; limit is 1..100.
+    for i in 0..5 {
+        sim.v2_bucket(&format!("p{i}"));
+    }
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    loop {
+        let q = if after.is_empty() {
+            "/buckets?limit=3".to_owned()
+        } else {
+            format!("/buckets?limit=3&after={after}")
+        };
+        let page = sim.v2("GET", &q, None).json();
+        let items = page["buckets"].as_array().unwrap().clone();
+        assert_eq!(page["links"].get("next").is_some(), items.len() == 3);
+        seen.extend(items.iter().map(|b| b["id"].as_str().unwrap().to_owned()));
+        if items.len() < 3 {
+            break;
+        }
+        after = seen.last().unwrap().clone();
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!((seen.len(), &seen), (9, &sorted));
+    assert_eq!(sim.v2("GET", "/buckets?limit=101", None).status, 400);
+    assert_eq!(
+        sim.v2("GET", "/buckets?name=nope", None).json()["buckets"],
+        json!([])
+    );
+    assert_eq!(
+        sim.v2(
+            "GET",
+            &format!("/buckets?orgID={V2_ORG_ID}&name=nope"),
+            None
+        )
+        .status,
+        404
+    );
+
+    assert_eq!(sim.v2("DELETE", &path, None).status, 204);
+    assert_eq!(sim.v2("GET", &path, None).status, 404);
+    assert_eq!(sim.v2("DELETE", &path, None).status, 404);
+}
+
+#[tokio::test]
+async fn orgs_users_members_and_passwords() {
+    let sim = SimProcess::oss_v2();
+    let org = post(&sim, "/orgs", json!({"name": "team", "description": "d"}));
+    assert_eq!(org.status, 201, "{}", org.body);
+    let org_id = org.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(post(&sim, "/orgs", json!({"name": "team"})).status, 422);
+    assert_eq!(post(&sim, "/orgs", json!({"name": " "})).status, 400);
+    let buckets = sim.v2("GET", "/buckets?org=team", None).json();
+    assert_eq!(
+        buckets["buckets"].as_array().map(Vec::len),
+        Some(2),
+        "system buckets"
+    );
+    let r = sim.v2(
+        "PATCH",
+        &format!("/orgs/{org_id}"),
+        Some(r#"{"name":"team2"}"#),
+    );
+    assert_eq!(
+        (r.status, r.json()["description"].clone()),
+        (200, json!("d"))
+    );
+
+    let user = post(&sim, "/users", json!({"name": "ann"})).json();
+    assert_eq!(user["status"], "active");
+    let uid = user["id"].as_str().unwrap().to_owned();
+    assert_eq!(post(&sim, "/users", json!({"name": "ann"})).status, 422);
+    let pw = format!("/users/{uid}/password");
+    let short = post(&sim, &pw, json!({"password": "short"}));
+    assert_eq!(
+        (short.status, short.json()["code"].clone()),
+        (400, json!("invalid"))
+    );
+    assert_eq!(
+        post(&sim, &pw, json!({"password": "long enough"})).status,
+        204
+    );
+    assert_eq!(
+        post(
+            &sim,
+            "/users/00000000000000ff/password",
+            json!({"password": "long enough"})
+        )
+        .status,
+        403
+    );
+    let signin = |pw: &str| {
+        use base64::Engine;
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("ann:{pw}"));
+        sim.request_as(
+            "POST",
+            "/api/v2/signin",
+            None,
+            Some(&format!("Basic {basic}")),
+        )
+        .status
+    };
+    assert_eq!(signin("long enough"), 204);
+    assert_eq!(signin("wrong one"), 401);
+    assert!(!sim.state().to_string().contains("long enough"));
+
+    let members = format!("/orgs/{org_id}/members");
+    let m = post(&sim, &members, json!({"id": uid}));
+    assert_eq!((m.status, m.json()["role"].clone()), (201, json!("member")));
+    assert_eq!(
+        post(&sim, &members, json!({"id": uid})).status,
+        500,
+        "already mapped"
+    );
+    assert_eq!(
+        post(&sim, &format!("/orgs/{org_id}/owners"), json!({"id": uid})).status,
+        500
+    );
+    let list = sim.v2("GET", &members, None).json();
+    assert_eq!(list["users"][0]["id"], uid.as_str());
+    let owners = sim
+        .v2("GET", &format!("/orgs/{org_id}/owners"), None)
+        .json();
+    assert_eq!(
+        owners["users"][0]["id"], V2_USER_ID,
+        "the creator owns the org"
+    );
+    assert_eq!(
+        sim.v2("DELETE", &format!("{members}/{uid}"), None).status,
+        204
+    );
+    assert_eq!(
+        sim.v2("DELETE", &format!("{members}/{uid}"), None).status,
+        404
+    );
+
+    let r = sim.v2(
+        "PATCH",
+        &format!("/users/{uid}"),
+        Some(r#"{"id":"x","name":"ann2","status":"inactive"}"#),
+    );
+    assert_eq!(
+        (r.json()["name"].clone(), r.json()["status"].clone()),
+        (json!("ann2"), json!("inactive"))
+    );
+    assert_eq!(sim.v2("GET", "/users?name=nobody", None).status, 404);
+    assert_eq!(sim.v2("DELETE", &format!("/users/{uid}"), None).status, 204);
+    assert_eq!(
+        sim.v2("DELETE", &format!("/orgs/{org_id}"), None).status,
+        204
+    );
+    assert_eq!(sim.v2("GET", "/buckets?org=team2", None).status, 404);
+    assert!(sim.state()["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b["orgID"] == V2_ORG_ID));
+}
+
+#[tokio::test]
+async fn cloud_serverless_requires_retention_rules_and_has_schema_types() {
+    let sim = SimProcess::start(&["--product", "cloud-serverless"]);
+    assert_eq!(
+        post(&sim, "/buckets", json!({"orgID": V2_ORG_ID, "name": "b"})).status,
+        400
+    );
+    let r = post(
+        &sim,
+        "/buckets",
+        json!({"orgID": V2_ORG_ID, "name": "bb", "retentionRules": [{"everySeconds": 0}], "schemaType": "explicit"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["schemaType"], "explicit");
+    assert!(r.json()["retentionRules"][0]
+        .get("shardGroupDurationSeconds")
+        .is_none());
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        sim.v2("PATCH", &format!("/buckets/{id}"), Some(r#"{"name":"cc"}"#))
+            .status,
+        403
+    );
+    assert_eq!(
+        sim.v2("GET", "/users", None).status,
+        404,
+        "users are OSS only"
+    );
 }

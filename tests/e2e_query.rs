@@ -248,3 +248,68 @@ fn an_invalid_list_configuration_is_reported() {
         out.combined()
     );
 }
+
+// ---- InfluxDB OSS v2: `list "influxdb_authorization"` and `list "influxdb_bucket"` ----
+
+const V2_QUERY: &str = r#"
+list "influxdb_bucket" "all" {
+  provider         = influxdb
+  include_resource = true
+}
+
+list "influxdb_authorization" "mine" {
+  provider         = influxdb
+  include_resource = true
+  config {
+    org_id = "5f3e0d9c1a2b4c6d"
+  }
+}
+"#;
+
+#[test]
+fn v2_query_adopts_buckets_and_authorizations_made_with_the_influx_cli() {
+    let (sim, ws) = setup(SimProcess::oss_v2());
+    let bucket = sim.v2_bucket("made-by-hand");
+    let r = sim.v2("PATCH", &format!("/buckets/{bucket}"), Some(r#"{"retentionRules":[{"type":"expire","everySeconds":2592000,"shardGroupDurationSeconds":86400}]}"#));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let body = json!({"orgID": sim::V2_ORG_ID, "description": "telegraf", "permissions": [{"action": "write", "resource": {"type": "buckets", "id": bucket}}]});
+    let a = sim.v2("POST", "/authorizations", Some(&body.to_string()));
+    assert_eq!(a.status, 201, "{}", a.body);
+    let auth = a.json()["id"].as_str().unwrap().to_owned();
+    ws.write("main.tf", &provider_block(""));
+    ws.write("all.tfquery.hcl", V2_QUERY);
+    let out = ws.run(&["query"]);
+    out.assert_success();
+    assert!(out.stdout.contains("made-by-hand"), "{}", out.stdout);
+    assert!(out.stdout.contains("telegraf"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("_monitoring"),
+        "system buckets are left out: {}",
+        out.stdout
+    );
+
+    let out = ws.run(&["query", "-generate-config-out=generated.tf"]);
+    out.assert_success();
+    let generated = ws.read("generated.tf");
+    // The bucket, the operator's token and telegraf.
+    assert_eq!(generated.matches("import {").count(), 3, "{generated}");
+    assert!(
+        generated.contains(&bucket) && generated.contains(&auth),
+        "{generated}"
+    );
+    ws.run(&["apply", "-auto-approve"]).assert_success();
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
+    plan.assert_code(0);
+    let resources = state_resources(&ws);
+    let b = resources
+        .iter()
+        .find(|r| r.0 == "influxdb_bucket")
+        .expect("the bucket");
+    assert_eq!(
+        (b.1["retention_period"].as_str(), b.2["id"].as_str()),
+        (Some("30d"), Some(bucket.as_str()))
+    );
+    assert!(resources
+        .iter()
+        .any(|r| r.0 == "influxdb_authorization" && r.2["id"] == auth.as_str()));
+}

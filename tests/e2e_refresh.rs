@@ -1,6 +1,8 @@
 //! Refresh at scale, end to end with the real Terraform (1.0.3 and 1.15.5): a plan over many
 //! tokens and databases costs one list call each (counted in the simulator's request log), not
 //! one call per object, and a token a lagging list leaves out is confirmed by a GET and kept.
+//! InfluxDB v2: a plan over many authorizations costs one list call, over many buckets one
+//! paginated listing (pages of 100).
 
 #[path = "support/sim.rs"]
 mod sim;
@@ -138,4 +140,57 @@ fn a_token_missing_from_a_lagging_list_but_readable_stays_in_state(tf: Tf) {
         .filter(|t| t["revokedAt"].is_null())
         .count();
     assert_eq!(active, 3);
+}
+
+// ---- InfluxDB OSS v2 ----
+
+const V2_BUCKETS: usize = 230;
+const V2_AUTHORIZATIONS: usize = 30;
+
+#[test]
+fn v2_refresh_of_many_buckets_and_authorizations_is_one_list_and_one_paginated_listing() {
+    let sim = SimProcess::oss_v2();
+    let mut ws = Workspace::new(Tf::V1_15_5);
+    ws.set_envs(sim.provider_env());
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"influxdb_bucket\" \"b\" {{\n  count = {V2_BUCKETS}\n  name  = \"b${{count.index}}\"\n}}\n\nresource \"influxdb_authorization\" \"a\" {{\n  count       = {V2_AUTHORIZATIONS}\n  description = \"a${{count.index}}\"\n  permissions = [{{ action = \"read\", resource = {{ type = \"buckets\", id = influxdb_bucket.b[count.index].id }} }}]\n}}\n",
+            provider_block("")
+        ),
+    );
+    ws.run(&["apply", "-auto-approve", "-parallelism=20"])
+        .assert_success();
+    sim.clear_requests();
+    ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
+    let calls = sim.calls();
+    // 230 buckets + the default org's 2 system buckets = 3 pages of at most 100.
+    let pages = calls.iter().filter(|c| c.1 == "/api/v2/buckets").count();
+    let lists = calls
+        .iter()
+        .filter(|c| c.1 == "/api/v2/authorizations")
+        .count();
+    assert_eq!((pages, lists), (3, 1), "{calls:?}");
+    assert_eq!(calls.len(), 4, "nothing else: {calls:?}");
+    assert!(calls.iter().all(|c| c.0 == "GET"));
+
+    // Drift is still seen: a bucket deleted outside is planned again.
+    let id = ws.state_attributes("influxdb_bucket.b")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        sim.v2("DELETE", &format!("/buckets/{id}"), None).status,
+        204
+    );
+    sim.clear_requests();
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
+    plan.assert_code(2);
+    assert!(
+        plan.stdout.contains("influxdb_bucket.b[0] will be created"),
+        "{}",
+        plan.stdout
+    );
+    // The one missing from the listing is confirmed gone by one GET.
+    assert!(sim.calls().len() <= 5, "{:?}", sim.calls());
 }

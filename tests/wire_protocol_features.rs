@@ -37,7 +37,15 @@ async fn metadata_schemas_and_identity_schemas_announce_the_new_features() {
         .map(|e| e.type_name.as_str())
         .collect();
     lists.sort();
-    assert_eq!(lists, ["influxdb_database", "influxdb_database_token"]);
+    assert_eq!(
+        lists,
+        [
+            "influxdb_authorization",
+            "influxdb_bucket",
+            "influxdb_database",
+            "influxdb_database_token"
+        ]
+    );
 
     let s = c
         .get_provider_schema(pb::get_provider_schema::Request {})
@@ -51,6 +59,26 @@ async fn metadata_schemas_and_identity_schemas_announce_the_new_features() {
     let ttl = attrs.iter().find(|a| a.name == "ttl").unwrap();
     assert!(ttl.required);
     assert!(s.list_resource_schemas.contains_key("influxdb_database"));
+    // A write-only attribute is announced as such (protocol 6.8), optional and not computed.
+    let user = &s.resource_schemas["influxdb_user"];
+    let pw = user
+        .block
+        .as_ref()
+        .unwrap()
+        .attributes
+        .iter()
+        .find(|a| a.name == "password_wo")
+        .unwrap();
+    assert!(pw.write_only && pw.optional && !pw.computed && pw.sensitive);
+    let name = user
+        .block
+        .as_ref()
+        .unwrap()
+        .attributes
+        .iter()
+        .find(|a| a.name == "name")
+        .unwrap();
+    assert!(!name.write_only);
     let list = &s.list_resource_schemas["influxdb_database_token"];
     let names: Vec<_> = list
         .block

@@ -37,6 +37,9 @@ pub struct Attribute {
     /// The value planned when the configuration leaves this optional+computed attribute unset
     /// (so a value changed outside Terraform is restored).
     pub default: Option<Value>,
+    /// A write-only attribute (Terraform >= 1.11): read from the configuration when applying,
+    /// never kept in the plan or the state (always null there). For secrets such as passwords.
+    pub write_only: bool,
 }
 
 /// How a nested attribute holds its objects.
@@ -81,6 +84,7 @@ impl std::fmt::Debug for Attribute {
             .field("optional", &self.optional)
             .field("computed", &self.computed)
             .field("sensitive", &self.sensitive)
+            .field("write_only", &self.write_only)
             .field("nested", &self.nested)
             .finish_non_exhaustive()
     }
@@ -102,6 +106,7 @@ impl Attribute {
             semantic_equality: None,
             nested: None,
             default: None,
+            write_only: false,
         }
     }
 
@@ -138,6 +143,13 @@ impl Attribute {
     }
     pub fn sensitive(mut self) -> Attribute {
         self.sensitive = true;
+        self
+    }
+    /// Makes the attribute write-only: Terraform sends its value only in the configuration,
+    /// the engine hands it to create and update, and the plan and the state hold null. The
+    /// schema must declare Terraform 1.11 or later ([`Schema::requires_terraform`]).
+    pub fn write_only(mut self) -> Attribute {
+        self.write_only = true;
         self
     }
     pub fn use_state_for_unknown(mut self) -> Attribute {
@@ -343,9 +355,40 @@ impl Schema {
     /// Checks the rules Terraform applies to schemas (`internal_validate.go`), so a mistake
     /// shows up in our unit tests rather than as a Terraform error.
     pub fn check(&self) -> Result<(), String> {
-        check_attributes(&self.attributes)
+        check_attributes(&self.attributes)?;
+        if self.attributes.iter().any(|a| a.write_only) {
+            let min = self
+                .min_terraform
+                .as_ref()
+                .and_then(|m| parse_terraform_version(m.version));
+            if min.is_none_or(|m| m < WRITE_ONLY_TERRAFORM) {
+                return Err("a schema with a write-only attribute must require Terraform 1.11.0 or later (requires_terraform)".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Names of the write-only attributes.
+    pub fn write_only_attributes(&self) -> impl Iterator<Item = &str> {
+        self.attributes
+            .iter()
+            .filter(|a| a.write_only)
+            .map(|a| a.name.as_str())
+    }
+
+    /// `v` with every write-only attribute null (what a plan or a state holds).
+    pub fn without_write_only(&self, mut v: Value) -> Value {
+        if matches!(v, Value::Object(_)) {
+            for name in self.write_only_attributes() {
+                v.set_attr(name, Value::Null);
+            }
+        }
+        v
     }
 }
+
+/// The first Terraform with write-only attributes (plugin protocol 6.8).
+pub const WRITE_ONLY_TERRAFORM: (u64, u64, u64) = (1, 11, 0);
 
 fn check_attributes(attributes: &[Attribute]) -> Result<(), String> {
     {
@@ -368,6 +411,21 @@ fn check_attributes(attributes: &[Attribute]) -> Result<(), String> {
             }
             if a.default.is_some() && !(a.optional && a.computed) {
                 return Err(format!("{}: a default needs optional and computed", a.name));
+            }
+            // Terraform's rules (and terraform-plugin-framework's): a write-only value is never
+            // in a plan or a state, so nothing may be planned from it.
+            if a.write_only
+                && (a.computed
+                    || a.default.is_some()
+                    || a.use_state_for_unknown
+                    || a.requires_replace
+                    || a.semantic_equality.is_some()
+                    || a.nested.is_some())
+            {
+                return Err(format!(
+                    "{}: a write-only attribute must be required or optional only: not computed, without default, requires_replace, use_state_for_unknown, semantic equality or nested attributes",
+                    a.name
+                ));
             }
             if let Some(n) = &a.nested {
                 // The plan rules plan a nested value as a whole (as configured, or the prior

@@ -9,7 +9,8 @@
 //!   and the `/__sim/` control endpoints every family has (`faults`, `requests`).
 //! - [`management`]: the InfluxDB 3 Management API of Cloud Dedicated and Clustered
 //!   (`/api/v0`: tokens, databases with rename, tables).
-//! - [`v2`]: InfluxDB OSS v2 (`/health`, `/api/v2`: orgs, users, buckets, authorizations).
+//! - [`v2`]: InfluxDB OSS v2 and Cloud Serverless (`/health`, `/api/v2`: orgs, users, buckets,
+//!   authorizations).
 //!
 //! Adding a family: a folder with a type implementing [`harness::Family`] (`handle` for its
 //! API requests, `control` for its own `/__sim/` endpoints, `error` for its error format,
@@ -73,6 +74,7 @@ pub const PRODUCTS: &[Product] = &[
     Product::new("dedicated", "Cloud Dedicated Management API", management::dedicated),
     Product::new("clustered", "Clustered Management API", management::clustered),
     Product::new("oss-v2", "InfluxDB OSS v2 API", v2::family),
+    Product::new("cloud-serverless", "InfluxDB Cloud Serverless /api/v2", v2::serverless),
 ];
 
 /// The product named `name`.

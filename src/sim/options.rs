@@ -17,8 +17,10 @@ Options:
   --product NAME            dedicated (default), clustered, or oss-v2 (the InfluxDB OSS v2
                             API: /health and /api/v2 orgs, users, buckets, authorizations;
                             one org sim-org 5f3e0d9c1a2b4c6d, user sim-admin, and that user's
-                            operator token; state is kept in memory only)
-  --token TOKEN             oss-v2: the operator token (default sim-operator-token)
+                            operator token; state is kept in memory only), or
+                            cloud-serverless (the same API as Cloud Serverless serves it:
+                            retention rules required, schema types, no users or members)
+  --token TOKEN             oss-v2, cloud-serverless: the operator token (default sim-operator-token)
   --management-token TOKEN  bearer token the API accepts (default sim-management-token)
   --account-id UUID         Cloud Dedicated account id (default 11111111-1111-4111-8111-111111111111)
   --cluster-id UUID         Cloud Dedicated cluster id (default 22222222-2222-4222-8222-222222222222)
@@ -125,7 +127,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
     Ok(Some(opts))
 }
 
-/// `dedicated, clustered or oss-v2`.
+/// `dedicated, clustered, oss-v2 or cloud-serverless`.
 fn product_names() -> String {
     let names: Vec<&str> = PRODUCTS.iter().map(|p| p.name).collect();
     match names.split_last() {
@@ -144,7 +146,7 @@ mod tests {
         let err = parse_args(["--product".to_owned(), "cloud".to_owned()]).unwrap_err();
         assert_eq!(
             err,
-            "--product \"cloud\" is not supported; use dedicated, clustered or oss-v2"
+            "--product \"cloud\" is not supported; use dedicated, clustered, oss-v2 or cloud-serverless"
         );
         let opts = parse_args(["--product=oss-v2".to_owned()])
             .unwrap()

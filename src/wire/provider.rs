@@ -160,9 +160,14 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let d = self
-            .engine()
-            .validate_resource_config(&req.type_name, &fromproto::dynamic_value(req.config));
+        let write_only_allowed = req
+            .client_capabilities
+            .is_some_and(|c| c.write_only_attributes_allowed);
+        let d = self.engine().validate_resource_config_with(
+            &req.type_name,
+            &fromproto::dynamic_value(req.config),
+            write_only_allowed,
+        );
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics: diagnostics(d),
         }))
@@ -259,10 +264,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         crate::debug!("ApplyResourceChange", "type" = req.type_name);
         let r = self
             .engine()
-            .apply_resource_change(
+            .apply_resource_change_with_config(
                 &req.type_name,
                 &fromproto::dynamic_value(req.prior_state),
                 &fromproto::dynamic_value(req.planned_state),
+                &fromproto::dynamic_value(req.config),
                 &req.planned_private,
             )
             .await;

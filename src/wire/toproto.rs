@@ -82,6 +82,7 @@ pub fn attribute(a: &Attribute) -> pb::schema::Attribute {
         optional: a.optional,
         computed: a.computed,
         sensitive: a.sensitive,
+        write_only: a.write_only,
         description_kind: pb::StringKind::Markdown as i32,
         ..Default::default()
     }

@@ -7,7 +7,9 @@
 //! - state after apply is wholly known and agrees with every known planned value (Terraform's
 //!   `AssertObjectCompatible`), checked unless the apply itself reported an error;
 //! - attributes whose new value means the same as the planned one keep the planned value;
-//! - a failed update keeps the prior state; a failed create leaves none.
+//! - a failed update keeps the prior state; a failed create leaves none;
+//! - write-only attributes are taken from the configuration and handed to create and update
+//!   with the planned values; the new state holds them null.
 
 use super::super::diag::{AttributePath, Diagnostic, Diagnostics};
 use super::super::provider::Provider;
@@ -16,11 +18,26 @@ use super::super::value::Value;
 use super::{decode, encode, failed, keep_semantically_equal, DynamicValue, Engine, StateResponse};
 
 impl<P: Provider> Engine<P> {
+    /// ApplyResourceChange without a configuration (no write-only values).
     pub async fn apply_resource_change(
         &self,
         type_name: &str,
         prior: &DynamicValue,
         planned: &DynamicValue,
+        planned_private: &[u8],
+    ) -> StateResponse {
+        let none = DynamicValue::default();
+        self.apply_resource_change_with_config(type_name, prior, planned, &none, planned_private)
+            .await
+    }
+
+    /// ApplyResourceChange; `config` carries the write-only values.
+    pub async fn apply_resource_change_with_config(
+        &self,
+        type_name: &str,
+        prior: &DynamicValue,
+        planned: &DynamicValue,
+        config: &DynamicValue,
         planned_private: &[u8],
     ) -> StateResponse {
         let mut diags = Diagnostics::default();
@@ -58,12 +75,13 @@ impl<P: Provider> Engine<P> {
             };
         }
 
+        let with_secrets = with_write_only(schema, &planned, config, &mut diags);
         let result = if prior.is_null() {
-            r.create(&client, &planned, &mut diags).await
+            r.create(&client, &with_secrets, &mut diags).await
         } else {
-            r.update(&client, &prior, &planned, &mut diags).await
+            r.update(&client, &prior, &with_secrets, &mut diags).await
         };
-        let new = match result {
+        let new = match result.map(|v| schema.without_write_only(v)) {
             Some(mut new) => {
                 keep_semantically_equal(schema, &planned, &mut new);
                 // After an error, the state is what partly happened (e.g. a rename done, the
@@ -91,6 +109,27 @@ impl<P: Provider> Engine<P> {
             diagnostics: diags,
         }
     }
+}
+
+/// The planned value with the configuration's write-only values, for the resource's create or
+/// update (the only place they exist).
+fn with_write_only(
+    schema: &Schema,
+    planned: &Value,
+    config: &DynamicValue,
+    diags: &mut Diagnostics,
+) -> Value {
+    let mut v = planned.clone();
+    if schema.write_only_attributes().next().is_none() {
+        return v;
+    }
+    let Some(config) = decode(config, &schema.ty(), "config", diags) else {
+        return v;
+    };
+    for name in schema.write_only_attributes() {
+        v.set_attr(name, config.attr(name).clone());
+    }
+    v
 }
 
 /// The checks Terraform makes after an apply (`AssertObjectCompatible`): wholly known, and every

@@ -11,6 +11,8 @@
 //!   may refuse a destroy or a replacement (`Resource::guard_destroy`);
 //! - creates and updates are checked against the running Terraform's version and the configured
 //!   provider (`check_provider`) before anything is planned;
+//! - write-only attributes are planned null whatever the configuration says (the resource sees
+//!   the configured value in `PlanChange::config`);
 //! - the plan is checked as Terraform checks it (`AssertPlanValid`), so that a mistake in a
 //!   resource's plan modification reads as a clear provider error.
 //!
@@ -132,7 +134,9 @@ pub fn plan(
     for a in &schema.attributes {
         let cfg = config.attr(&a.name);
         let pri = prior.attr(&a.name);
-        let v = if !cfg.is_null() {
+        let v = if a.write_only {
+            Value::Null
+        } else if !cfg.is_null() {
             // Configured values are planned as written, unless the prior value means the same.
             match a.semantic_equality {
                 Some(eq) if !pri.is_null() && cfg.is_wholly_known() && eq(pri, cfg) => pri.clone(),
@@ -207,6 +211,7 @@ fn check_plan(
             planned.attr(&a.name),
         );
         let ok = pl == cfg
+            || (a.write_only && pl.is_null())
             || (pl == pri && !pri.is_null() && !cfg.is_null())
             || (a.computed && (!a.optional || cfg.is_null()));
         if !ok {

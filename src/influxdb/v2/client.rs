@@ -2,14 +2,20 @@
 //! shared HTTP core ([`crate::influxdb::http`]: retries, `Retry-After`, trust, proxies,
 //! redaction). It adds the endpoints and the [`super::V2_API`] wording of errors: the API's
 //! `{ code, message }` bodies turned into sentences that say what to check. Every token
-//! string a create returns is registered with [`crate::log::redact`].
+//! string a create returns, and every password sent, is registered with
+//! [`crate::log::redact`]. Every write drops the refresh snapshots ([`super::snapshots`]).
 
+use std::sync::Arc;
+
+use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::models::{
-    Authorization, Authorizations, CreateAuthorization, Organization, Organizations,
-    UpdateAuthorization,
+    Authorization, Authorizations, Bucket, Buckets, CreateAuthorization, CreateBucket, Member,
+    Members, Organization, OrganizationBody, Organizations, UpdateAuthorization, UpdateBucket,
+    User, UserBody, Users,
 };
+use super::snapshots::Snapshots;
 use super::V2_API;
 use crate::influxdb::http::{
     self, item, query, CoreConfig, CreateError, HttpCore, HttpError, Policy,
@@ -30,9 +36,14 @@ pub struct AuthorizationFilter {
     pub org: Option<String>,
 }
 
+/// The largest page `GET /api/v2/buckets` serves.
+pub const BUCKET_PAGE: usize = 100;
+
 #[derive(Clone, Debug)]
 pub struct V2Client {
     core: HttpCore,
+    /// Shared by clones: what a refresh reads (see [`super::snapshots`]).
+    snapshots: Arc<Snapshots>,
 }
 
 impl V2Client {
@@ -69,7 +80,13 @@ impl V2Client {
             ca_certificate,
             cancel,
         })?;
-        Ok(V2Client { core })
+        let snapshots = Arc::new(Snapshots::default());
+        let core = core.with_snapshots(snapshots.clone());
+        Ok(V2Client { core, snapshots })
+    }
+
+    pub(crate) fn snapshots(&self) -> &Snapshots {
+        &self.snapshots
     }
 
     pub fn base_url(&self) -> &str {
@@ -91,6 +108,152 @@ impl V2Client {
 
     pub async fn get_org(&self, id: &str) -> Result<Organization, V2Error> {
         self.core.get(&item("/orgs", id)).await
+    }
+
+    pub async fn create_org(&self, body: &OrganizationBody) -> Result<Organization, V2CreateError> {
+        self.core.create("/orgs", body).await
+    }
+
+    pub async fn update_org(
+        &self,
+        id: &str,
+        body: &OrganizationBody,
+    ) -> Result<Organization, V2Error> {
+        self.core.patch(&item("/orgs", id), body).await
+    }
+
+    pub async fn delete_org(&self, id: &str) -> Result<(), V2Error> {
+        self.core.delete(&item("/orgs", id)).await
+    }
+
+    /// The members (`role` "member") or owners ("owner") of an organization.
+    pub async fn list_members(&self, org_id: &str, role: &str) -> Result<Vec<Member>, V2Error> {
+        let list: Members = self.core.get(&members_path(org_id, role)).await?;
+        Ok(list.users)
+    }
+
+    pub async fn add_member(
+        &self,
+        org_id: &str,
+        role: &str,
+        user_id: &str,
+    ) -> Result<Member, V2CreateError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            id: &'a str,
+        }
+        self.core
+            .create(&members_path(org_id, role), &Body { id: user_id })
+            .await
+    }
+
+    pub async fn remove_member(
+        &self,
+        org_id: &str,
+        role: &str,
+        user_id: &str,
+    ) -> Result<(), V2Error> {
+        self.core
+            .delete(&item(&members_path(org_id, role), user_id))
+            .await
+    }
+
+    // ---- users ----
+
+    pub async fn create_user(&self, body: &UserBody) -> Result<User, V2CreateError> {
+        self.core.create("/users", body).await
+    }
+
+    pub async fn get_user(&self, id: &str) -> Result<User, V2Error> {
+        self.core.get(&item("/users", id)).await
+    }
+
+    /// The user with this name; `None` when there is none (OSS answers 404).
+    pub async fn find_user(&self, name: &str) -> Result<Option<User>, V2Error> {
+        let path = format!("/users{}", query(&[("name", Some(name))]));
+        match self.core.get::<Users>(&path).await {
+            Ok(u) => Ok(u.users.into_iter().find(|u| u.name == name)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn update_user(&self, id: &str, body: &UserBody) -> Result<User, V2Error> {
+        self.core.patch(&item("/users", id), body).await
+    }
+
+    pub async fn delete_user(&self, id: &str) -> Result<(), V2Error> {
+        self.core.delete(&item("/users", id)).await
+    }
+
+    /// Sets a user's password (`POST /users/{id}/password`, 204). Sent once: never retried
+    /// after it may have reached the server. The password is registered for redaction.
+    pub async fn set_password(&self, id: &str, password: &str) -> Result<(), V2CreateError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            password: &'a str,
+        }
+        crate::log::redact(password);
+        self.core
+            .post_once(
+                &format!("{}/password", item("/users", id)),
+                &Body { password },
+            )
+            .await
+    }
+
+    // ---- buckets ----
+
+    pub async fn create_bucket(&self, body: &CreateBucket) -> Result<Bucket, V2CreateError> {
+        self.core.create("/buckets", body).await
+    }
+
+    pub async fn get_bucket(&self, id: &str) -> Result<Bucket, V2Error> {
+        self.core.get(&item("/buckets", id)).await
+    }
+
+    /// The bucket `name` of `org_id`; `None` when there is none (OSS answers 404).
+    pub async fn find_bucket(&self, org_id: &str, name: &str) -> Result<Option<Bucket>, V2Error> {
+        let q = query(&[("orgID", Some(org_id)), ("name", Some(name))]);
+        match self.core.get::<Buckets>(&format!("/buckets{q}")).await {
+            Ok(b) => Ok(b.buckets.into_iter().find(|b| b.name == name)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every bucket the token may read, in one paginated listing: pages of
+    /// [`BUCKET_PAGE`] by ID with `after` (no org filter, which would ignore `after`). With
+    /// `org_id`, the org's buckets by name, paged with `offset`.
+    pub async fn list_buckets(&self, org_id: Option<&str>) -> Result<Vec<Bucket>, V2Error> {
+        let mut all: Vec<Bucket> = Vec::new();
+        let limit = BUCKET_PAGE.to_string();
+        loop {
+            let offset = all.len().to_string();
+            let after = all.last().map(|b| b.id.clone());
+            let q = match org_id {
+                Some(o) => query(&[
+                    ("orgID", Some(o)),
+                    ("limit", Some(&limit)),
+                    ("offset", Some(&offset)),
+                ]),
+                None => query(&[("limit", Some(&limit)), ("after", after.as_deref())]),
+            };
+            let page: Buckets = self.core.get(&format!("/buckets{q}")).await?;
+            let n = page.buckets.len();
+            all.extend(page.buckets);
+            if n < BUCKET_PAGE {
+                return Ok(all);
+            }
+        }
+    }
+
+    pub async fn update_bucket(&self, id: &str, body: &UpdateBucket) -> Result<Bucket, V2Error> {
+        self.core.patch(&item("/buckets", id), body).await
+    }
+
+    pub async fn delete_bucket(&self, id: &str) -> Result<(), V2Error> {
+        self.core.delete(&item("/buckets", id)).await
     }
 
     /// The resource types this server knows (`GET /api/v2/resources`), which the `influx` CLI
@@ -141,6 +304,12 @@ impl V2Client {
     pub async fn delete_authorization(&self, id: &str) -> Result<(), V2Error> {
         self.core.delete(&item("/authorizations", id)).await
     }
+}
+
+/// `/orgs/{id}/members` or `/orgs/{id}/owners`.
+fn members_path(org_id: &str, role: &str) -> String {
+    let plural = if role == "owner" { "owners" } else { "members" };
+    format!("{}/{plural}", item("/orgs", org_id))
 }
 
 #[cfg(test)]

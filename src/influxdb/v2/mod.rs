@@ -1,23 +1,29 @@
-//! InfluxDB OSS v2 and Cloud Serverless, through `/api/v2`: the client, its models, the
-//! provider's default organization, and one folder per concept (an authorization), holding the
-//! concept's rules and its resource, data sources and ephemeral resource. Both products serve
+//! InfluxDB OSS v2 and Cloud Serverless, through `/api/v2`: the client, its models and refresh
+//! snapshots, the provider's default organization ([`api`]), and one folder or file per
+//! concept (authorization, bucket, organization, organization member, user), holding the
+//! concept's rules and its resource, data sources, ephemeral and list resources. Both products serve
 //! the same API; a provider block with `host`, `token` and `org` talks to one of them.
 //!
 //! Settings: `host`, `token`, `org` or `org_id` (or the `influx` CLI's `INFLUX_HOST`,
 //! `INFLUX_TOKEN`, `INFLUX_ORG`, `INFLUX_ORG_ID`), and the shared `ca_certificate`.
 
+pub mod api;
 pub mod authorization;
+pub mod bucket;
 pub mod client;
 pub mod models;
 pub mod organization;
+pub mod organization_member;
 pub mod permissions;
+pub mod snapshots;
+pub mod user;
 
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
+pub use api::{missing_org, validate_v2_id, OrgRef, V2Api};
 pub use client::{V2Client, V2CreateError, V2Error};
-pub use organization::{missing_org, validate_v2_id, OrgRef, V2Api};
 
 use super::family::{env, validate_url, Connected, FamilyName, Product, Setting, Settings};
 use super::http::{message_field, Api};
@@ -93,8 +99,7 @@ static NAME: FamilyName = FamilyName {
     key: "v2",
     title: "InfluxDB OSS v2 and Cloud Serverless (/api/v2)",
     configured_as: "InfluxDB OSS v2 / Cloud Serverless (host, token, org)",
-    summary:
-        "API tokens (authorizations) of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`",
+    summary: "API tokens (authorizations), buckets, organizations, users and memberships of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`",
     products: &PRODUCTS,
 };
 
@@ -106,7 +111,7 @@ static PRODUCTS: [Product; 2] = [
     },
     Product {
         name: "InfluxDB Cloud Serverless",
-        simulator: None,
+        simulator: Some("cloud-serverless"),
         needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
     },
 ];
@@ -204,5 +209,14 @@ impl Family for V2 {
         r.data_source(authorization::data_source::AuthorizationDataSource);
         r.data_source(authorization::data_sources::AuthorizationsDataSource);
         r.ephemeral_resource(authorization::ephemeral::EphemeralAuthorization);
+        r.list_resource(authorization::list::AuthorizationList);
+        r.resource(bucket::resource::BucketResource);
+        r.data_source(bucket::data_source::BucketDataSource);
+        r.data_source(bucket::data_sources::BucketsDataSource);
+        r.list_resource(bucket::list::BucketList);
+        r.resource(organization::resource::OrganizationResource);
+        r.data_source(organization::data_source::OrganizationDataSource);
+        r.resource(user::UserResource);
+        r.resource(organization_member::OrganizationMemberResource);
     }
 }

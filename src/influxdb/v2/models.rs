@@ -1,6 +1,7 @@
 //! The `/api/v2` JSON bodies this provider sends and reads (from the InfluxDB v2 OpenAPI:
 //! `Authorization`, `AuthorizationPostRequest`, `AuthorizationUpdateRequest`, `Permission`,
-//! `Resource`, `Organization`, `Error`). Unknown fields are ignored, so newer servers work.
+//! `Resource`, `Organization`, `Bucket`, `User`, `ResourceMember`, `Error`). Unknown fields are
+//! ignored, so newer servers work.
 
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +91,8 @@ pub struct UpdateAuthorization {
 pub struct Organization {
     pub id: String,
     pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -114,4 +117,129 @@ impl crate::influxdb::http::WithSecret for Authorization {
     fn secret(&self) -> Option<&str> {
         self.token.as_deref()
     }
+}
+
+// ---- Buckets (`Bucket`, `PostBucketRequest`, `PatchBucketRequest`, `RetentionRule`) ----
+
+/// A retention rule: `everySeconds` 0 = keep forever. OSS returns the shard-group duration;
+/// Cloud Serverless does not use it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionRule {
+    #[serde(rename = "type", default = "expire")]
+    pub kind: String,
+    #[serde(rename = "everySeconds", default)]
+    pub every_seconds: i64,
+    #[serde(
+        rename = "shardGroupDurationSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shard_group_duration_seconds: Option<i64>,
+}
+
+fn expire() -> String {
+    "expire".into()
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bucket {
+    pub id: String,
+    #[serde(rename = "orgID")]
+    pub org_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `user` or `system`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub retention_rules: Vec<RetentionRule>,
+    /// Cloud only.
+    #[serde(default)]
+    pub schema_type: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Buckets {
+    #[serde(default)]
+    pub buckets: Vec<Bucket>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBucket {
+    #[serde(rename = "orgID")]
+    pub org_id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub retention_rules: Vec<RetentionRule>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_type: Option<String>,
+}
+
+/// Only what is set is sent; an empty `retentionRules` would mean "no change", so an
+/// infinite retention is sent as a rule of 0 seconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateBucket {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_rules: Option<Vec<RetentionRule>>,
+}
+
+// ---- Organizations, users, members ----
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OrganizationBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct UserBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Users {
+    #[serde(default)]
+    pub users: Vec<User>,
+}
+
+/// A member or owner of an organization (`ResourceMember` / `ResourceOwner`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Member {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Members {
+    #[serde(default)]
+    pub users: Vec<Member>,
 }

@@ -1,11 +1,12 @@
-//! This family's `/__sim/` endpoints: `GET /__sim/state` (never tokens), `POST
+//! This family's `/__sim/` endpoints: `GET /__sim/state` (never tokens nor passwords;
+//! orgs, users, buckets, members, authorizations), `POST
 //! /__sim/authenticate` `{"token": "..."}` -> `{"id", "active"}` or 404, and `DELETE
 //! /__sim/state` (back to the start).
 
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{authorizations, error, reply, OssV2};
+use super::{authorizations, buckets, error, orgs, reply, users, OssV2};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 use crate::sim::harness::Request;
 
@@ -24,9 +25,10 @@ impl OssV2 {
                     reply(
                         200,
                         &json!({
-                            "orgs": s.orgs.values().collect::<Vec<_>>(),
-                            "users": s.users.values().collect::<Vec<_>>(),
-                            "buckets": s.buckets.values().collect::<Vec<_>>(),
+                            "orgs": s.orgs.values().map(orgs::view).collect::<Vec<_>>(),
+                            "users": s.users.values().map(users::view).collect::<Vec<_>>(),
+                            "buckets": s.buckets.values().map(|b| buckets::view(&s, b)).collect::<Vec<_>>(),
+                            "members": s.mappings.iter().map(|m| json!({"resourceID": m.resource_id, "userID": m.user_id, "role": m.role})).collect::<Vec<_>>(),
                             "authorizations": auths,
                         }),
                     )

@@ -1,13 +1,14 @@
 //! The InfluxDB OSS v2 family (`--product oss-v2`): the parts of `/api/v2` that authorizations
 //! need, written from the v2 OpenAPI and the InfluxDB 2.x sources, sharing no types with the
-//! provider's client. One file per resource: [`orgs`], [`users`], [`buckets`],
+//! provider's client. One file per resource: [`orgs`] (with members), [`users`], [`buckets`],
 //! [`authorizations`]; the records and the permission rule in [`model`]; this family's
 //! `/__sim/` endpoints in [`control`].
 //!
-//! Served: `GET /health`; `GET /api/v2/resources`; orgs (list with `org`/`orgID`, get,
-//! create); users (list with `name`, get, create, delete); buckets (list with
-//! `orgID`/`org`/`name`, get, create); authorizations (create, list with
-//! `userID`/`user`/`orgID`/`org`, get, patch `status`/`description`, delete).
+//! Served: `GET /health`; `GET /api/v2/resources`; orgs (CRUD, with system buckets, members
+//! and owners); users (CRUD, password, `POST /api/v2/signin`); buckets (CRUD, paged lists);
+//! authorizations (create, list with `userID`/`user`/`orgID`/`org`, get, patch
+//! `status`/`description` ignoring every other key, delete). `--product cloud-serverless`
+//! serves the same API with Cloud Serverless's differences (see [`buckets`]).
 //!
 //! As the real server: `Authorization: Token <token>` (a missing, unknown or inactive token,
 //! or one whose user was deleted, gets 401 `{"code":"unauthorized","message":"unauthorized
@@ -38,7 +39,7 @@ use hyper::Method;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use self::model::{Authorization, Org, Permission, Store, User, RESOURCE_TYPES};
+use self::model::{Authorization, Mapping, Org, Permission, Store, User, RESOURCE_TYPES};
 use super::harness::http::{authorization, json_response_as, query_pairs, sha512_hex, Resp};
 use super::harness::{Family, Request};
 use super::SimOptions;
@@ -54,12 +55,20 @@ pub const OPERATOR_AUTH_ID: &str = "0f1e2d3c4b5a6978";
 pub struct OssV2 {
     /// The operator token, given back its authorization by `DELETE /__sim/state`.
     operator_token: String,
+    /// Cloud Serverless rather than OSS.
+    cloud: bool,
     store: Mutex<Store>,
 }
 
 /// `--product oss-v2`.
 pub fn family(opts: &SimOptions) -> Arc<dyn Family> {
-    Arc::new(OssV2::new(&opts.v2_token))
+    Arc::new(OssV2::new(&opts.v2_token, false))
+}
+
+/// `--product cloud-serverless`: the same API with Cloud Serverless's differences (retention
+/// rules required, no shard-group duration, a schema type, no users or members endpoints).
+pub fn serverless(opts: &SimOptions) -> Arc<dyn Family> {
+    Arc::new(OssV2::new(&opts.v2_token, true))
 }
 
 impl Family for OssV2 {
@@ -81,6 +90,9 @@ impl Family for OssV2 {
         };
         let query = query_pairs(req.query);
         let mut s = self.lock();
+        if rest == "signin" && *method == Method::POST {
+            return users::sign_in(&s, authorization(req.headers, "Basic", false));
+        }
         let Some(caller) = self.caller(&s, req) else {
             return error(401, "unauthorized access");
         };
@@ -94,13 +106,19 @@ impl Family for OssV2 {
             ("GET", ["resources"]) => reply(200, &json!(RESOURCE_TYPES)),
             ("GET", ["orgs"]) => orgs::list(&s, &call),
             ("POST", ["orgs"]) => orgs::create(&mut s, &call),
-            ("GET", ["orgs", id]) => orgs::get(&s, &call, id),
+            (m, ["orgs", id]) => orgs::one(&mut s, &call, m, id),
+            (m, ["orgs", id, "members"]) => orgs::members(&mut s, &call, m, id, "member", None),
+            (m, ["orgs", id, "owners"]) => orgs::members(&mut s, &call, m, id, "owner", None),
+            (m, ["orgs", id, "members" | "owners", user]) => {
+                orgs::members(&mut s, &call, m, id, "member", Some(user))
+            }
             ("GET", ["users"]) => users::list(&s, &call),
             ("POST", ["users"]) => users::create(&mut s, &call),
             (m, ["users", id]) => users::one(&mut s, &call, m, id),
+            ("POST", ["users", id, "password"]) => users::set_password(&mut s, &call, id),
             ("GET", ["buckets"]) => buckets::list(&s, &call),
             ("POST", ["buckets"]) => buckets::create(&mut s, &call),
-            ("GET", ["buckets", id]) => buckets::get(&s, &call, id),
+            (m, ["buckets", id]) => buckets::one(&mut s, &call, m, id),
             ("GET", ["authorizations"]) => authorizations::list(&s, &call),
             ("POST", ["authorizations"]) => authorizations::create(&mut s, &call),
             (m, ["authorizations", id]) => authorizations::one(&mut s, &call, m, id),
@@ -155,6 +173,15 @@ fn reply(status: u16, body: &serde_json::Value) -> Resp {
     json_response_as(status, body, "application/json; charset=utf-8")
 }
 
+/// A v2 error with its code given (`conflict` is a 422 in InfluxDB 2.x).
+pub fn error_code(status: u16, code: &str, message: &str) -> Resp {
+    let mut r = reply(status, &json!({ "code": code, "message": message }));
+    if let Ok(v) = hyper::header::HeaderValue::from_str(code) {
+        r.headers_mut().insert("X-Platform-Error-Code", v);
+    }
+    r
+}
+
 /// A v2 error: `{ "code": "...", "message": "..." }`.
 pub fn error(status: u16, message: &str) -> Resp {
     let code = match status {
@@ -169,13 +196,14 @@ pub fn error(status: u16, message: &str) -> Resp {
         503 => "unavailable",
         _ => "internal error",
     };
-    reply(status, &json!({ "code": code, "message": message }))
+    error_code(status, code, message)
 }
 
 impl OssV2 {
-    pub fn new(operator_token: &str) -> OssV2 {
+    pub fn new(operator_token: &str, cloud: bool) -> OssV2 {
         let sim = OssV2 {
             operator_token: operator_token.to_owned(),
+            cloud,
             store: Mutex::new(Store::default()),
         };
         sim.reset();
@@ -189,24 +217,36 @@ impl OssV2 {
     /// Back to the start: one org, one user, the operator token.
     fn reset(&self) {
         let mut s = self.lock();
-        *s = Store::default();
+        *s = Store {
+            cloud: self.cloud,
+            ..Store::default()
+        };
         let t = now();
         s.orgs.insert(
             DEFAULT_ORG_ID.into(),
             Org {
                 id: DEFAULT_ORG_ID.into(),
                 name: DEFAULT_ORG.into(),
+                description: String::new(),
                 created_at: t.clone(),
+                updated_at: t.clone(),
             },
         );
+        buckets::add_system_buckets(&mut s, DEFAULT_ORG_ID);
         s.users.insert(
             DEFAULT_USER_ID.into(),
             User {
                 id: DEFAULT_USER_ID.into(),
                 name: DEFAULT_USER.into(),
                 status: "active".into(),
+                password_sha512: None,
             },
         );
+        s.mappings.push(Mapping {
+            resource_id: DEFAULT_ORG_ID.into(),
+            user_id: DEFAULT_USER_ID.into(),
+            role: "owner",
+        });
         let permissions = RESOURCE_TYPES
             .iter()
             .flat_map(|k| ["read", "write"].map(|a| Permission::new(a, k, None, None)))

@@ -110,31 +110,51 @@ impl Authorization {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// An organization. Orgs have no status; `description` is always shown (possibly empty).
+#[derive(Clone, Debug)]
 pub struct Org {
     pub id: String,
     pub name: String,
-    #[serde(rename = "createdAt")]
+    pub description: String,
     pub created_at: String,
+    pub updated_at: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// A user; the password is kept as a SHA-512 and never shown. Users have no timestamps.
+#[derive(Clone, Debug)]
 pub struct User {
     pub id: String,
     pub name: String,
+    /// `active` or `inactive`.
     pub status: String,
+    pub password_sha512: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// A bucket. OSS has no schema type; Cloud Serverless has `implicit` or `explicit`.
+#[derive(Clone, Debug)]
 pub struct Bucket {
     pub id: String,
-    #[serde(rename = "orgID")]
     pub org_id: String,
     pub name: String,
-    #[serde(rename = "retentionRules")]
-    pub retention_rules: Vec<serde_json::Value>,
-    #[serde(rename = "createdAt")]
+    /// Empty: the key is left out of answers (`omitempty`).
+    pub description: String,
+    /// `user` or `system`.
+    pub kind: &'static str,
+    /// 0 = keep forever.
+    pub every_seconds: i64,
+    /// As stored: normalised on create, raw after a PATCH (as the real server keeps it).
+    pub shard_group_seconds: i64,
+    pub schema_type: Option<String>,
     pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A user-resource mapping: a user's role (`member` or `owner`) on an org.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mapping {
+    pub resource_id: String,
+    pub user_id: String,
+    pub role: &'static str,
 }
 
 /// Everything the family keeps, by ID (in memory only).
@@ -144,6 +164,9 @@ pub struct Store {
     pub users: BTreeMap<String, User>,
     pub buckets: BTreeMap<String, Bucket>,
     pub authorizations: BTreeMap<String, Authorization>,
+    pub mappings: Vec<Mapping>,
+    /// Cloud Serverless rather than OSS.
+    pub cloud: bool,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod data_source;
 pub mod data_sources;
 pub mod ephemeral;
+pub mod list;
 pub mod resource;
 
 use serde::{Deserialize, Serialize};

@@ -148,7 +148,7 @@ impl Resource for AuthorizationResource {
     ) -> Option<AuthorizationState> {
         let client = &api.client;
         let id = current.id.clone().unwrap_or_default();
-        match client.get_authorization(&id).await {
+        match client.read_authorization(&id).await {
             Ok(a) => {
                 let token = current.token.clone();
                 Some(state_from(a, &current, token))
