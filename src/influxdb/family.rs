@@ -45,8 +45,11 @@ pub struct Setting {
     /// is declared by the provider itself, not here.
     pub selects: bool,
     /// A plan-time check of the value: (diagnostic summary, check).
-    pub validate: Option<(&'static str, fn(&str) -> Result<(), String>)>,
+    pub validate: Option<(&'static str, SettingCheck)>,
 }
+
+/// A plan-time check of a setting's value; the error says what is wrong.
+pub type SettingCheck = fn(&str) -> Result<(), String>;
 
 /// The provider block's settings: what the configuration says, else the environment.
 pub struct Settings {

@@ -201,6 +201,15 @@ pub struct ApiErrorBody {
     pub message: String,
 }
 
+impl crate::influxdb::http::WithSecret for DatabaseToken {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn secret(&self) -> Option<&str> {
+        self.access_token.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,14 +268,5 @@ mod tests {
         .unwrap();
         assert_eq!(d.partition_template, None);
         assert_eq!(d.account_id, None);
-    }
-}
-
-impl crate::influxdb::http::WithSecret for DatabaseToken {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn secret(&self) -> Option<&str> {
-        self.access_token.as_deref()
     }
 }
