@@ -403,3 +403,174 @@ fn faults_and_the_request_log_work_as_for_every_family() {
     assert_eq!(a.status, 204);
     assert_eq!(sim.v3_tokens().len(), 1);
 }
+
+// ---- the provider's client ----
+
+mod client {
+    use super::sim::{SimProcess, CORE_TOKEN};
+    use std::time::Duration;
+    use terraform_provider_influxdb::influxdb::core::models::{
+        CreateNamedAdminToken, CreateResourceToken, CreateTable, DatabaseBody, FieldColumn,
+        TokenPermission,
+    };
+    use terraform_provider_influxdb::influxdb::core::CoreClient;
+    use terraform_provider_influxdb::influxdb::http::{CreateOutcome, ErrorKind, Policy};
+    use tokio_util::sync::CancellationToken;
+
+    fn client(sim: &SimProcess, token: &str) -> CoreClient {
+        let policy = Policy {
+            request_timeout: Duration::from_secs(5),
+            retry_deadline: Duration::from_secs(10),
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(100),
+        };
+        CoreClient::new(&sim.url, token, policy, None, CancellationToken::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_server_is_asked_once_which_it_is() {
+        for (sim, enterprise) in [
+            (SimProcess::core(), false),
+            (SimProcess::enterprise(), true),
+        ] {
+            let c = client(&sim, CORE_TOKEN);
+            let info = c.server().await.unwrap();
+            assert_eq!(info.enterprise, enterprise);
+            assert_eq!(info.version, "3.8.4");
+            c.server().await.unwrap();
+            c.clone().server().await.unwrap();
+            assert_eq!(sim.count_requests("GET", "/ping"), 1);
+        }
+        let sim = SimProcess::core();
+        let e = client(&sim, "wrong").server().await.unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::Unauthorized { .. }));
+        assert!(e.to_string().contains("INFLUXDB3_AUTH_TOKEN"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn tokens_are_created_found_listed_once_and_deleted() {
+        let sim = SimProcess::enterprise();
+        let c = client(&sim, CORE_TOKEN);
+        let body = CreateNamedAdminToken {
+            token_name: "ci".into(),
+            expiry_secs: Some(3600),
+        };
+        let t = c.create_named_admin_token(&body).await.unwrap();
+        let secret = t.token.clone().unwrap();
+        assert_eq!(sim.v3_authenticate(&secret), Some(("ci".into(), true)));
+        assert!(!format!("{t:?}").contains(&secret));
+        let e = c.create_named_admin_token(&body).await.unwrap_err();
+        assert!(e.error.is_conflict() && e.outcome == CreateOutcome::Rejected);
+        assert!(
+            e.error
+                .to_string()
+                .contains("token name already exists, ci"),
+            "{}",
+            e.error
+        );
+
+        let found = c.find_token("ci").await.unwrap().unwrap();
+        assert_eq!(found.token_id, t.id);
+        assert!(found.expiry.is_some());
+        assert!(c.find_token("o'k").await.unwrap().is_none());
+
+        // Resource tokens (Enterprise).
+        c.create_database(&DatabaseBody {
+            db: "sensors".into(),
+            retention_period: None,
+        })
+        .await
+        .unwrap();
+        let r = CreateResourceToken {
+            token_name: "app".into(),
+            permissions: vec![TokenPermission {
+                resource_type: "db".into(),
+                resource_names: vec!["sensors".into()],
+                actions: vec!["read".into()],
+            }],
+            expiry_secs: None,
+        };
+        c.create_resource_token(&r).await.unwrap();
+
+        sim.clear_requests();
+        for name in ["ci", "app", "_admin"] {
+            assert!(c.read_token(name).await.unwrap().is_some(), "{name}");
+        }
+        assert!(c.read_token("nope").await.unwrap().is_none());
+        assert_eq!(sim.requests().len(), 1, "one query for every read");
+        c.delete_token("app").await.unwrap();
+        assert!(
+            c.read_token("app").await.unwrap().is_none(),
+            "a write drops the snapshot"
+        );
+        assert_eq!(sim.requests().len(), 3);
+        let e = c.delete_token("app").await.unwrap_err();
+        assert!(e.is_not_found());
+    }
+
+    #[tokio::test]
+    async fn databases_and_tables() {
+        let sim = SimProcess::core();
+        let c = client(&sim, CORE_TOKEN);
+        let body = DatabaseBody {
+            db: "sensors".into(),
+            retention_period: Some("30d".into()),
+        };
+        c.create_database(&body).await.unwrap();
+        let e = c.create_database(&body).await.unwrap_err();
+        assert!(e.error.is_conflict());
+        let d = c.read_database("sensors").await.unwrap().unwrap();
+        assert_eq!(d.retention_period_ns, Some(30 * 86_400 * 1_000_000_000));
+        c.update_database(&DatabaseBody {
+            db: "sensors".into(),
+            retention_period: None,
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            c.read_database("sensors")
+                .await
+                .unwrap()
+                .unwrap()
+                .retention_period_ns,
+            None
+        );
+
+        let t = CreateTable {
+            db: "sensors".into(),
+            table: "cpu".into(),
+            tags: vec!["host".into()],
+            fields: vec![FieldColumn {
+                name: "usage".into(),
+                kind: "float64".into(),
+            }],
+            retention_period: None,
+        };
+        c.create_table(&t).await.unwrap();
+        sim.v3_write("sensors", "cpu,host=a,region=eu usage=1,extra=2i");
+        let cols = c.table_columns("sensors", "cpu").await.unwrap();
+        let keys: Vec<_> = cols
+            .iter()
+            .map(|r| (r.key.as_str(), r.data_type.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("host", "tag"),
+                ("region", "tag"),
+                ("time", "time"),
+                ("usage", "float"),
+                ("extra", "integer")
+            ]
+        );
+        assert!(c.table_columns("sensors", "nope").await.unwrap().is_empty());
+        c.delete_table("sensors", "cpu", None).await.unwrap();
+        c.delete_database("sensors", None).await.unwrap();
+        assert!(
+            c.read_database("sensors").await.unwrap().is_none(),
+            "soft-deleted"
+        );
+        let e = c.delete_database("sensors", Some("now")).await.unwrap_err();
+        assert!(e.is_not_found());
+    }
+}

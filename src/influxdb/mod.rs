@@ -18,6 +18,7 @@
 
 pub mod adapter;
 pub mod connection;
+pub mod core;
 pub mod duration;
 pub mod family;
 pub mod http;
