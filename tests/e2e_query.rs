@@ -248,3 +248,43 @@ fn an_invalid_list_configuration_is_reported() {
         out.combined()
     );
 }
+
+#[test]
+fn admin_tokens_made_by_hand_are_listed_on_core() {
+    let (sim, ws) = setup(SimProcess::core());
+    sim.v3_named_admin("ci-build");
+    sim.v3_named_admin("ci-deploy");
+    sim.v3_named_admin("grafana");
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "admin.tfquery.hcl",
+        r#"
+list "influxdb_admin_token" "ci" {
+  provider = influxdb
+  config {
+    name_prefix = "ci-"
+  }
+}
+
+list "influxdb_admin_token" "all" {
+  provider = influxdb
+}
+"#,
+    );
+    let out = ws.run(&["query"]);
+    out.assert_success();
+    let lines = |name: &str| -> Vec<String> {
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("list.influxdb_admin_token.{name} ")))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(lines("ci").len(), 2, "{}", out.stdout);
+    let all = lines("all");
+    assert_eq!(all.len(), 3, "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("_admin "),
+        "the operator token is not listed"
+    );
+}

@@ -161,7 +161,8 @@ impl Family for Core {
     }
 
     fn register(&self, r: &mut Registry) {
-        let _ = r; // TEMP
+        r.resource(admin_token::resource::AdminTokenResource);
+        r.list_resource(admin_token::list::AdminTokenList);
     }
 }
 
