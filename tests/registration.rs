@@ -138,7 +138,7 @@ fn the_simulator_serves_every_product_the_table_says_it_does() {
     use terraform_provider_influxdb::sim;
     let declared: Vec<&str> = FAMILIES
         .iter()
-        .flat_map(|f| f.products())
+        .flat_map(|f| f.name().products)
         .filter_map(|p| p.simulator)
         .collect();
     let served: Vec<&str> = sim::PRODUCTS.iter().map(|p| p.name).collect();

@@ -18,6 +18,14 @@ use super::resource::{DynDataSource, DynResource};
 use super::schema::Schema;
 use super::value::Value;
 
+/// Everything a provider offers.
+pub struct Offerings<C> {
+    pub resources: Vec<Arc<dyn DynResource<C>>>,
+    pub data_sources: Vec<Arc<dyn DynDataSource<C>>>,
+    pub ephemeral_resources: Vec<Arc<dyn DynEphemeralResource<C>>>,
+    pub list_resources: Vec<Arc<dyn DynListResource<C>>>,
+}
+
 /// The provider: its own configuration schema, how it configures its client, and what it
 /// offers.
 #[async_trait]
@@ -44,5 +52,15 @@ pub trait Provider: Send + Sync + 'static {
     /// List resources for `terraform query` (Terraform >= 1.14).
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Client>>> {
         Vec::new()
+    }
+    /// Everything the provider offers, asked once when the engine starts. The default asks the
+    /// four methods above; a provider that makes them together answers at once.
+    fn offerings(&self) -> Offerings<Self::Client> {
+        Offerings {
+            resources: self.resources(),
+            data_sources: self.data_sources(),
+            ephemeral_resources: self.ephemeral_resources(),
+            list_resources: self.list_resources(),
+        }
     }
 }

@@ -158,8 +158,10 @@ pub trait DynResource<C>: Send + Sync {
     fn schema(&self) -> &Schema;
     fn identity(&self) -> Option<&IdentitySchema>;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
-    fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
-    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics);
+    /// `c` is the configured provider's client, when the provider is configured (always, in
+    /// practice: Terraform configures the provider before it plans).
+    fn modify_plan(&self, c: Option<&C>, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
+    fn guard_destroy(&self, c: Option<&C>, prior: &Value, diags: &mut Diagnostics);
     fn check_provider(&self, c: &C, config: &Value, diags: &mut Diagnostics);
     async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
@@ -221,10 +223,15 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         self.inner.validate(config, diags)
     }
-    fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
+    fn modify_plan(
+        &self,
+        _c: Option<&R::Client>,
+        change: &mut PlanChange<'_>,
+        diags: &mut Diagnostics,
+    ) {
         self.inner.modify_plan(change, diags)
     }
-    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
+    fn guard_destroy(&self, _c: Option<&R::Client>, prior: &Value, diags: &mut Diagnostics) {
         self.inner.guard_destroy(prior, diags)
     }
     fn check_provider(&self, c: &R::Client, config: &Value, diags: &mut Diagnostics) {

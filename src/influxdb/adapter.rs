@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use super::connection::Connection;
 pub use super::connection::FamilyClient;
-use super::family::Family;
+use super::family::FamilyName;
 use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
 use crate::engine::identity::IdentitySchema;
 use crate::engine::list::DynListResource;
@@ -19,7 +19,7 @@ use crate::engine::{Diagnostics, PlanChange, Schema, Type, Value};
 
 /// A family's resource (or data source, ...) `T`, served through the configured provider.
 pub struct Adapted<T: ?Sized> {
-    pub(super) family: &'static dyn Family,
+    pub(super) family: &'static FamilyName,
     pub(super) inner: Arc<T>,
 }
 
@@ -37,11 +37,18 @@ impl<X: FamilyClient> DynResource<Connection> for Adapted<dyn DynResource<X>> {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         self.inner.validate(config, diags)
     }
-    fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
-        self.inner.modify_plan(change, diags)
+    fn modify_plan(
+        &self,
+        c: Option<&Connection>,
+        change: &mut PlanChange<'_>,
+        diags: &mut Diagnostics,
+    ) {
+        let client = c.and_then(|c| c.client_quietly::<X>(self.family));
+        self.inner.modify_plan(client, change, diags)
     }
-    fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
-        self.inner.guard_destroy(prior, diags)
+    fn guard_destroy(&self, c: Option<&Connection>, prior: &Value, diags: &mut Diagnostics) {
+        let client = c.and_then(|c| c.client_quietly::<X>(self.family));
+        self.inner.guard_destroy(client, prior, diags)
     }
     fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
         c.check::<X>(self.family, self.inner.type_name(), config, diags)

@@ -4,8 +4,7 @@
 
 use std::any::Any;
 
-use super::family::{Connected, Family};
-use super::products::products_help;
+use super::family::{Connected, FamilyName};
 use crate::engine::{Diagnostic, Diagnostics, Value};
 
 /// A client type that an API family hands to its resources.
@@ -18,29 +17,40 @@ pub trait FamilyClient: Any + Send + Sync {
 
 /// The configured provider: one family and its client.
 pub struct Connection {
-    family: &'static dyn Family,
+    family: &'static FamilyName,
     client: Connected,
+    /// What each product needs, for the errors that refuse a resource of another family.
+    products_help: String,
 }
 
 impl Connection {
-    pub fn new(family: &'static dyn Family, client: Connected) -> Self {
-        Connection { family, client }
+    pub fn new(family: &'static FamilyName, client: Connected, products_help: String) -> Self {
+        Connection {
+            family,
+            client,
+            products_help,
+        }
+    }
+
+    /// The sentence that says what each product needs.
+    pub fn products_help(&self) -> &str {
+        &self.products_help
     }
 
     /// The family this provider block talks to.
-    pub fn family(&self) -> &'static dyn Family {
+    pub fn family(&self) -> &'static FamilyName {
         self.family
     }
 
     /// The client of `wanted`, the family `type_name` belongs to; records why there is none.
     pub fn client_for<X: FamilyClient>(
         &self,
-        wanted: &'static dyn Family,
+        wanted: &'static FamilyName,
         type_name: &str,
         diags: &mut Diagnostics,
     ) -> Option<&X> {
-        if self.family.key() != wanted.key() {
-            diags.push(mismatch(type_name, wanted, self.family));
+        if self.family.key != wanted.key {
+            diags.push(mismatch(type_name, wanted, self));
             return None;
         }
         match &self.client {
@@ -53,7 +63,7 @@ impl Connection {
                 if found.is_none() {
                     diags.error(
                         "Provider internal error",
-                        format!("{type_name} asks for a client that the {} family does not make. This is a bug in the provider.", wanted.key()),
+                        format!("{type_name} asks for a client that the {} family does not make. This is a bug in the provider.", wanted.key),
                     );
                 }
                 found
@@ -61,16 +71,24 @@ impl Connection {
         }
     }
 
+    /// The client of `wanted`, if this provider block has one, without saying why not.
+    pub fn client_quietly<X: FamilyClient>(&self, wanted: &'static FamilyName) -> Option<&X> {
+        if self.family.key != wanted.key {
+            return None;
+        }
+        self.client.as_ref().ok()?.downcast_ref::<X>()
+    }
+
     /// Plan-time check: `type_name`, of family `wanted`, can be served by this provider block.
     pub fn check<X: FamilyClient>(
         &self,
-        wanted: &'static dyn Family,
+        wanted: &'static FamilyName,
         type_name: &str,
         config: &Value,
         diags: &mut Diagnostics,
     ) {
-        if self.family.key() != wanted.key() {
-            diags.push(mismatch(type_name, wanted, self.family));
+        if self.family.key != wanted.key {
+            diags.push(mismatch(type_name, wanted, self));
             return;
         }
         if let Ok(c) = &self.client {
@@ -82,18 +100,12 @@ impl Connection {
 }
 
 /// The error for a resource of family `wanted` under a provider block of `configured`.
-pub fn mismatch(
-    what: &str,
-    wanted: &'static dyn Family,
-    configured: &'static dyn Family,
-) -> Diagnostic {
+pub fn mismatch(what: &str, wanted: &FamilyName, configured: &Connection) -> Diagnostic {
     Diagnostic::error(
         "Resource and provider are for different InfluxDB products",
         format!(
             "{what} belongs to {}, but this provider block is configured for {}. {}",
-            wanted.title(),
-            configured.configured_as(),
-            products_help()
+            wanted.title, configured.family.configured_as, configured.products_help
         ),
     )
 }

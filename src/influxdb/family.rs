@@ -1,26 +1,13 @@
-//! What an API family declares to join the provider: its products, its provider settings (and
-//! the environment variables behind them), how a provider block of it is configured into a
-//! client, and the resources it offers. The families are listed once, in
-//! [`super::products::FAMILIES`]; everything that depends on the products (the provider schema,
-//! which family a provider block talks to, the "which settings does each product need" error,
-//! the docs' product tables) is derived from that list.
-//!
-//! A resource names the client it needs through its `Client` type (for example
-//! `ManagementClient`); [`Registry`] wraps it with the adapter of [`super::adapter`], which
-//! fetches that client from the configured provider or says why it cannot. Resource code
-//! never looks at which product is configured.
+//! What an API family is called and what it declares as data: its name and products
+//! ([`FamilyName`]), its provider settings and the environment variables behind them
+//! ([`Setting`]), and the settings of a provider block as configured ([`Settings`]). The
+//! behaviour (configure, register) is the `Family` trait of [`super::registry`].
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tokio_util::sync::CancellationToken;
-
-use super::adapter::{Adapted, FamilyClient};
-use crate::engine::ephemeral::{ephemeral_resource, DynEphemeralResource, EphemeralResource};
-use crate::engine::list::{list_resource, DynListResource, ListResource};
-use crate::engine::resource::{data_source, resource, DataSource, DynDataSource, DynResource};
-use crate::engine::{Diagnostic, Diagnostics, Resource, Value};
+use crate::engine::Diagnostic;
 
 /// One InfluxDB product, as users know it.
 pub struct Product {
@@ -32,6 +19,9 @@ pub struct Product {
     /// management_token".
     pub needs: &'static str,
 }
+
+/// A check of a setting's value: the error is a sentence for a diagnostic.
+pub type Check = fn(&str) -> Result<(), String>;
 
 /// One provider setting of a family.
 pub struct Setting {
@@ -45,11 +35,8 @@ pub struct Setting {
     /// is declared by the provider itself, not here.
     pub selects: bool,
     /// A plan-time check of the value: (diagnostic summary, check).
-    pub validate: Option<(&'static str, SettingCheck)>,
+    pub validate: Option<(&'static str, Check)>,
 }
-
-/// A plan-time check of a setting's value; the error says what is wrong.
-pub type SettingCheck = fn(&str) -> Result<(), String>;
 
 /// The provider block's settings: what the configuration says, else the environment.
 pub struct Settings {
@@ -93,99 +80,60 @@ pub fn env(name: &str) -> Option<String> {
 /// validates).
 pub type Connected = Result<Arc<dyn Any + Send + Sync>, Diagnostic>;
 
-/// An InfluxDB API family: a folder under `src/influxdb/` and one line in
-/// [`super::products::FAMILIES`].
-pub trait Family: Send + Sync + 'static {
+/// What a family is called, in code, in messages and in the docs.
+pub struct FamilyName {
     /// A short stable key, e.g. `"management"`.
-    fn key(&self) -> &'static str;
+    pub key: &'static str,
     /// The family in a sentence: "InfluxDB 3 Cloud Dedicated and Clustered (the Management
     /// API)".
-    fn title(&self) -> &'static str;
+    pub title: &'static str,
     /// How a provider block of this family is recognised, for mismatch errors:
     /// "InfluxDB OSS v2 / Cloud Serverless (host, token, org)".
-    fn configured_as(&self) -> &'static str;
+    pub configured_as: &'static str,
     /// What the provider manages through this family, for the provider's description:
-    /// "InfluxDB 3 Cloud Dedicated and Clustered databases, tables and database tokens
-    /// through the Management API".
-    fn summary(&self) -> &'static str;
-    fn products(&self) -> &'static [Product];
-    fn settings(&self) -> &'static [Setting];
-    /// Cross-setting checks at validate time (values may be unknown or come from the
-    /// environment later).
-    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
-    /// Builds the client. `None` (with errors in `diags`) when the settings are wrong;
-    /// `Some(Err(..))` when the client cannot be made yet (a missing token) but plans may
-    /// proceed.
-    fn configure(
-        &self,
-        settings: &Settings,
-        stop: CancellationToken,
-        diags: &mut Diagnostics,
-    ) -> Option<Connected>;
-    /// Adds the family's resources, data sources, ephemeral and list resources.
-    fn register(&self, registry: &mut Registry);
+    /// "InfluxDB 3 Cloud Dedicated and Clustered databases, tables and database tokens through
+    /// the Management API".
+    pub summary: &'static str,
+    pub products: &'static [Product],
 }
 
-/// What every family offers, each wrapped for the configured provider.
-#[derive(Default)]
-pub struct Registry {
-    pub(super) family: Option<&'static dyn Family>,
-    pub resources: Vec<Arc<dyn DynResource<super::Connection>>>,
-    pub data_sources: Vec<Arc<dyn DynDataSource<super::Connection>>>,
-    pub ephemeral_resources: Vec<Arc<dyn DynEphemeralResource<super::Connection>>>,
-    pub list_resources: Vec<Arc<dyn DynListResource<super::Connection>>>,
+/// The products of `families`, as a list in a sentence: "A, B and C".
+pub fn product_names(families: &[&FamilyName]) -> String {
+    let names: Vec<&str> = families
+        .iter()
+        .flat_map(|f| f.products)
+        .map(|p| p.name)
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
-impl Registry {
-    fn adapt<T: ?Sized>(&self, inner: Arc<T>) -> Adapted<T> {
-        Adapted {
-            family: self
-                .family
-                .expect("a family registers inside Registry::of_family"),
-            inner,
-        }
+/// The sentence every product mismatch ends with: what each product of `families` needs.
+pub fn products_help(families: &[&FamilyName]) -> String {
+    let mut parts = vec!["Each provider block talks to one InfluxDB.".to_owned()];
+    for f in families {
+        let needs: Vec<String> = f
+            .products
+            .iter()
+            .map(|p| format!("{} needs {}", p.name, p.needs))
+            .collect();
+        parts.push(format!("{}.", needs.join("; ")));
     }
+    parts.push("To manage several, declare a second provider block with an alias and set `provider = influxdb.ALIAS` on its resources.".to_owned());
+    parts.join(" ")
+}
 
-    /// Everything the families of `families` offer.
-    pub fn of_families(families: &[&'static dyn Family]) -> Registry {
-        let mut r = Registry::default();
-        for f in families {
-            r.family = Some(*f);
-            f.register(&mut r);
-        }
-        r.family = None;
-        r
+/// Checks that a URL setting is `http://` or `https://` with a host.
+pub fn validate_url(s: &str) -> Result<(), String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or_else(|| format!("{s:?} is not an http:// or https:// URL."))?;
+    if rest.trim_matches('/').is_empty() {
+        return Err(format!("{s:?} has no host."));
     }
-
-    pub fn resource<R: Resource>(&mut self, r: R)
-    where
-        R::Client: FamilyClient,
-    {
-        let adapted = self.adapt(resource(r));
-        self.resources.push(Arc::new(adapted));
-    }
-
-    pub fn data_source<D: DataSource>(&mut self, d: D)
-    where
-        D::Client: FamilyClient,
-    {
-        let adapted = self.adapt(data_source(d));
-        self.data_sources.push(Arc::new(adapted));
-    }
-
-    pub fn ephemeral_resource<E: EphemeralResource>(&mut self, e: E)
-    where
-        E::Client: FamilyClient,
-    {
-        let adapted = self.adapt(ephemeral_resource(e));
-        self.ephemeral_resources.push(Arc::new(adapted));
-    }
-
-    pub fn list_resource<L: ListResource>(&mut self, l: L)
-    where
-        L::Client: FamilyClient,
-    {
-        let adapted = self.adapt(list_resource(l));
-        self.list_resources.push(Arc::new(adapted));
-    }
+    Ok(())
 }

@@ -5,26 +5,27 @@
 //!
 //! Shared by every family: [`http`] (the HTTP core: retries, trust, proxies, errors, refresh
 //! snapshots), [`duration`] and [`timestamp`] (values as users write them), and the glue
-//! between the engine and the families: [`family`] (what a family declares), [`products`] (the
+//! between the engine and the families: [`family`] and [`registry`] (what a family declares), [`products`] (the
 //! table of families), [`provider`] (the provider schema and configuration), [`connection`]
-//! (the configured provider) and [`adapter`] (the one place a resource meets the configured
-//! family).
+//! (the configured provider), [`adapter`] (the one place a resource meets the configured
+//! family) and [`dispatch`] (one type name served by several families).
 //!
-//! Import cycles: a family's `mod.rs` registers its resources (it imports them), and its
-//! resources import the family's client and models from sibling modules; [`family`] names the
-//! [`adapter`] and [`connection`] it wraps resources with, and [`products`] lists the families
-//! that implement [`family::Family`]. These are the declarations a registration table needs;
-//! no resource imports another resource's file.
+//! No import cycle: [`family`] (names and settings, as data) imports none of the glue;
+//! [`registry`] (the `Family` trait and the registry) imports the [`adapter`], [`dispatch`] and
+//! [`connection`] it wraps types with; a family's folder imports the registry, and
+//! [`products`] imports the families. No resource imports another resource's file.
 
 pub mod adapter;
 pub mod connection;
 pub mod core;
+pub mod dispatch;
 pub mod duration;
 pub mod family;
 pub mod http;
 pub mod management;
 pub mod products;
 pub mod provider;
+pub mod registry;
 pub mod timestamp;
 pub mod v2;
 

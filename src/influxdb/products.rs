@@ -5,7 +5,8 @@
 //! Adding a product: add its folder under `src/influxdb/` implementing [`Family`] and one line
 //! to [`FAMILIES`] (see CONTRIBUTING.md).
 
-use super::family::{env, Family, Settings};
+use super::family::{env, Settings};
+use super::registry::{Family, Registry};
 use super::{core, management, v2};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
 
@@ -15,17 +16,8 @@ pub static FAMILIES: &[&dyn Family] = &[&management::Management, &v2::V2, &core:
 
 /// The sentence every product mismatch ends with: what each product needs.
 pub fn products_help() -> String {
-    let mut parts = vec!["Each provider block talks to one InfluxDB.".to_owned()];
-    for f in FAMILIES {
-        let needs: Vec<String> = f
-            .products()
-            .iter()
-            .map(|p| format!("{} needs {}", p.name, p.needs))
-            .collect();
-        parts.push(format!("{}.", needs.join("; ")));
-    }
-    parts.push("To manage several, declare a second provider block with an alias and set `provider = influxdb.ALIAS` on its resources.".to_owned());
-    parts.join(" ")
+    let names: Vec<_> = FAMILIES.iter().map(|f| f.name()).collect();
+    super::family::products_help(&names)
 }
 
 /// The product table of the docs and README: every product, what its provider block needs, and
@@ -45,7 +37,7 @@ pub fn products_markdown() -> String {
         }
     };
     for f in FAMILIES {
-        let r = super::family::Registry::of_families(&[*f]);
+        let r = Registry::of_families(&[*f]);
         let resources = names(r.resources.iter().map(|x| x.type_name()).collect());
         let data = names(r.data_sources.iter().map(|x| x.type_name()).collect());
         let ephemeral = names(
@@ -55,7 +47,7 @@ pub fn products_markdown() -> String {
                 .collect(),
         );
         let list = names(r.list_resources.iter().map(|x| x.type_name()).collect());
-        for p in f.products() {
+        for p in f.name().products {
             out.push_str(&format!(
                 "| {} | {} | {resources} | {data} | {ephemeral} | {list} |\n",
                 p.name, p.needs
@@ -85,7 +77,7 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
     if set.len() > 1 {
         let which: Vec<String> = set
             .iter()
-            .map(|(f, s)| format!("{} configure {}", s.join(", "), f.title()))
+            .map(|(f, s)| format!("{} configure {}", s.join(", "), f.name().title))
             .collect();
         diags.push(
             Diagnostic::error(
@@ -164,7 +156,7 @@ pub fn choose(settings: &Settings, diags: &mut Diagnostics) -> Option<&'static d
 fn titles(families: &[&'static dyn Family]) -> String {
     families
         .iter()
-        .map(|f| f.title())
+        .map(|f| f.name().title)
         .collect::<Vec<_>>()
         .join(" and ")
 }
@@ -177,7 +169,7 @@ mod tests {
     fn the_help_names_every_product_and_its_settings() {
         let help = products_help();
         for f in FAMILIES {
-            for p in f.products() {
+            for p in f.name().products {
                 assert!(help.contains(p.name), "{}: {help}", p.name);
             }
             for s in f.settings().iter().filter(|s| s.selects) {

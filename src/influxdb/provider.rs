@@ -14,11 +14,13 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::connection::Connection;
-use super::family::{Registry, Settings};
+use super::family::Settings;
 use super::http::trust::validate_ca_pem;
 use super::products::{self, FAMILIES};
+use super::registry::Registry;
 use crate::engine::ephemeral::DynEphemeralResource;
 use crate::engine::list::DynListResource;
+use crate::engine::provider::Offerings;
 use crate::engine::resource::{DynDataSource, DynResource};
 use crate::engine::schema::Attribute;
 use crate::engine::{Diagnostics, Schema, Type, Value};
@@ -36,20 +38,8 @@ pub const CA_CERTIFICATE: &str = "ca_certificate";
 
 pub struct InfluxProvider;
 
-/// Checks that a URL setting is `http://` or `https://` with a host.
-pub fn validate_url(s: &str) -> Result<(), String> {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))
-        .ok_or_else(|| format!("{s:?} is not an http:// or https:// URL."))?;
-    if rest.trim_matches('/').is_empty() {
-        return Err(format!("{s:?} has no host."));
-    }
-    Ok(())
-}
-
 fn description() -> String {
-    let what: Vec<&str> = FAMILIES.iter().map(|f| f.summary()).collect();
+    let what: Vec<&str> = FAMILIES.iter().map(|f| f.name().summary).collect();
     format!("Manages {}.", what.join("; "))
 }
 
@@ -105,7 +95,11 @@ impl crate::engine::Provider for InfluxProvider {
         let settings = Settings::new(configured, ca_certificate);
         let family = products::choose(&settings, diags)?;
         let client = family.configure(&settings, stop, diags)?;
-        Some(Connection::new(family, client))
+        Some(Connection::new(
+            family.name(),
+            client,
+            products::products_help(),
+        ))
     }
 
     fn resources(&self) -> Vec<Arc<dyn DynResource<Connection>>> {
@@ -122,5 +116,16 @@ impl crate::engine::Provider for InfluxProvider {
 
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Connection>>> {
         Registry::of_families(FAMILIES).list_resources
+    }
+
+    /// Every family registers once.
+    fn offerings(&self) -> Offerings<Connection> {
+        let r = Registry::of_families(FAMILIES);
+        Offerings {
+            resources: r.resources,
+            data_sources: r.data_sources,
+            ephemeral_resources: r.ephemeral_resources,
+            list_resources: r.list_resources,
+        }
     }
 }

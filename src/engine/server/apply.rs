@@ -42,7 +42,7 @@ impl<P: Provider> Engine<P> {
         // Delete: the new state is null, whatever happened; on error keep the prior. Asked
         // again here because Terraform < 1.3 never plans a destroy through the provider.
         if planned.is_null() {
-            r.guard_destroy(&prior, &mut diags);
+            r.guard_destroy(Some(&client), &prior, &mut diags);
             if !diags.has_errors() {
                 r.delete(&client, &prior, &mut diags).await;
             }

@@ -158,20 +158,21 @@ fn keep_semantically_equal(schema: &Schema, earlier: &Value, new: &mut Value) {
 impl<P: Provider> Engine<P> {
     pub fn new(provider: P) -> Engine<P> {
         let provider_schema = provider.schema();
+        let offered = provider.offerings();
         let mut resources = HashMap::new();
         let mut resource_order = Vec::new();
-        for r in provider.resources() {
+        for r in offered.resources {
             resource_order.push(r.type_name());
             resources.insert(r.type_name(), r);
         }
         let mut data_sources = HashMap::new();
         let mut data_source_order = Vec::new();
-        for d in provider.data_sources() {
+        for d in offered.data_sources {
             data_source_order.push(d.type_name());
             data_sources.insert(d.type_name(), d);
         }
-        let ephemeral_resources = provider.ephemeral_resources();
-        let list_resources = provider.list_resources();
+        let ephemeral_resources = offered.ephemeral_resources;
+        let list_resources = offered.list_resources;
         Engine {
             provider,
             provider_schema,

@@ -64,7 +64,7 @@ impl<P: Provider> Engine<P> {
         // resource refuses to be destroyed.
         if proposed.is_null() || config.is_null() {
             if !prior.is_null() {
-                r.guard_destroy(&prior, &mut diags);
+                r.guard_destroy(self.configured().as_deref(), &prior, &mut diags);
                 if diags.has_errors() {
                     return fail(diags);
                 }
@@ -78,8 +78,9 @@ impl<P: Provider> Engine<P> {
         }
 
         self.check_terraform_version(type_name, schema, &mut diags);
-        if let Some(client) = self.configured() {
-            r.check_provider(&client, &config, &mut diags);
+        let client = self.configured();
+        if let Some(client) = &client {
+            r.check_provider(client, &config, &mut diags);
         }
         if diags.has_errors() {
             return fail(diags);
@@ -88,12 +89,12 @@ impl<P: Provider> Engine<P> {
             schema,
             &prior,
             &config,
-            |change, d| r.modify_plan(change, d),
+            |change, d| r.modify_plan(client.as_deref(), change, d),
             &mut diags,
         );
         // A replacement destroys the object too.
         if !outcome.requires_replace.is_empty() && !diags.has_errors() {
-            r.guard_destroy(&prior, &mut diags);
+            r.guard_destroy(client.as_deref(), &prior, &mut diags);
         }
         let planned_state = if diags.has_errors() {
             Vec::new()

@@ -18,9 +18,9 @@ use tokio_util::sync::CancellationToken;
 
 pub use client::CoreClient;
 
-use super::family::{Connected, Family, Product, Registry, Setting, Settings};
+use super::family::{validate_url, Connected, FamilyName, Product, Setting, Settings};
 use super::http::Api;
-use super::provider::validate_url;
+use super::registry::{Family, Registry};
 use super::timestamp;
 use crate::engine::{Diagnostic, Diagnostics};
 
@@ -95,24 +95,20 @@ static PRODUCTS: [Product; 2] = [
     },
 ];
 
+static NAME: FamilyName = FamilyName {
+    key: "core",
+    title: "InfluxDB 3 Core and Enterprise (/api/v3)",
+    configured_as: "InfluxDB 3 Core / Enterprise (host_url, auth_token)",
+    summary: "InfluxDB 3 Core and Enterprise admin tokens through `/api/v3`",
+    products: &PRODUCTS,
+};
+
 /// The `/api/v3` family of Core and Enterprise.
 pub struct Core;
 
 impl Family for Core {
-    fn key(&self) -> &'static str {
-        "core"
-    }
-    fn title(&self) -> &'static str {
-        "InfluxDB 3 Core and Enterprise (/api/v3)"
-    }
-    fn configured_as(&self) -> &'static str {
-        "InfluxDB 3 Core / Enterprise (host_url, auth_token)"
-    }
-    fn summary(&self) -> &'static str {
-        "InfluxDB 3 Core and Enterprise admin tokens through `/api/v3`"
-    }
-    fn products(&self) -> &'static [Product] {
-        &PRODUCTS
+    fn name(&self) -> &'static FamilyName {
+        &NAME
     }
     fn settings(&self) -> &'static [Setting] {
         &SETTINGS

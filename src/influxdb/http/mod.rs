@@ -21,8 +21,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-pub use error::{gone_is_ok, message_field, Api, CreateError, CreateOutcome, ErrorKind, HttpError};
-pub use retry::{Deadline, Policy};
+pub use error::{
+    gone_is_ok, message_field, Api, CreateError, CreateOutcome, Deadline, ErrorKind, HttpError,
+};
+pub use retry::Policy;
 pub use snapshot::{Invalidate, Listing, Snapshot};
 
 use retry::{error_chain, Call, Failure};

@@ -11,57 +11,13 @@
 //! may have been created. Every wait races the provider's cancellation token (StopProvider).
 //! Errors are [`HttpError`]s worded by the calling family's [`Api`].
 
-use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use tokio_util::sync::CancellationToken;
 
-use super::error::{Api, CreateOutcome, ErrorKind, HttpError};
-
-/// How a call ran out of time: what the deadline error reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Deadline {
-    /// The configured limit for all attempts.
-    pub deadline: Duration,
-    pub attempts: u32,
-    /// From the first attempt to giving up.
-    pub waited: Duration,
-    /// The server's last `Retry-After`, when waiting for it would have passed the deadline.
-    pub retry_after: Option<Duration>,
-}
-
-impl Deadline {
-    /// The sentence every client uses, `api` naming the API ("The InfluxDB Management API").
-    pub fn describe(&self, api: &str, last: &dyn fmt::Display) -> String {
-        let tries = if self.attempts == 1 { "try" } else { "tries" };
-        let why = match self.retry_after {
-            Some(ra) => format!(
-                "; the server then asked to retry after {} s, which is past the retry deadline \
-                 of {} s",
-                ra.as_secs(),
-                self.deadline.as_secs()
-            ),
-            None => format!(" (the retry deadline is {} s)", self.deadline.as_secs()),
-        };
-        format!(
-            "{api} did not succeed after waiting {:.1} s and {} {tries}{why}. Last error: {last}",
-            self.waited.as_secs_f64(),
-            self.attempts
-        )
-    }
-}
-
-/// The advice every certificate error ends with; `ca_setting` says where a CA can be given.
-pub fn certificate_message(host: &str, reason: &str, ca_setting: &str) -> String {
-    format!(
-        "The TLS certificate of {host} could not be verified: {reason}. If the server uses a \
-         private certificate authority, set {ca_setting} to that CA's certificate in PEM form \
-         (for example `ca_certificate = file(\"ca.pem\")`). Certificate verification cannot be \
-         turned off."
-    )
-}
+use super::error::{Api, CreateOutcome, Deadline, ErrorKind, HttpError};
 
 /// The retry timings of one client.
 #[derive(Clone, Copy, Debug)]
@@ -371,31 +327,6 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// The body of an error answer as a short message: `message` from a JSON body when there is
-/// one, else the text, else the status's reason. Scrubbed.
-pub fn error_message(
-    status: Option<StatusCode>,
-    json_message: Option<String>,
-    body: &[u8],
-) -> String {
-    let message = match json_message {
-        Some(m) if !m.trim().is_empty() => m,
-        _ => {
-            let text = String::from_utf8_lossy(body);
-            let text = text.trim();
-            if text.is_empty() {
-                status
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("no message")
-                    .to_ascii_lowercase()
-            } else {
-                text.chars().take(500).collect()
-            }
-        }
-    };
-    crate::log::scrub(&message)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,33 +359,5 @@ mod tests {
         );
         assert_eq!(parse_retry_after("-5", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
-    }
-
-    #[test]
-    fn the_deadline_sentence_says_how_long_and_how_many_tries() {
-        let d = Deadline {
-            deadline: Duration::from_secs(60),
-            attempts: 7,
-            waited: Duration::from_millis(58_400),
-            retry_after: None,
-        };
-        let text = d.describe("The API", &"boom");
-        assert_eq!(
-            text,
-            "The API did not succeed after waiting 58.4 s and 7 tries (the retry deadline is \
-             60 s). Last error: boom"
-        );
-        let d = Deadline {
-            attempts: 1,
-            waited: Duration::from_millis(20),
-            retry_after: Some(Duration::from_secs(120)),
-            ..d
-        };
-        let text = d.describe("The API", &"boom");
-        assert!(text.contains("after waiting 0.0 s and 1 try;"), "{text}");
-        assert!(
-            text.contains("asked to retry after 120 s, which is past the retry deadline of 60 s"),
-            "{text}"
-        );
     }
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::influxdb::http::{self, item, segment, CoreConfig, HttpCore, Policy};
+use crate::influxdb::http::{self, item, segment, CoreConfig, HttpCore, Listing, Policy};
 pub use crate::influxdb::http::{CreateError, CreateOutcome, ErrorKind, HttpError};
 
 use super::models::{
@@ -270,6 +270,38 @@ fn base_url(url: &str, deployment: &Deployment) -> Result<String, ApiError> {
         }
         Deployment::Clustered => api,
     })
+}
+
+// ---- refresh: reads served from the snapshots ----
+
+impl ManagementClient {
+    /// Every token, from this process's snapshot (one list call per process between writes).
+    pub async fn tokens_snapshot(&self) -> Result<Arc<Listing<DatabaseToken>>, ApiError> {
+        self.snapshots().tokens.get(|| self.list_tokens()).await
+    }
+
+    /// Every database, from this process's snapshot.
+    pub async fn databases_snapshot(&self) -> Result<Arc<Listing<Database>>, ApiError> {
+        self.snapshots()
+            .databases
+            .get(|| self.list_databases())
+            .await
+    }
+
+    /// A token for a refresh: from the snapshot, or, when the list does not have it, from one
+    /// GET (a 404 there means the token is gone).
+    pub async fn read_token(&self, id: &str) -> Result<DatabaseToken, ApiError> {
+        if let Some(t) = self.tokens_snapshot().await?.get(id) {
+            return Ok(t.clone());
+        }
+        self.get_token(id).await
+    }
+
+    /// A database for a refresh, from the snapshot; `None` when the list does not have it
+    /// (the API has no GET for one database: its list is the only source).
+    pub async fn read_database(&self, name: &str) -> Result<Option<Database>, ApiError> {
+        Ok(self.databases_snapshot().await?.get(name).cloned())
+    }
 }
 
 #[cfg(test)]

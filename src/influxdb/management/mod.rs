@@ -14,11 +14,11 @@ pub mod client;
 pub mod database;
 pub mod database_token;
 pub mod models;
-pub mod names;
 pub mod partition_template;
 pub mod renames;
 pub mod snapshots;
 pub mod table;
+pub mod validation;
 
 use std::sync::Arc;
 
@@ -26,9 +26,9 @@ use tokio_util::sync::CancellationToken;
 
 pub use client::{ClientConfig, Deployment, ManagementClient};
 
-use super::family::{env, Connected, Family, Product, Registry, Setting, Settings};
+use super::family::{env, validate_url, Connected, FamilyName, Product, Setting, Settings};
 use super::http::{message_field, Api};
-use super::provider::validate_url;
+use super::registry::{Family, Registry};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
 
 pub const DEFAULT_URL: &str = "https://console.influxdata.com";
@@ -106,6 +106,14 @@ static SETTINGS: [Setting; 4] = [
     },
 ];
 
+static NAME: FamilyName = FamilyName {
+    key: "management",
+    title: "InfluxDB 3 Cloud Dedicated and Clustered (the Management API)",
+    configured_as: "InfluxDB 3 Cloud Dedicated / Clustered (url, account_id, cluster_id, management_token)",
+    summary: "InfluxDB 3 Cloud Dedicated and Clustered databases, tables and database tokens through the Management API",
+    products: &PRODUCTS,
+};
+
 static PRODUCTS: [Product; 2] = [
     Product {
         name: "InfluxDB 3 Cloud Dedicated",
@@ -123,20 +131,8 @@ static PRODUCTS: [Product; 2] = [
 pub struct Management;
 
 impl Family for Management {
-    fn key(&self) -> &'static str {
-        "management"
-    }
-    fn title(&self) -> &'static str {
-        "InfluxDB 3 Cloud Dedicated and Clustered (the Management API)"
-    }
-    fn configured_as(&self) -> &'static str {
-        "InfluxDB 3 Cloud Dedicated / Clustered (url, account_id, cluster_id, management_token)"
-    }
-    fn summary(&self) -> &'static str {
-        "InfluxDB 3 Cloud Dedicated and Clustered databases, tables and database tokens through the Management API"
-    }
-    fn products(&self) -> &'static [Product] {
-        &PRODUCTS
+    fn name(&self) -> &'static FamilyName {
+        &NAME
     }
     fn settings(&self) -> &'static [Setting] {
         &SETTINGS

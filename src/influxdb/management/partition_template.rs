@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, Type, Value};
 use crate::influxdb::management::models::{BucketPart, PartitionPart};
-use crate::influxdb::management::names;
+use crate::influxdb::management::validation;
 
 /// One part of a partition template as Terraform sees it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -68,7 +68,8 @@ pub fn template_to_api(parts: &[TemplatePart]) -> Result<Vec<PartitionPart>, Str
         .enumerate()
         .map(|(i, p)| part_to_api(i, p))
         .collect::<Result<Vec<_>, _>>()?;
-    names::validate_partition_template(&api).map_err(|e| format!("partition_template: {e}"))?;
+    validation::validate_partition_template(&api)
+        .map_err(|e| format!("partition_template: {e}"))?;
     Ok(api)
 }
 

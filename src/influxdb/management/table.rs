@@ -19,9 +19,9 @@ use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Ty
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::management::database::doc;
 use crate::influxdb::management::models::CreateTable;
-use crate::influxdb::management::names;
 use crate::influxdb::management::partition_template::{self, template_to_api, TemplatePart};
 use crate::influxdb::management::renames::PlannedRenames;
+use crate::influxdb::management::validation;
 use crate::influxdb::management::ManagementClient;
 
 #[derive(Default)]
@@ -57,10 +57,10 @@ impl Resource for TableResource {
             vec![
                 Attribute::required("database", Type::String)
                     .describe(&format!("The name of the database the table belongs to; refer to `influxdb_database.<name>.name` so that a rename of the database follows. A change replaces the table (a new, empty table in the other database; the old one is deleted with its data), except when it follows a rename of the database planned in the same run: the table then moves with its database, in place, with its data. {}", doc::NAME))
-                    .validate_str("Invalid database name", names::validate_database_name),
+                    .validate_str("Invalid database name", validation::validate_database_name),
                 Attribute::required("name", Type::String)
                     .describe("The table name (the measurement name in line protocol): at least one character (the API's only rule). Names are case-sensitive. A change renames the table in place: its data is kept.")
-                    .validate_str("Invalid table name", names::validate_table_name),
+                    .validate_str("Invalid table name", validation::validate_table_name),
                 partition_template::attribute("partition_template", false)
                     .describe(&format!("{} Set only at creation: a change replaces the table (deleting its data). Unset: the table inherits the database's partition template, and the attribute stays null. `\"customer_id,0100\"` and `\"customer_id,100\"` are the same part.", partition_template::PARTITION_TEMPLATE_DOC))
                     .requires_replace(),

@@ -19,9 +19,9 @@ use tokio_util::sync::CancellationToken;
 pub use client::{V2Client, V2CreateError, V2Error};
 pub use organization::{missing_org, validate_v2_id, OrgRef, V2Api};
 
-use super::family::{env, Connected, Family, Product, Registry, Setting, Settings};
+use super::family::{env, validate_url, Connected, FamilyName, Product, Setting, Settings};
 use super::http::{message_field, Api};
-use super::provider::validate_url;
+use super::registry::{Family, Registry};
 use crate::engine::schema::validators;
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
 
@@ -89,6 +89,15 @@ static SETTINGS: [Setting; 4] = [
     },
 ];
 
+static NAME: FamilyName = FamilyName {
+    key: "v2",
+    title: "InfluxDB OSS v2 and Cloud Serverless (/api/v2)",
+    configured_as: "InfluxDB OSS v2 / Cloud Serverless (host, token, org)",
+    summary:
+        "API tokens (authorizations) of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`",
+    products: &PRODUCTS,
+};
+
 static PRODUCTS: [Product; 2] = [
     Product {
         name: "InfluxDB OSS v2",
@@ -106,20 +115,8 @@ static PRODUCTS: [Product; 2] = [
 pub struct V2;
 
 impl Family for V2 {
-    fn key(&self) -> &'static str {
-        "v2"
-    }
-    fn title(&self) -> &'static str {
-        "InfluxDB OSS v2 and Cloud Serverless (/api/v2)"
-    }
-    fn configured_as(&self) -> &'static str {
-        "InfluxDB OSS v2 / Cloud Serverless (host, token, org)"
-    }
-    fn summary(&self) -> &'static str {
-        "API tokens (authorizations) of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`"
-    }
-    fn products(&self) -> &'static [Product] {
-        &PRODUCTS
+    fn name(&self) -> &'static FamilyName {
+        &NAME
     }
     fn settings(&self) -> &'static [Setting] {
         &SETTINGS

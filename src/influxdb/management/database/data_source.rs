@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use super::*;
 use crate::engine::schema::Attribute;
 use crate::engine::{DataSource, Diagnostics, Schema, Type};
-use crate::influxdb::management::names;
+use crate::influxdb::management::validation;
 use crate::influxdb::management::ManagementClient;
 
 pub struct DatabaseDataSource;
@@ -23,7 +23,7 @@ impl DataSource for DatabaseDataSource {
     fn schema(&self) -> Schema {
         let mut attributes = vec![Attribute::required("name", Type::String)
             .describe(doc::NAME)
-            .validate_str("Invalid database name", names::validate_database_name)];
+            .validate_str("Invalid database name", validation::validate_database_name)];
         attributes.extend(
             database_fields()
                 .into_iter()

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::client::ManagementClient;
 use super::models::{CreateDatabaseToken, DatabaseToken, Permission};
-use super::names;
+use super::validation;
 use crate::engine::{AttributePath, Diagnostics, Type, Value};
 use crate::influxdb::timestamp;
 
@@ -46,9 +46,13 @@ pub fn validate_permissions(v: &Value, path: &AttributePath, diags: &mut Diagnos
             (
                 "action",
                 action,
-                names::validate_action as fn(&str) -> Result<(), String>,
+                validation::validate_action as fn(&str) -> Result<(), String>,
             ),
-            ("resource", resource, names::validate_permission_resource),
+            (
+                "resource",
+                resource,
+                validation::validate_permission_resource,
+            ),
         ] {
             if value.is_null() {
                 diags.attribute_error(

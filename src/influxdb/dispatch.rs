@@ -1,0 +1,499 @@
+//! One Terraform type served by several API families: `influxdb_database` is a database of
+//! Cloud Dedicated (Management API) and of InfluxDB 3 Core (`/api/v3`) alike, so that one module
+//! serves both. Each family registers its own implementation under the same type name, written
+//! against its own client as usual; [`super::family::Registry`] finds the names registered more
+//! than once and serves each through a [`Dispatch`]:
+//!
+//! - the schema is the union of the families' schemas: an attribute several families declare
+//!   must have the same type there (checked when the provider starts, and by a unit test); one
+//!   only some families declare is optional in the union, and its description says which
+//!   products have it. A schema version or minimum Terraform version is the highest declared.
+//! - the resource identity is the union of the families' identities; an attribute is required
+//!   for import only where every family requires it, so families sharing a type must share at
+//!   least one required identity attribute (an `id` or a `name`).
+//! - every call goes to the implementation of the configured family. At plan, an argument set in
+//!   the configuration that this family does not have fails naming the argument and the products
+//!   that have it, and an argument this family requires but the union does not is checked.
+//! - `validate` runs without a configured provider, so it runs every family's rules: the
+//!   `validate` of a shared type holds only rules true for every family; a family's own rules
+//!   belong in its `modify_plan` (which, like every other call, reaches only that family).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::connection::Connection;
+use super::family::{product_names, FamilyName};
+use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
+use crate::engine::identity::{IdentityAttribute, IdentitySchema};
+use crate::engine::list::DynListResource;
+use crate::engine::resource::{DynDataSource, DynResource};
+use crate::engine::schema::Attribute;
+use crate::engine::{AttributePath, Diagnostic, Diagnostics, PlanChange, Schema, Type, Value};
+
+/// One family's implementation of a shared type.
+pub struct Served<T: ?Sized> {
+    pub family: &'static FamilyName,
+    pub item: Arc<T>,
+}
+
+/// A type several families serve, dispatched on the configured family.
+pub struct Dispatch<T: ?Sized> {
+    type_name: &'static str,
+    schema: Schema,
+    identity: Option<IdentitySchema>,
+    served: Vec<Served<T>>,
+}
+
+/// What every kind of type tells the dispatch.
+pub trait Described {
+    fn described_schema(&self) -> &Schema;
+    fn described_identity(&self) -> Option<&IdentitySchema> {
+        None
+    }
+}
+
+impl Described for dyn DynResource<Connection> {
+    fn described_schema(&self) -> &Schema {
+        self.schema()
+    }
+    fn described_identity(&self) -> Option<&IdentitySchema> {
+        self.identity()
+    }
+}
+impl Described for dyn DynDataSource<Connection> {
+    fn described_schema(&self) -> &Schema {
+        self.schema()
+    }
+}
+impl Described for dyn DynEphemeralResource<Connection> {
+    fn described_schema(&self) -> &Schema {
+        self.schema()
+    }
+}
+impl Described for dyn DynListResource<Connection> {
+    fn described_schema(&self) -> &Schema {
+        self.schema()
+    }
+}
+
+impl<T: ?Sized + Described> Dispatch<T> {
+    /// Serves `type_name` through every implementation of `served`.
+    pub fn new(type_name: &'static str, served: Vec<Served<T>>) -> Result<Self, String> {
+        let schema = merge_schemas(type_name, &served)?;
+        let identity = merge_identities(type_name, &served)?;
+        Ok(Dispatch {
+            type_name,
+            schema,
+            identity,
+            served,
+        })
+    }
+
+    /// The implementation of the configured family; records why there is none.
+    fn for_family(&self, c: &Connection, diags: &mut Diagnostics) -> Option<&T> {
+        let key = c.family().key;
+        let found = self.served.iter().find(|s| s.family.key == key);
+        if found.is_none() {
+            let families: Vec<_> = self.served.iter().map(|s| s.family).collect();
+            diags.error(
+                "Resource and provider are for different InfluxDB products",
+                format!(
+                    "{} is available on {}, but this provider block is configured for {}. {}",
+                    self.type_name,
+                    product_names(&families),
+                    c.family().configured_as,
+                    c.products_help()
+                ),
+            );
+        }
+        found.map(|s| &*s.item)
+    }
+
+    /// At plan: the configured family's implementation, with the arguments it lacks refused.
+    fn check_arguments(
+        &self,
+        c: &Connection,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<&T> {
+        let item = self.for_family(c, diags)?;
+        let own = item.described_schema();
+        for a in &self.schema.attributes {
+            let value = config.attr(&a.name);
+            match own.attribute(&a.name) {
+                None if !value.is_null() && (a.optional || a.required) => {
+                    let have: Vec<_> = self
+                        .served
+                        .iter()
+                        .filter(|s| s.item.described_schema().attribute(&a.name).is_some())
+                        .map(|s| s.family)
+                        .collect();
+                    diags.push(
+                        Diagnostic::error(
+                            format!("{} is not an argument on this InfluxDB", a.name),
+                            format!(
+                                "{} has {} only on {}; this provider block is configured for {}, which has no such setting. Remove {}.",
+                                self.type_name,
+                                a.name,
+                                product_names(&have),
+                                c.family().configured_as,
+                                a.name
+                            ),
+                        )
+                        .at(AttributePath::root(&a.name)),
+                    );
+                }
+                Some(mine) if mine.required && value.is_null() => diags.push(
+                    Diagnostic::error(
+                        format!("Missing required argument {}", a.name),
+                        format!(
+                            "{} needs {} on {}.",
+                            self.type_name,
+                            a.name,
+                            c.family().configured_as
+                        ),
+                    )
+                    .at(AttributePath::root(&a.name)),
+                ),
+                _ => {}
+            }
+        }
+        Some(item)
+    }
+
+    /// A value of the union made a value of `item`'s schema (the attributes it lacks dropped;
+    /// they are null there, [`Dispatch::check_arguments`] saw to that).
+    fn narrow(&self, item: &T, v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let own = item.described_schema();
+                Value::Object(
+                    m.iter()
+                        .filter(|(k, _)| own.attribute(k).is_some())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                )
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// A value of a family's schema made a value of the union (its missing attributes null).
+    fn widen(&self, v: Value) -> Value {
+        match v {
+            Value::Object(mut m) => {
+                for a in &self.schema.attributes {
+                    m.entry(a.name.clone()).or_insert(Value::Null);
+                }
+                Value::Object(m)
+            }
+            other => other,
+        }
+    }
+}
+
+/// The union of the families' schemas (see the module doc).
+fn merge_schemas<T: ?Sized + Described>(
+    type_name: &str,
+    served: &[Served<T>],
+) -> Result<Schema, String> {
+    let mut merged: BTreeMap<String, (Attribute, Vec<&'static FamilyName>)> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut description = String::new();
+    let mut version = 0;
+    let mut min_terraform = None;
+    for s in served {
+        let schema = s.item.described_schema();
+        version = version.max(schema.version);
+        if schema.min_terraform.is_some() {
+            min_terraform = schema.min_terraform.clone();
+        }
+        if description.is_empty() {
+            description = schema.description.clone();
+        } else {
+            description.push_str(&format!(
+                "\n\nOn {}: {}",
+                product_names(&[s.family]),
+                schema.description
+            ));
+        }
+        for a in &schema.attributes {
+            match merged.get_mut(&a.name) {
+                Some((have, families)) => {
+                    if have.ty != a.ty {
+                        return Err(format!(
+                            "{type_name}.{}: the {} family declares it as {:?}, another as {:?}",
+                            a.name, s.family.key, a.ty, have.ty
+                        ));
+                    }
+                    have.required &= a.required;
+                    have.optional |= a.optional || a.required;
+                    have.optional &= !have.required;
+                    have.computed |= a.computed;
+                    have.sensitive |= a.sensitive;
+                    families.push(s.family);
+                }
+                None => {
+                    order.push(a.name.clone());
+                    merged.insert(a.name.clone(), (a.clone(), vec![s.family]));
+                }
+            }
+        }
+    }
+    let attributes = order
+        .into_iter()
+        .filter_map(|name| merged.remove(&name))
+        .map(|(mut a, families)| {
+            if families.len() < served.len() {
+                // Declared by some families only: never required in the union.
+                a.optional = a.optional || a.required;
+                a.required = false;
+                a.description = format!("{} Only on {}.", a.description, product_names(&families));
+            }
+            a
+        })
+        .collect();
+    Ok(Schema {
+        version,
+        description,
+        attributes,
+        min_terraform,
+    })
+}
+
+/// The union of the families' identities (see the module doc).
+fn merge_identities<T: ?Sized + Described>(
+    type_name: &str,
+    served: &[Served<T>],
+) -> Result<Option<IdentitySchema>, String> {
+    let identities: Vec<&IdentitySchema> = served
+        .iter()
+        .filter_map(|s| s.item.described_identity())
+        .collect();
+    if identities.is_empty() {
+        return Ok(None);
+    }
+    if identities.len() != served.len() {
+        return Err(format!(
+            "{type_name}: some families declare a resource identity and some do not"
+        ));
+    }
+    let mut attributes: Vec<IdentityAttribute> = Vec::new();
+    for id in &identities {
+        for a in &id.attributes {
+            let everywhere = identities.iter().all(|i| {
+                i.attributes
+                    .iter()
+                    .any(|b| b.name == a.name && b.required_for_import)
+            });
+            match attributes.iter_mut().find(|b| b.name == a.name) {
+                Some(_) => {}
+                None => attributes.push(IdentityAttribute {
+                    name: a.name.clone(),
+                    description: a.description.clone(),
+                    required_for_import: everywhere,
+                }),
+            }
+        }
+    }
+    if !attributes.iter().any(|a| a.required_for_import) {
+        return Err(format!(
+            "{type_name}: the families share no identity attribute required for import"
+        ));
+    }
+    Ok(Some(IdentitySchema {
+        version: identities.iter().map(|i| i.version).max().unwrap_or(0),
+        attributes,
+    }))
+}
+
+#[async_trait]
+impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn identity(&self) -> Option<&IdentitySchema> {
+        self.identity.as_ref()
+    }
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let mut all = Diagnostics::default();
+        for s in &self.served {
+            s.item.validate(config, &mut all);
+        }
+        for d in all.iter() {
+            if !diags.iter().any(|x| x == d) {
+                diags.push(d.clone());
+            }
+        }
+    }
+    fn modify_plan(
+        &self,
+        c: Option<&Connection>,
+        change: &mut PlanChange<'_>,
+        diags: &mut Diagnostics,
+    ) {
+        let mut quiet = Diagnostics::default();
+        if let Some(item) = c.and_then(|c| self.for_family(c, &mut quiet)) {
+            item.modify_plan(c, change, diags);
+        }
+    }
+    fn guard_destroy(&self, c: Option<&Connection>, prior: &Value, diags: &mut Diagnostics) {
+        let mut quiet = Diagnostics::default();
+        match c.and_then(|c| self.for_family(c, &mut quiet)) {
+            Some(item) => item.guard_destroy(c, prior, diags),
+            // Not configured: every family's guard (a protected object stays protected).
+            None => {
+                for s in &self.served {
+                    s.item.guard_destroy(None, prior, diags);
+                }
+            }
+        }
+    }
+    fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
+        if let Some(item) = self.check_arguments(c, config, diags) {
+            item.check_provider(c, &self.narrow(item, config), diags);
+        }
+    }
+    async fn create(
+        &self,
+        c: &Connection,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let item = self.for_family(c, diags)?;
+        let planned = self.narrow(item, planned);
+        item.create(c, &planned, diags).await.map(|v| self.widen(v))
+    }
+    async fn read(
+        &self,
+        c: &Connection,
+        current: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let item = self.for_family(c, diags)?;
+        let current = self.narrow(item, current);
+        item.read(c, &current, diags).await.map(|v| self.widen(v))
+    }
+    async fn update(
+        &self,
+        c: &Connection,
+        prior: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let item = self.for_family(c, diags)?;
+        let (prior, planned) = (self.narrow(item, prior), self.narrow(item, planned));
+        item.update(c, &prior, &planned, diags)
+            .await
+            .map(|v| self.widen(v))
+    }
+    async fn delete(&self, c: &Connection, prior: &Value, diags: &mut Diagnostics) {
+        if let Some(item) = self.for_family(c, diags) {
+            let prior = self.narrow(item, prior);
+            item.delete(c, &prior, diags).await
+        }
+    }
+    async fn import(&self, c: &Connection, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        let item = self.for_family(c, diags)?;
+        item.import(c, id, diags).await.map(|v| self.widen(v))
+    }
+}
+
+#[async_trait]
+impl DynDataSource<Connection> for Dispatch<dyn DynDataSource<Connection>> {
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        for s in &self.served {
+            s.item.validate(config, diags);
+        }
+    }
+    fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
+        if let Some(item) = self.check_arguments(c, config, diags) {
+            item.check_provider(c, &self.narrow(item, config), diags);
+        }
+    }
+    async fn read(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let item = self.for_family(c, diags)?;
+        let config = self.narrow(item, config);
+        item.read(c, &config, diags).await.map(|v| self.widen(v))
+    }
+}
+
+#[async_trait]
+impl DynEphemeralResource<Connection> for Dispatch<dyn DynEphemeralResource<Connection>> {
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        for s in &self.served {
+            s.item.validate(config, diags);
+        }
+    }
+    fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
+        if let Some(item) = self.check_arguments(c, config, diags) {
+            item.check_provider(c, &self.narrow(item, config), diags);
+        }
+    }
+    async fn open(
+        &self,
+        c: &Connection,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<OpenedValue> {
+        let item = self.for_family(c, diags)?;
+        let config = self.narrow(item, config);
+        let opened = item.open(c, &config, diags).await?;
+        Some(OpenedValue {
+            result: self.widen(opened.result),
+            private: opened.private,
+        })
+    }
+    async fn close(&self, c: &Connection, private: &[u8], diags: &mut Diagnostics) {
+        if let Some(item) = self.for_family(c, diags) {
+            item.close(c, private, diags).await
+        }
+    }
+}
+
+#[async_trait]
+impl DynListResource<Connection> for Dispatch<dyn DynListResource<Connection>> {
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        for s in &self.served {
+            s.item.validate(config, diags);
+        }
+    }
+    async fn list(
+        &self,
+        c: &Connection,
+        config: &Value,
+        state_ty: &Type,
+        diags: &mut Diagnostics,
+    ) -> Vec<(String, Value)> {
+        match self.check_arguments(c, config, diags) {
+            Some(item) if !diags.has_errors() => {
+                let config = self.narrow(item, config);
+                item.list(c, &config, state_ty, diags).await
+            }
+            _ => Vec::new(),
+        }
+    }
+}
