@@ -172,6 +172,15 @@ impl CoreClient {
             .await
     }
 
+    /// The live database named `name`, asked now (not from the snapshot).
+    pub async fn find_database(&self, name: &str) -> Result<Option<DatabaseRow>, HttpError> {
+        Ok(self
+            .list_databases()
+            .await?
+            .into_iter()
+            .find(|d| d.database_name == name && !d.deleted))
+    }
+
     pub async fn create_database(&self, body: &DatabaseBody) -> Result<(), CreateError> {
         self.core
             .post_once("/api/v3/configure/database", body)

@@ -1,5 +1,5 @@
 //! InfluxDB 3 Core and Enterprise, through their `/api/v3` administration API: the client,
-//! its models, the refresh snapshots, and one folder per concept (a named admin token).
+//! its models, the refresh snapshots, and one folder per concept (a named admin token, a database).
 //! Whether the server is Core or Enterprise is asked from `GET /ping` once per provider
 //! process ([`CoreClient::server`]).
 //!
@@ -9,6 +9,7 @@
 
 pub mod admin_token;
 pub mod client;
+pub mod database;
 pub mod models;
 pub mod snapshots;
 
@@ -159,6 +160,10 @@ impl Family for Core {
     fn register(&self, r: &mut Registry) {
         r.resource(admin_token::resource::AdminTokenResource);
         r.list_resource(admin_token::list::AdminTokenList);
+        r.resource(database::resource::DatabaseResource);
+        r.data_source(database::data_source::DatabaseDataSource);
+        r.data_source(database::data_sources::DatabasesDataSource);
+        r.list_resource(database::list::DatabaseList);
     }
 }
 
