@@ -284,3 +284,26 @@ fn import_by_name(tf: Tf) {
     let out = ws.run(&["import", "influxdb_database.x", "missing"]);
     out.assert_failure();
 }
+
+#[test]
+fn import_by_identity() {
+    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
+    let a = sim.v3(
+        "POST",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"legacy"}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "{}\nimport {{\n  to       = influxdb_database.db\n  identity = {{ name = \"legacy\" }}\n}}\n",
+            database("legacy", "")
+        )),
+    );
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("1 imported"), "{}", out.stdout);
+    ws.plan_no_changes(&[]);
+    ws.apply(&["-destroy"]);
+    assert!(live(&sim, "legacy").is_none());
+}
