@@ -8,11 +8,20 @@
 # or `scripts/demo.sh destroy` to revoke everything.
 # The package holds the debug build (a release build takes minutes); DEMO_PROFILE=release packages
 # a release build instead.
+# DEMO_PRODUCT=core (or `scripts/demo.sh core [destroy]`) runs the demo on InfluxDB 3 Core
+# instead: examples/demo/core/main.tf (named admin tokens) against the simulator's Core mode,
+# which keeps its state in memory, so each run starts from an empty server (in .demo-core/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+PRODUCT="${DEMO_PRODUCT:-dedicated}"
+if [[ "${1:-}" == "core" || "${1:-}" == "enterprise" ]]; then
+    PRODUCT="$1"
+    shift
+fi
 
 step "Building the provider and the simulator"
 cargo build --bins
@@ -20,13 +29,20 @@ TF="$(bash scripts/install-terraform.sh 1.15.5)"
 SOURCE=example.com/influxdata/influxdb
 
 DEMO="$ROOT/.demo"
+[[ "$PRODUCT" != dedicated ]] && DEMO="$ROOT/.demo-$PRODUCT"
 mkdir -p "$DEMO/work"
 
 step "Packaging the provider as a release, into the filesystem mirror .demo/dist/mirror"
 MIRROR="$(bash scripts/release.sh --profile "${DEMO_PROFILE:-debug}" --out "$DEMO/dist")"
 SUMS="$(echo "$DEMO"/dist/terraform-provider-influxdb_*_SHA256SUMS)"
 
-cp examples/demo/main.tf "$DEMO/work/main.tf"
+if [[ "$PRODUCT" == dedicated ]]; then
+    cp examples/demo/main.tf "$DEMO/work/main.tf"
+else
+    cp examples/demo/core/main.tf "$DEMO/work/main.tf"
+    # The simulator's Core mode starts empty: so does the state.
+    rm -f "$DEMO/work/terraform.tfstate" "$DEMO/work/terraform.tfstate.backup"
+fi
 rm -rf "$DEMO/work/modules" && mkdir -p "$DEMO/work/modules" && cp -r examples/modules/database-with-tokens "$DEMO/work/modules/"
 # The CLI configuration a user writes for a private mirror: our provider from the mirror, any
 # other from its registry.
@@ -49,20 +65,34 @@ if [[ -f "$DEMO/work/.terraform.lock.hcl" ]] && ! cmp -s "$SUMS" "$DEMO/packaged
 fi
 cp "$SUMS" "$DEMO/packaged.SHA256SUMS"
 
-step "Starting the Management API simulator (Cloud Dedicated, state in .demo/sim-state.json)"
-MGMT_TOKEN="demo-management-token-$(date +%s)"
-exec 3< <(exec ./target/debug/influxdb-sim --listen 127.0.0.1:0 --product dedicated \
-    --management-token "$MGMT_TOKEN" --state "$DEMO/sim-state.json")
-SIM_PID=$!
-trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
-read -r SIM_URL <&3
-echo "simulator at $SIM_URL"
+if [[ "$PRODUCT" == dedicated ]]; then
+    step "Starting the Management API simulator (Cloud Dedicated, state in .demo/sim-state.json)"
+    MGMT_TOKEN="demo-management-token-$(date +%s)"
+    exec 3< <(exec ./target/debug/influxdb-sim --listen 127.0.0.1:0 --product dedicated \
+        --management-token "$MGMT_TOKEN" --state "$DEMO/sim-state.json")
+    SIM_PID=$!
+    trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
+    read -r SIM_URL <&3
+    echo "simulator at $SIM_URL"
 
-export TF_CLI_CONFIG_FILE="$DEMO/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export INFLUXDB3_URL="$SIM_URL" INFLUXDB3_MANAGEMENT_TOKEN="$MGMT_TOKEN"
-export INFLUXDB3_ACCOUNT_ID=11111111-1111-4111-8111-111111111111
-export INFLUXDB3_CLUSTER_ID=22222222-2222-4222-8222-222222222222
-unset TF_LOG TF_LOG_PATH
+    export TF_CLI_CONFIG_FILE="$DEMO/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+    export INFLUXDB3_URL="$SIM_URL" INFLUXDB3_MANAGEMENT_TOKEN="$MGMT_TOKEN"
+    export INFLUXDB3_ACCOUNT_ID=11111111-1111-4111-8111-111111111111
+    export INFLUXDB3_CLUSTER_ID=22222222-2222-4222-8222-222222222222
+    unset TF_LOG TF_LOG_PATH
+else
+    step "Starting the InfluxDB 3 ${PRODUCT^} simulator (state in memory)"
+    ADMIN_TOKEN="apiv3_demo-operator-token-$(date +%s)"
+    exec 3< <(exec ./target/debug/influxdb-sim --listen 127.0.0.1:0 --product "$PRODUCT" \
+        --token "$ADMIN_TOKEN")
+    SIM_PID=$!
+    trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
+    read -r SIM_URL <&3
+    echo "simulator at $SIM_URL"
+    export TF_CLI_CONFIG_FILE="$DEMO/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+    export INFLUXDB3_HOST_URL="$SIM_URL" INFLUXDB3_AUTH_TOKEN="$ADMIN_TOKEN"
+    unset TF_LOG TF_LOG_PATH
+fi
 cd "$DEMO/work"
 
 step "terraform init: installs the provider from the mirror and records its checksum"
@@ -82,10 +112,17 @@ step "terraform apply"
 step "The result: Terraform's outputs (access tokens are sensitive and shown as such)"
 "$TF" output
 
-step "The tokens as the Management API lists them (it never returns access tokens again)"
-curl -s -H "Authorization: Bearer $MGMT_TOKEN" -H "Accept: application/json" \
-    "$SIM_URL/api/v0/accounts/$INFLUXDB3_ACCOUNT_ID/clusters/$INFLUXDB3_CLUSTER_ID/tokens" \
-    | python3 -m json.tool
+if [[ "$PRODUCT" == dedicated ]]; then
+    step "The tokens as the Management API lists them (it never returns access tokens again)"
+    curl -s -H "Authorization: Bearer $MGMT_TOKEN" -H "Accept: application/json" \
+        "$SIM_URL/api/v0/accounts/$INFLUXDB3_ACCOUNT_ID/clusters/$INFLUXDB3_CLUSTER_ID/tokens" \
+        | python3 -m json.tool
+else
+    step "The tokens as system.tokens lists them (the server never shows a token string again)"
+    curl -s -H "Authorization: Bearer $ADMIN_TOKEN" \
+        "$SIM_URL/api/v3/query_sql?db=_internal&format=json&q=SELECT%20token_id,name,created_at,expiry%20FROM%20system.tokens" \
+        | python3 -m json.tool
+fi
 
 step "terraform plan right after apply: nothing to do"
 "$TF" plan -detailed-exitcode && echo "No changes (exit code 0)."

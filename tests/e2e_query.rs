@@ -313,3 +313,94 @@ fn v2_query_adopts_buckets_and_authorizations_made_with_the_influx_cli() {
         .iter()
         .any(|r| r.0 == "influxdb_authorization" && r.2["id"] == auth.as_str()));
 }
+
+#[test]
+fn admin_tokens_made_by_hand_are_listed_on_core() {
+    let (sim, ws) = setup(SimProcess::core());
+    sim.v3_named_admin("ci-build");
+    sim.v3_named_admin("ci-deploy");
+    sim.v3_named_admin("grafana");
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "admin.tfquery.hcl",
+        r#"
+list "influxdb_admin_token" "ci" {
+  provider = influxdb
+  config {
+    name_prefix = "ci-"
+  }
+}
+
+list "influxdb_admin_token" "all" {
+  provider = influxdb
+}
+"#,
+    );
+    let out = ws.run(&["query"]);
+    out.assert_success();
+    let lines = |name: &str| -> Vec<String> {
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("list.influxdb_admin_token.{name} ")))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(lines("ci").len(), 2, "{}", out.stdout);
+    let all = lines("all");
+    assert_eq!(all.len(), 3, "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("_admin "),
+        "the operator token is not listed"
+    );
+}
+
+#[test]
+fn databases_made_by_hand_on_core_are_brought_under_management() {
+    let (sim, ws) = setup(SimProcess::core());
+    for body in [
+        r#"{"db":"metrics"}"#,
+        r#"{"db":"events","retention_period":"30d"}"#,
+        r#"{"db":"gone"}"#,
+    ] {
+        let a = sim.v3("POST", "/api/v3/configure/database", Some(body));
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    assert_eq!(
+        sim.v3("DELETE", "/api/v3/configure/database?db=gone", None)
+            .status,
+        200
+    );
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "db.tfquery.hcl",
+        "list \"influxdb_database\" \"all\" {\n  provider         = influxdb\n  include_resource = true\n}\n",
+    );
+    let out = ws.run(&["query", "-generate-config-out=generated.tf"]);
+    out.assert_success();
+    let generated = ws.read("generated.tf");
+    assert_eq!(generated.matches("import {").count(), 2, "{generated}");
+    assert!(
+        !generated.contains("_internal") && !generated.contains("gone"),
+        "{generated}"
+    );
+    assert!(
+        !generated.contains("max_tables"),
+        "no Dedicated-only argument: {generated}"
+    );
+    let apply = ws.run(&["apply", "-auto-approve"]);
+    apply.assert_success();
+    assert!(
+        apply
+            .stdout
+            .contains("2 imported, 0 added, 0 changed, 0 destroyed"),
+        "{}",
+        apply.stdout
+    );
+    ws.plan_no_changes(&[]);
+    let events = state_resources(&ws)
+        .into_iter()
+        .find(|(_, a, _)| a["name"] == "events")
+        .expect("events imported");
+    assert_eq!(events.1["retention_period"], "30d");
+    assert_eq!(events.2["name"], "events");
+}

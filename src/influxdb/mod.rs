@@ -17,6 +17,7 @@
 
 pub mod adapter;
 pub mod connection;
+pub mod core;
 pub mod dispatch;
 pub mod duration;
 pub mod family;

@@ -7,12 +7,12 @@
 
 use super::family::{env, Settings};
 use super::registry::{Family, Registry};
-use super::{management, v2};
+use super::{core, management, v2};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
 
 /// Every API family, in the order the docs list them. With nothing configured anywhere, the
 /// first family is assumed (InfluxDB 3 Cloud Dedicated, whose URL has a default).
-pub static FAMILIES: &[&dyn Family] = &[&management::Management, &v2::V2];
+pub static FAMILIES: &[&dyn Family] = &[&management::Management, &v2::V2, &core::Core];
 
 /// The sentence every product mismatch ends with: what each product needs.
 pub fn products_help() -> String {

@@ -11,12 +11,15 @@
 //!   (`/api/v0`: tokens, databases with rename, tables).
 //! - [`v2`]: InfluxDB OSS v2 and Cloud Serverless (`/health`, `/api/v2`: orgs, users, buckets,
 //!   authorizations).
+//! - [`core`]: InfluxDB 3 Core and Enterprise (`/ping`, `/health`, `/api/v3`: tokens,
+//!   databases, tables, `query_sql` on the system tables, `write_lp`).
 //!
 //! Adding a family: a folder with a type implementing [`harness::Family`] (`handle` for its
 //! API requests, `control` for its own `/__sim/` endpoints, `error` for its error format,
 //! `snapshot`/`restore` if it keeps state in the state file), and one line in [`PRODUCTS`]
 //! naming the `--product` that serves it (plus that product's line in [`USAGE`]).
 
+pub mod core;
 pub mod harness;
 pub mod management;
 mod options;
@@ -75,6 +78,8 @@ pub const PRODUCTS: &[Product] = &[
     Product::new("clustered", "Clustered Management API", management::clustered),
     Product::new("oss-v2", "InfluxDB OSS v2 API", v2::family),
     Product::new("cloud-serverless", "InfluxDB Cloud Serverless /api/v2", v2::serverless),
+    Product::new("core", "InfluxDB 3 Core API", core::core),
+    Product::new("enterprise", "InfluxDB 3 Enterprise API", core::enterprise),
 ];
 
 /// The product named `name`.
@@ -94,7 +99,7 @@ pub struct SimOptions {
     pub state_file: Option<PathBuf>,
     /// Delay before every API request is handled.
     pub latency: Duration,
-    /// `--product oss-v2`: the operator token.
+    /// `--product oss-v2`, `core`, `enterprise`: the operator token.
     pub v2_token: String,
     /// Serve HTTPS with a certificate from a CA made at start (see [`harness::tls`]).
     pub tls: bool,

@@ -7,20 +7,27 @@ use super::{management, product, SimOptions, PRODUCTS};
 
 pub const USAGE: &str = "\
 influxdb-sim: a local simulator of the InfluxDB APIs: the InfluxDB 3 Management API of Cloud
-Dedicated and Clustered (tokens, databases, tables), and InfluxDB OSS v2
+Dedicated and Clustered (tokens, databases, tables), InfluxDB OSS v2, and InfluxDB 3 Core and
+Enterprise
 
 Usage: influxdb-sim [OPTIONS]
 
 Options:
   --listen ADDR             address to listen on (default 127.0.0.1:0, a free port);
                             the first stdout line is the base URL, http://ADDR
-  --product NAME            dedicated (default), clustered, or oss-v2 (the InfluxDB OSS v2
+  --product NAME            dedicated (default), clustered, oss-v2 (the InfluxDB OSS v2
                             API: /health and /api/v2 orgs, users, buckets, authorizations;
                             one org sim-org 5f3e0d9c1a2b4c6d, user sim-admin, and that user's
                             operator token; state is kept in memory only), or
                             cloud-serverless (the same API as Cloud Serverless serves it:
                             retention rules required, schema types, no users or members)
-  --token TOKEN             oss-v2, cloud-serverless: the operator token (default sim-operator-token)
+  --product core            InfluxDB 3 Core: /ping, /health, /api/v3 named admin tokens,
+                            databases, tables, query_sql on system tables, write_lp; the
+                            operator token _admin is --token; state in memory only
+  --product enterprise      InfluxDB 3 Enterprise: as core, plus resource tokens
+                            (/api/v3/enterprise/configure/token) and table retention
+  --token TOKEN             oss-v2, cloud-serverless, core, enterprise: the operator token
+                            (default sim-operator-token)
   --management-token TOKEN  bearer token the API accepts (default sim-management-token)
   --account-id UUID         Cloud Dedicated account id (default 11111111-1111-4111-8111-111111111111)
   --cluster-id UUID         Cloud Dedicated cluster id (default 22222222-2222-4222-8222-222222222222)
@@ -52,6 +59,10 @@ Control endpoints (no auth, loopback clients only):
   oss-v2: GET /__sim/state {\"orgs\",\"users\",\"buckets\",\"authorizations\"} (never tokens),
           POST /__sim/authenticate {\"token\":\"...\"} -> {\"id\":..,\"active\":bool} or 404,
           DELETE /__sim/state back to the start-up org, user and operator token
+  core, enterprise: GET /__sim/state {\"tokens\",\"databases\"} (never token strings),
+          POST /__sim/authenticate {\"token\":\"...\"} -> {\"id\":..,\"name\":..,\"active\":bool}
+          or 404, DELETE /__sim/state back to the operator token alone; columns are added
+          with POST /api/v3/write_lp?db=DB (line protocol), as a real write does
 ";
 
 /// Parses command-line flags (without the program name). `Ok(None)` means `--help`.
@@ -146,7 +157,7 @@ mod tests {
         let err = parse_args(["--product".to_owned(), "cloud".to_owned()]).unwrap_err();
         assert_eq!(
             err,
-            "--product \"cloud\" is not supported; use dedicated, clustered, oss-v2 or cloud-serverless"
+            "--product \"cloud\" is not supported; use dedicated, clustered, oss-v2, cloud-serverless, core or enterprise"
         );
         let opts = parse_args(["--product=oss-v2".to_owned()])
             .unwrap()

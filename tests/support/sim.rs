@@ -26,6 +26,8 @@ pub struct SimProcess {
     pub clustered: bool,
     /// Started with `--product oss-v2`.
     pub is_oss_v2: bool,
+    /// Started with `--product core` or `--product enterprise`.
+    pub is_core: bool,
     /// With `--tls`: the file holding the simulator's CA certificate (PEM), in a temp dir that
     /// lives as long as this handle.
     pub ca_file: Option<PathBuf>,
@@ -74,11 +76,15 @@ impl SimProcess {
         );
         let clustered = args.windows(2).any(|w| w == ["--product", "clustered"]);
         let is_oss_v2 = args.windows(2).any(|w| w == ["--product", "oss-v2"]);
+        let is_core = args
+            .windows(2)
+            .any(|w| w == ["--product", "core"] || w == ["--product", "enterprise"]);
         SimProcess {
             child,
             url,
             clustered,
             is_oss_v2,
+            is_core,
             ca_file,
             _ca_dir: ca_dir,
         }
@@ -91,9 +97,16 @@ impl SimProcess {
 
     /// The environment variables that point the provider at this simulator, as a user of the
     /// product would set them: `INFLUX_HOST`, `INFLUX_TOKEN` and `INFLUX_ORG` for InfluxDB OSS v2;
+    /// `INFLUXDB3_HOST_URL` and `INFLUXDB3_AUTH_TOKEN` for InfluxDB 3 Core and Enterprise;
     /// `INFLUXDB3_URL` and `INFLUXDB3_MANAGEMENT_TOKEN`, plus `INFLUXDB3_ACCOUNT_ID` and
     /// `INFLUXDB3_CLUSTER_ID` unless clustered, for InfluxDB 3.
     pub fn provider_env(&self) -> Vec<(&'static str, String)> {
+        if self.is_core {
+            return vec![
+                ("INFLUXDB3_HOST_URL", self.url.clone()),
+                ("INFLUXDB3_AUTH_TOKEN", CORE_TOKEN.to_owned()),
+            ];
+        }
         if self.is_oss_v2 {
             return vec![
                 ("INFLUX_HOST", self.url.clone()),
@@ -410,5 +423,82 @@ impl SimProcess {
         let a = self.v2("POST", "/users", Some(&body));
         assert_eq!(a.status, 201, "{}", a.body);
         a.json()["id"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+// ---- InfluxDB 3 Core / Enterprise mode (`--product core|enterprise`) ----
+
+/// The operator token (`_admin`) of a Core/Enterprise simulator.
+pub const CORE_TOKEN: &str = "sim-operator-token";
+
+impl SimProcess {
+    pub fn core() -> SimProcess {
+        SimProcess::start(&["--product", "core"])
+    }
+
+    pub fn enterprise() -> SimProcess {
+        SimProcess::start(&["--product", "enterprise"])
+    }
+
+    /// A request with the operator token; `path` is absolute (`/api/v3/...`).
+    pub fn v3(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        let auth = format!("Bearer {CORE_TOKEN}");
+        self.request_as(method, path, body, Some(&auth))
+    }
+
+    /// Rows of `SELECT * FROM <table>` on database `db` (`GET /api/v3/query_sql`).
+    pub fn v3_rows(&self, db: &str, table: &str) -> Vec<serde_json::Value> {
+        let q = format!("SELECT%20*%20FROM%20{table}");
+        let a = self.v3(
+            "GET",
+            &format!("/api/v3/query_sql?db={db}&q={q}&format=json"),
+            None,
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.json().as_array().cloned().unwrap_or_default()
+    }
+
+    /// The tokens the simulator holds (`_admin` included), without their strings.
+    pub fn v3_tokens(&self) -> Vec<serde_json::Value> {
+        self.state()["tokens"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The token named `name`, if the simulator holds one.
+    pub fn v3_token(&self, name: &str) -> Option<serde_json::Value> {
+        self.v3_tokens().into_iter().find(|t| t["name"] == name)
+    }
+
+    /// Which token a string is and whether it works: `(name, active)`.
+    pub fn v3_authenticate(&self, token: &str) -> Option<(String, bool)> {
+        let body = serde_json::json!({ "token": token }).to_string();
+        let a = self.request("POST", "/__sim/authenticate", Some(&body), false);
+        match a.status {
+            200 => {
+                let j = a.json();
+                Some((
+                    j["name"].as_str().unwrap_or_default().to_owned(),
+                    j["active"].as_bool().unwrap_or(false),
+                ))
+            }
+            404 => None,
+            other => panic!("authenticate: unexpected status {other}: {}", a.body),
+        }
+    }
+
+    /// Creates a named admin token outside Terraform; returns its string.
+    pub fn v3_named_admin(&self, name: &str) -> String {
+        let body = serde_json::json!({ "token_name": name }).to_string();
+        let a = self.v3("POST", "/api/v3/configure/token/named_admin", Some(&body));
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Writes line protocol to `db` (adds columns, as a real write does).
+    pub fn v3_write(&self, db: &str, lines: &str) {
+        let a = self.v3("POST", &format!("/api/v3/write_lp?db={db}"), Some(lines));
+        assert_eq!(a.status, 204, "{}", a.body);
     }
 }

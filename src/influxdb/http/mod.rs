@@ -151,6 +151,34 @@ impl HttpCore {
         self.decode(&bytes)
     }
 
+    /// A GET, decoded, with the value of the answer's header `header` (if it has one).
+    pub async fn get_with_header<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        header: &str,
+    ) -> Result<(T, Option<String>), HttpError> {
+        let (headers, bytes) = Call {
+            http: &self.http,
+            auth: &self.auth,
+            policy: self.policy,
+            cancel: &self.cancel,
+            api: self.api,
+            url: format!("{}{}", self.base, path),
+            method: Method::GET,
+            path,
+            body: None,
+            idempotent: true,
+        }
+        .send_full()
+        .await
+        .map_err(|f| f.error)?;
+        let value = headers
+            .get(header)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok((self.decode(&bytes)?, value))
+    }
+
     /// An idempotent write with a JSON body (PATCH, PUT), its answer decoded.
     pub async fn send<B: Serialize, T: DeserializeOwned>(
         &self,

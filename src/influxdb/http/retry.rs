@@ -72,6 +72,12 @@ impl Call<'_> {
     /// Sends the call, with retries as the module documentation describes, and returns the
     /// body of a 2xx response.
     pub async fn send(self) -> Result<Vec<u8>, Failure> {
+        self.send_full().await.map(|(_, body)| body)
+    }
+
+    /// As [`Call::send`], with the headers of the 2xx response (for APIs that say something
+    /// in a header, such as `/ping`'s `X-Influxdb-Build`).
+    pub async fn send_full(self) -> Result<(HeaderMap, Vec<u8>), Failure> {
         let (method, path, api) = (&self.method, self.path, self.api.log_name);
         let cancelled = || HttpError::new(self.api, ErrorKind::Cancelled);
         let policy = self.policy;
@@ -127,7 +133,7 @@ impl Call<'_> {
                         "elapsed_ms" = elapsed_ms
                     );
                     if status.is_success() {
-                        return Ok(body);
+                        return Ok((headers, body));
                     }
                     let error = HttpError::from_status(self.api, status.as_u16(), &body);
                     let transient = matches!(status.as_u16(), 429 | 502 | 503 | 504);

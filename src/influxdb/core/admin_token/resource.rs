@@ -1,0 +1,295 @@
+//! `influxdb_admin_token`: a named admin token of InfluxDB 3 Core or Enterprise
+//! (`POST /api/v3/configure/token/named_admin`), deleted by name.
+//!
+//! The server shows the token string only in the create answer, so `access_token` lives in
+//! state for the life of the token. Tokens cannot be changed: any change replaces the token.
+//! Refresh reads this provider process's snapshot of `system.tokens` (one query for every
+//! token). A token deleted outside Terraform is removed from state (and created again by the
+//! next apply). Terraform never deletes a token it did not create: a name already taken is an
+//! error that says how to import it, and destroy checks the token's id before deleting.
+
+use async_trait::async_trait;
+
+use super::*;
+use crate::engine::schema::{validators, Attribute};
+use crate::engine::{
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
+    Type, Value,
+};
+use crate::influxdb::core::models::CreateNamedAdminToken;
+use crate::influxdb::http::gone_is_ok;
+
+pub struct AdminTokenResource;
+
+const TYPE: &str = "influxdb_admin_token";
+
+/// The same instant at millisecond precision, whatever the offset written.
+fn same_instant(a: &Value, b: &Value) -> bool {
+    let millis = |v: &Value| {
+        let t = timestamp::parse_rfc3339(v.as_str()?).ok()?;
+        Some(t.unix_timestamp_nanos().div_euclid(1_000_000))
+    };
+    matches!((millis(a), millis(b)), (Some(a), Some(b)) if a == b)
+}
+
+fn in_past(v: &Value) -> bool {
+    v.as_str()
+        .and_then(|s| timestamp::parse_rfc3339(s).ok())
+        .is_some_and(|t| t <= OffsetDateTime::now_utc())
+}
+
+fn validate_name(s: &str) -> Result<(), String> {
+    validators::not_empty(s)?;
+    if s == OPERATOR {
+        return Err("_admin is the operator token, which the server creates and which cannot be deleted; it cannot be managed as an influxdb_admin_token.".into());
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Resource for AdminTokenResource {
+    type Client = CoreClient;
+    type State = AdminTokenState;
+
+    fn type_name(&self) -> &'static str {
+        TYPE
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "A named admin token of InfluxDB 3 Core or Enterprise. The token string (`access_token`) is shown by the server only when the token is created and is kept, sensitive, in Terraform state. Tokens cannot be changed: any change replaces the token. Destroying the resource deletes the token by name.",
+            vec![
+                Attribute::required("name", Type::String)
+                    .describe("The token's name, unique on the server. Not `_admin` (the operator token). A change replaces the token.")
+                    .validate_str("Invalid name", validate_name)
+                    .requires_replace(),
+                Attribute::optional("expires_at", Type::String)
+                    .describe("When the token expires, as an RFC 3339 timestamp (`2030-01-01T00:00:00Z`); sent to the server as a number of seconds from the create, so the server's expiry may differ by up to a second. Must be in the future when the token is created. Unset means never. A change replaces the token; the same instant written another way is not a change. An expired token is replaced.")
+                    .validate_str("Invalid expires_at", |s| timestamp::parse_rfc3339(s).map(|_| ()))
+                    .semantic_equality(same_instant)
+                    .requires_replace(),
+                Attribute::computed("id", Type::String)
+                    .describe("The token's id on the server (a number, as text).")
+                    .use_state_for_unknown(),
+                Attribute::computed("created_at", Type::String)
+                    .describe("When the token was created (RFC 3339, UTC, milliseconds).")
+                    .use_state_for_unknown(),
+                Attribute::computed("access_token", Type::String)
+                    .describe("The token string (`apiv3_...`), set when the token is created and kept for its life. Null after `terraform import`: the server never shows it again.")
+                    .sensitive()
+                    .use_state_for_unknown(),
+            ],
+        )
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![IdentityAttribute::required(
+            "name",
+            "The token's name.",
+        )]))
+    }
+
+    fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
+        let path = AttributePath::root("expires_at");
+        if change.is_create() {
+            if let Some(Err(e)) = change.config.attr("expires_at").as_str().map(expiry_secs) {
+                diags.attribute_error(path, "expires_at is in the past", e);
+            }
+            return;
+        }
+        if in_past(change.prior.attr("expires_at")) {
+            let name = change.prior.attr("name").as_str().unwrap_or("?").to_owned();
+            if in_past(change.config.attr("expires_at")) {
+                diags.attribute_error(
+                    path,
+                    "Admin token expired",
+                    format!("Token {name:?} has expired. Terraform must replace it, but its expires_at is in the past, so the new token would be expired too. Set expires_at to a future time, or remove it."),
+                );
+            } else {
+                diags.warning(
+                    "Admin token expired",
+                    format!("Token {name:?} has expired; it will be replaced."),
+                );
+                change.force_replace("id");
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        client: &CoreClient,
+        planned: AdminTokenState,
+        diags: &mut Diagnostics,
+    ) -> Option<AdminTokenState> {
+        let name = planned.name.clone().unwrap_or_default();
+        let summary = "Creating the admin token failed";
+        let expiry_secs = match planned.expires_at.as_deref().map(expiry_secs) {
+            Some(Err(e)) => {
+                diags.attribute_error(AttributePath::root("expires_at"), "Invalid expires_at", e);
+                return None;
+            }
+            Some(Ok(s)) => Some(s),
+            None => None,
+        };
+        // A token of this name that exists now is not Terraform's: say so, never touch it. It
+        // also tells a lost answer's orphan (made after this check) from a token that existed.
+        match client.find_token(&name).await {
+            Ok(Some(_)) => {
+                diags.error(summary, name_taken(TYPE, &name));
+                return None;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                diags.error(summary, e.to_string());
+                return None;
+            }
+        }
+        let body = CreateNamedAdminToken {
+            token_name: name.clone(),
+            expiry_secs,
+        };
+        match client.create_named_admin_token(&body).await {
+            Ok(t) => Some(AdminTokenState {
+                id: Some(t.id.to_string()),
+                name: Some(t.name),
+                expires_at: planned.expires_at,
+                created_at: Some(utc(&t.created_at)),
+                access_token: t.token,
+            }),
+            Err(e) if e.error.is_conflict() => {
+                diags.error(
+                    summary,
+                    format!("{}\n\n{}", e.error, name_taken(TYPE, &name)),
+                );
+                None
+            }
+            Err(e) if e.may_have_been_created() => {
+                let cleanup = delete_orphan(client, &name).await;
+                diags.error(summary, format!("{e}\n\n{cleanup}"));
+                None
+            }
+            Err(e) => {
+                diags.error(summary, e.to_string());
+                None
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        client: &CoreClient,
+        current: AdminTokenState,
+        diags: &mut Diagnostics,
+    ) -> Option<AdminTokenState> {
+        let name = current.name.clone().unwrap_or_default();
+        match client.read_token(&name).await {
+            Ok(Some(row))
+                if current
+                    .id
+                    .as_deref()
+                    .is_some_and(|id| id != row.token_id.to_string()) =>
+            {
+                diags.warning(
+                    "Admin token replaced outside Terraform",
+                    format!("The token named {name:?} that Terraform created (id {}) was deleted, and the server now has another token of that name (id {}). It is removed from the state; the next apply fails rather than touch a token Terraform did not create. Import that token, or choose another name.", current.id.as_deref().unwrap_or("?"), row.token_id),
+                );
+                None
+            }
+            Ok(Some(row)) => {
+                let server = state_from_row(&row);
+                Some(AdminTokenState {
+                    // The server's expiry is the create time plus whole seconds: keep what was
+                    // written while both say the token expires.
+                    expires_at: match (&current.expires_at, &server.expires_at) {
+                        (Some(mine), Some(_)) => Some(mine.clone()),
+                        (_, theirs) => theirs.clone(),
+                    },
+                    access_token: current.access_token,
+                    ..server
+                })
+            }
+            Ok(None) => {
+                diags.warning(
+                    "Admin token deleted outside Terraform",
+                    format!("Token {name:?} no longer exists. It is removed from the state and the next apply creates a new one."),
+                );
+                None
+            }
+            Err(e) => {
+                diags.error("Reading the admin token failed", e.to_string());
+                None
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        _client: &CoreClient,
+        prior: AdminTokenState,
+        _planned: AdminTokenState,
+        _diags: &mut Diagnostics,
+    ) -> Option<AdminTokenState> {
+        // Every configurable attribute replaces the token: nothing to send.
+        Some(prior)
+    }
+
+    async fn delete(&self, client: &CoreClient, prior: AdminTokenState, diags: &mut Diagnostics) {
+        let name = prior.name.unwrap_or_default();
+        let summary = "Deleting the admin token failed";
+        // Tokens are deleted by name: make sure the name is still this token's.
+        match client.find_token(&name).await {
+            Ok(None) => return,
+            Ok(Some(row))
+                if prior
+                    .id
+                    .as_deref()
+                    .is_some_and(|id| id != row.token_id.to_string()) =>
+            {
+                diags.warning(
+                    "Admin token not deleted",
+                    format!("The token named {name:?} on the server (id {}) is not the one Terraform created (id {}), so it was left alone.", row.token_id, prior.id.as_deref().unwrap_or("?")),
+                );
+                return;
+            }
+            Ok(Some(_)) => {}
+            Err(e) => {
+                diags.error(summary, e.to_string());
+                return;
+            }
+        }
+        if let Err(e) = gone_is_ok(client.delete_token(&name).await) {
+            diags.error(summary, e.to_string());
+        }
+    }
+
+    async fn import(
+        &self,
+        client: &CoreClient,
+        id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<AdminTokenState> {
+        let summary = "Importing the admin token failed";
+        if let Err(e) = validate_name(id) {
+            diags.error(
+                summary,
+                format!("An admin token is imported by its name. {e}"),
+            );
+            return None;
+        }
+        match client.read_token(id).await {
+            Ok(Some(row)) if !is_admin(&row) => {
+                diags.error(summary, format!("Token {id:?} is a resource token, not an admin token; import it as an influxdb_database_token."));
+                None
+            }
+            Ok(Some(row)) => Some(state_from_row(&row)),
+            Ok(None) => {
+                diags.error(summary, format!("The server has no token named {id:?}."));
+                None
+            }
+            Err(e) => {
+                diags.error(summary, e.to_string());
+                None
+            }
+        }
+    }
+}

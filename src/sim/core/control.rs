@@ -1,0 +1,69 @@
+//! This family's `/__sim/` endpoints: `GET /__sim/state` (tokens without their strings,
+//! databases with their tables), `POST /__sim/authenticate` `{"token": "..."}` -> `{"id",
+//! "name", "active"}` or 404 (what the server would do with that string), and `DELETE
+//! /__sim/state` (back to the operator token alone).
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::model::{now_ms, rfc3339};
+use super::{json_error, Core};
+use crate::sim::harness::http::{json_response, no_content, sha512_hex, Resp};
+use crate::sim::harness::Request;
+
+impl Core {
+    /// The endpoints above; `None` for any other.
+    pub(super) fn sim_control(&self, req: &Request<'_>) -> Option<Resp> {
+        Some(
+            match (req.method.as_str(), req.path.trim_end_matches('/')) {
+                ("GET", "/__sim/state") => {
+                    let s = self.lock();
+                    let tokens: Vec<_> = s
+                        .tokens
+                        .values()
+                        .map(|t| {
+                            json!({
+                                "id": t.id,
+                                "name": t.name,
+                                "created_at": rfc3339(t.created_ms),
+                                "expiry": t.expiry_ms.map(rfc3339),
+                                "permissions": t.permissions,
+                            })
+                        })
+                        .collect();
+                    let dbs: Vec<_> = s.databases.values().collect();
+                    json_response(200, &json!({"tokens": tokens, "databases": dbs}))
+                }
+                ("POST", "/__sim/authenticate") => {
+                    #[derive(Deserialize)]
+                    struct Body {
+                        token: String,
+                    }
+                    let b: Body = match serde_json::from_slice(req.body) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            return Some(json_error(
+                                400,
+                                &format!("expected {{\"token\": ...}}: {e}"),
+                            ))
+                        }
+                    };
+                    let h = sha512_hex(&b.token);
+                    let s = self.lock();
+                    match s.tokens.values().find(|t| t.sha512 == h) {
+                        Some(t) => json_response(
+                            200,
+                            &json!({"id": t.id, "name": t.name, "active": !t.expired(now_ms())}),
+                        ),
+                        None => json_error(404, "no token has this string"),
+                    }
+                }
+                ("DELETE", "/__sim/state") => {
+                    self.reset();
+                    no_content()
+                }
+                _ => return None,
+            },
+        )
+    }
+}

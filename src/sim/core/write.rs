@@ -1,0 +1,121 @@
+//! `POST /api/v3/write_lp?db=DB`: line protocol, parsed just enough to do what a write does to
+//! the catalog: create the database and the table if missing, and add the tag and field
+//! columns a line names (a field's type from its value: `1i` int64, `1u` uint64, `"x"` utf8,
+//! `t`/`false` bool, else float64). Values are not kept. Answers 204.
+
+use std::collections::BTreeMap;
+
+use super::model::{validate_db_name, DatabaseRecord, Field, Store, TableRecord};
+use super::{json_error, text, Caller};
+use crate::sim::harness::http::{no_content, Resp};
+
+fn field_type(v: &str) -> &'static str {
+    if v.starts_with('"') {
+        "utf8"
+    } else if matches!(
+        v,
+        "t" | "T" | "true" | "True" | "TRUE" | "f" | "F" | "false" | "False" | "FALSE"
+    ) {
+        "bool"
+    } else if v.ends_with('i') {
+        "int64"
+    } else if v.ends_with('u') {
+        "uint64"
+    } else {
+        "float64"
+    }
+}
+
+/// `measurement[,tag=v...] field=v[,field=v...] [timestamp]`, without escapes.
+fn parse_line(line: &str) -> Option<(String, Vec<String>, Vec<Field>)> {
+    let mut parts = line.split_whitespace();
+    let head = parts.next()?;
+    let fields = parts.next()?;
+    let mut head = head.split(',');
+    let table = head.next()?.to_owned();
+    let tags = head
+        .map(|t| t.split_once('=').map(|(k, _)| k.to_owned()))
+        .collect::<Option<Vec<_>>>()?;
+    let fields = fields
+        .split(',')
+        .map(|f| {
+            f.split_once('=').map(|(k, v)| Field {
+                name: k.to_owned(),
+                kind: field_type(v).to_owned(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((table, tags, fields))
+}
+
+pub(super) fn serve(
+    s: &mut Store,
+    caller: &Caller,
+    query: &BTreeMap<String, String>,
+    body: &[u8],
+) -> Resp {
+    let Some(db) = query.get("db") else {
+        return text(400, "serde error: missing field `db`");
+    };
+    if let Err(e) = validate_db_name(db) {
+        return json_error(400, e);
+    }
+    if !caller.may("write", db) {
+        return json_error(403, "the token does not have permission to do this");
+    }
+    let body = String::from_utf8_lossy(body);
+    let mut parsed = Vec::new();
+    for (i, line) in body.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match parse_line(line) {
+            Some(p) => parsed.push(p),
+            None => {
+                return json_error(
+                    400,
+                    &format!("parsing failed for write_lp endpoint: line {}", i + 1),
+                )
+            }
+        }
+    }
+    let d = s
+        .databases
+        .entry(db.clone())
+        .or_insert_with(|| DatabaseRecord {
+            name: db.clone(),
+            retention_period_ns: None,
+            deleted: false,
+            hard_deletion_s: None,
+            tables: BTreeMap::new(),
+        });
+    if d.deleted {
+        return text(
+            409,
+            &format!("attempted to modify resource that was already deleted: {db}"),
+        );
+    }
+    for (table, tags, fields) in parsed {
+        let t = d
+            .tables
+            .entry(table.clone())
+            .or_insert_with(|| TableRecord {
+                name: table,
+                tags: Vec::new(),
+                fields: Vec::new(),
+                retention_period: None,
+            });
+        for tag in tags {
+            if !t.tags.contains(&tag) {
+                t.tags.push(tag);
+            }
+        }
+        for f in fields {
+            if !t.fields.iter().any(|x| x.name == f.name) {
+                t.fields.push(f);
+            }
+        }
+    }
+    no_content()
+}

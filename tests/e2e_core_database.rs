@@ -1,0 +1,309 @@
+//! `influxdb_database` (and the `influxdb_database`/`influxdb_databases` data sources) on
+//! InfluxDB 3 Core and Enterprise, end to end: the real Terraform in its normal output mode, an
+//! empty `provider "influxdb" {}` block with only `INFLUXDB3_HOST_URL` and
+//! `INFLUXDB3_AUTH_TOKEN` set, against the simulator's Core and Enterprise modes. The
+//! Management family's scenarios of the same type live in `e2e_database.rs`.
+
+#[path = "support/sim.rs"]
+mod sim;
+#[path = "support/terraform.rs"]
+mod terraform;
+
+use sim::SimProcess;
+use terraform::{provider_block, Tf, Workspace};
+
+terraform::every_terraform!(
+    lifecycle_on_core,
+    lifecycle_on_enterprise,
+    a_database_deleted_outside_is_created_again,
+    a_dedicated_only_argument_fails_at_plan_naming_it,
+    a_rename_is_a_replacement_that_deletion_protection_refuses,
+    hard_delete_deletes_at_once,
+    import_by_name,
+);
+
+fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
+    let mut ws = Workspace::new(tf);
+    ws.set_envs(sim.provider_env());
+    (sim, ws)
+}
+
+/// Terraform's output with its line wrapping undone.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn config(body: &str) -> String {
+    format!("{}\n{body}", provider_block(""))
+}
+
+fn database(name: &str, extra: &str) -> String {
+    format!("resource \"influxdb_database\" \"db\" {{\n  name = \"{name}\"\n{extra}\n}}\n")
+}
+
+/// The simulator's live database `name`.
+fn live(sim: &SimProcess, name: &str) -> Option<serde_json::Value> {
+    sim.state()["databases"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|d| d["name"] == name && d["deleted"] == false)
+}
+
+/// Every database the simulator holds whose current name starts with `prefix` (soft-deleted
+/// ones are renamed `NAME-YYYYMMDDTHHMMSS`).
+fn held(sim: &SimProcess, prefix: &str) -> Vec<serde_json::Value> {
+    sim.state()["databases"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| d["name"].as_str().unwrap_or("").starts_with(prefix))
+        .collect()
+}
+
+const DAY_NS: u64 = 86_400_000_000_000;
+
+fn lifecycle(sim: SimProcess, tf: Tf) {
+    let (sim, ws) = setup(sim, tf);
+    let readers = "data \"influxdb_database\" \"one\" {\n  name = influxdb_database.db.name\n}\n\ndata \"influxdb_databases\" \"all\" {\n  depends_on = [influxdb_database.db]\n}\n\noutput \"retention\" {\n  value = data.influxdb_database.one.retention_period\n}\n\noutput \"names\" {\n  value = join(\",\", [for d in data.influxdb_databases.all.databases : d.name])\n}\n";
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "{}\n{readers}",
+            database("sensors", "  retention_period = \"30d\"")
+        )),
+    );
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("1 added"), "{}", out.stdout);
+    let db = live(&sim, "sensors").expect("created");
+    assert_eq!(db["retention_period_ns"], 30 * DAY_NS);
+    assert_eq!(
+        ws.state_attributes("influxdb_database.db")["retention_period"],
+        "30d"
+    );
+    assert_eq!(
+        ws.state_attributes("influxdb_database.db")["deletion_protection"],
+        false
+    );
+    assert_eq!(ws.output_raw("retention"), "30d");
+    assert_eq!(ws.output_raw("names"), "sensors", "not _internal");
+    ws.plan_no_changes(&[]);
+
+    // The same retention written another way is no change.
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "{}\n{readers}",
+            database("sensors", "  retention_period = \"720h\"")
+        )),
+    );
+    ws.plan_no_changes(&[]);
+
+    // A retention change is one PUT, in place.
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "{}\n{readers}",
+            database("sensors", "  retention_period = \"7d\"")
+        )),
+    );
+    sim.clear_requests();
+    let out = ws.apply(&[]);
+    assert!(
+        out.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(sim.count_requests("PUT", "/api/v3/configure/database"), 1);
+    assert_eq!(sim.count_requests("POST", "/api/v3/configure/database"), 0);
+    assert_eq!(
+        sim.count_requests("DELETE", "/api/v3/configure/database"),
+        0
+    );
+    assert_eq!(
+        live(&sim, "sensors").unwrap()["retention_period_ns"],
+        7 * DAY_NS
+    );
+    ws.plan_no_changes(&[]);
+
+    // Unset means forever: the retention is cleared in place.
+    ws.write(
+        "main.tf",
+        &config(&format!("{}\n{readers}", database("sensors", ""))),
+    );
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("1 changed"), "{}", out.stdout);
+    assert!(live(&sim, "sensors").unwrap()["retention_period_ns"].is_null());
+    assert!(ws.state_attributes("influxdb_database.db")["retention_period"].is_null());
+    ws.plan_no_changes(&[]);
+
+    // Destroy soft-deletes: the name is gone, the data waits for the server's hard delete.
+    ws.apply(&["-destroy"]);
+    assert!(live(&sim, "sensors").is_none());
+    let left = held(&sim, "sensors-");
+    assert_eq!(left.len(), 1, "soft-deleted, renamed: {left:?}");
+    assert_eq!(left[0]["deleted"], true);
+}
+
+fn lifecycle_on_core(tf: Tf) {
+    lifecycle(SimProcess::core(), tf);
+}
+
+fn lifecycle_on_enterprise(tf: Tf) {
+    lifecycle(SimProcess::enterprise(), tf);
+}
+
+fn a_database_deleted_outside_is_created_again(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    ws.write(
+        "main.tf",
+        &config(&database("sensors", "  retention_period = \"30d\"")),
+    );
+    ws.apply(&[]);
+    assert_eq!(
+        sim.v3("DELETE", "/api/v3/configure/database?db=sensors", None)
+            .status,
+        200
+    );
+    let out = ws.run(&["plan", "-detailed-exitcode"]);
+    out.assert_code(2);
+    assert!(
+        out.combined()
+            .contains("Database deleted outside Terraform"),
+        "{}",
+        out.combined()
+    );
+    ws.apply(&[]);
+    assert_eq!(
+        live(&sim, "sensors").expect("created again")["retention_period_ns"],
+        30 * DAY_NS
+    );
+    ws.plan_no_changes(&[]);
+}
+
+fn a_dedicated_only_argument_fails_at_plan_naming_it(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    ws.write(
+        "main.tf",
+        &config(&database("sensors", "  max_tables = 100")),
+    );
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    let text = flat(&out.combined());
+    assert!(
+        text.contains("max_tables is not an argument on this InfluxDB"),
+        "{text}"
+    );
+    assert!(text.contains("Cloud Dedicated"), "{text}");
+    ws.run(&["apply", "-auto-approve"]).assert_failure();
+    assert!(held(&sim, "sensors").is_empty(), "nothing was written");
+    assert!(
+        sim.requests().iter().all(|r| r["method"] == "GET"),
+        "no write: {:?}",
+        sim.requests()
+    );
+}
+
+fn a_rename_is_a_replacement_that_deletion_protection_refuses(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::enterprise(), tf);
+    ws.write(
+        "main.tf",
+        &config(&database("old", "  deletion_protection = true")),
+    );
+    ws.apply(&[]);
+    ws.write(
+        "main.tf",
+        &config(&database("new", "  deletion_protection = true")),
+    );
+    sim.clear_requests();
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    let text = flat(&out.combined());
+    assert!(
+        text.contains("Database is protected against deletion"),
+        "{text}"
+    );
+    assert!(text.contains("\"old\""), "{text}");
+    assert!(live(&sim, "old").is_some());
+    assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
+
+    ws.write("main.tf", &config(&database("new", "")));
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    ws.write(
+        "main.tf",
+        &config(&database("old", "  deletion_protection = false")),
+    );
+    ws.apply(&[]);
+    ws.write("main.tf", &config(&database("new", "")));
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("forces replacement"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 added, 0 changed, 1 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert!(live(&sim, "old").is_none() && live(&sim, "new").is_some());
+}
+
+fn hard_delete_deletes_at_once(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    ws.write(
+        "main.tf",
+        &config(&database("sensors", "  hard_delete = true")),
+    );
+    ws.apply(&[]);
+    ws.plan_no_changes(&[]);
+    ws.apply(&["-destroy"]);
+    assert!(
+        held(&sim, "sensors").is_empty(),
+        "hard-deleted, nothing kept"
+    );
+}
+
+fn import_by_name(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    let a = sim.v3(
+        "POST",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"legacy","retention_period":"14d"}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    ws.write(
+        "main.tf",
+        &config(&database("legacy", "  retention_period = \"336h\"")),
+    );
+    ws.run(&["import", "influxdb_database.db", "legacy"])
+        .assert_success();
+    let state = ws.state_attributes("influxdb_database.db");
+    assert_eq!(state["retention_period"], "14d");
+    assert_eq!(state["deletion_protection"], false);
+    ws.plan_no_changes(&[]);
+    let out = ws.run(&["import", "influxdb_database.x", "missing"]);
+    out.assert_failure();
+}
+
+#[test]
+fn import_by_identity() {
+    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
+    let a = sim.v3(
+        "POST",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"legacy"}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "{}\nimport {{\n  to       = influxdb_database.db\n  identity = {{ name = \"legacy\" }}\n}}\n",
+            database("legacy", "")
+        )),
+    );
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("1 imported"), "{}", out.stdout);
+    ws.plan_no_changes(&[]);
+    ws.apply(&["-destroy"]);
+    assert!(live(&sim, "legacy").is_none());
+}
