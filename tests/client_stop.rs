@@ -2,7 +2,8 @@
 //! `influxdb-sim` binary: a write in flight when Terraform stops the provider is waited for
 //! (its object lands), cleanup ignores the stop signal, a server that never answered and
 //! refuses connections is given up on after 3 tries naming the URL and the setting, and a
-//! server that answered once is retried until the deadline.
+//! server that answered once is retried until the deadline. Also the simulator's
+//! `--complete-after-disconnect`, which the interrupt tests rely on.
 
 #[path = "support/sim.rs"]
 mod sim;
@@ -159,4 +160,34 @@ async fn a_create_answered_after_the_stop_with_a_lost_answer_still_reports_unkno
     // Recovery through the stopped client, as cleanup, sees the token.
     let tokens = cleanup(c.list_tokens()).await.unwrap();
     assert_eq!(tokens.len(), 1);
+}
+
+/// Sends a token create to the simulator and closes the connection before the answer.
+fn create_and_hang_up(sim: &SimProcess) {
+    use std::io::Write;
+    let body = json!({"description": "hung up", "permissions": []}).to_string();
+    let path = format!("{}/tokens", sim.api_prefix());
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {MANAGEMENT_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        sim.addr(),
+        body.len()
+    );
+    let mut tcp = std::net::TcpStream::connect(sim.addr()).unwrap();
+    tcp.write_all(request.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    drop(tcp);
+}
+
+#[test]
+fn the_simulator_carries_out_a_request_after_the_client_hung_up_only_if_asked() {
+    let real = SimProcess::start(&["--latency-ms", "600", "--complete-after-disconnect"]);
+    create_and_hang_up(&real);
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(real.active_tokens().len(), 1, "as a real server does");
+
+    let abandoning = SimProcess::start(&["--latency-ms", "600"]);
+    create_and_hang_up(&abandoning);
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(abandoning.active_tokens().len(), 0, "the default drops it");
 }
