@@ -2,7 +2,8 @@
 //! with a private CA (the simulator started with `--tls` makes its own), a certificate that does
 //! not verify failing at once with an error that says what to do, HTTPS_PROXY / NO_PROXY
 //! through a CONNECT proxy written for the test, and HTTP_PROXY through the same proxy
-//! forwarding plain HTTP.
+//! forwarding plain HTTP. A wrong address said at once (a closed port fails a plan within
+//! 10 s naming the URL and the setting) and the `retry_timeout` setting.
 
 #[path = "support/proxy.rs"]
 mod proxy;
@@ -23,7 +24,70 @@ terraform::every_terraform!(
     without_the_ca_the_apply_fails_at_once_and_creates_nothing,
     https_proxy_is_used_through_connect_and_no_proxy_bypasses_it,
     http_proxy_forwards_plain_http,
+    a_plan_against_a_closed_port_fails_within_10_s_naming_the_url_and_the_setting,
+    retry_timeout_bounds_the_retries_and_is_checked_at_plan,
 );
+
+const TOKENS_DATA: &str = "data \"influxdb_database_tokens\" \"all\" {}\n";
+
+fn a_plan_against_a_closed_port_fails_within_10_s_naming_the_url_and_the_setting(tf: Tf) {
+    let mut s = setup_with(tf, SimProcess::dedicated());
+    // A port nobody listens on: bind, read the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    s.ws.set_env("INFLUXDB3_URL", &url);
+    s.ws.write("main.tf", &format!("{}\n{TOKENS_DATA}", provider_block("")));
+    let out = s.ws.run(&["plan"]);
+    out.assert_failure();
+    eprintln!("plan against a closed port failed after {:?}", out.elapsed);
+    assert!(
+        out.elapsed < Duration::from_secs(10),
+        "took {:?}",
+        out.elapsed
+    );
+    let text = words(&out.stderr);
+    for part in [url.as_str(), "3 tries", "the provider's `url`"] {
+        assert!(text.contains(part), "missing {part:?} in:\n{}", out.stderr);
+    }
+}
+
+fn retry_timeout_bounds_the_retries_and_is_checked_at_plan(tf: Tf) {
+    let s = setup_with(tf, SimProcess::dedicated());
+    s.sim
+        .add_fault(serde_json::json!({"count": 1000, "status": 503}));
+    let with = |timeout: &str| {
+        let provider = format!("  retry_timeout = \"{timeout}\"");
+        format!("{}\n{TOKENS_DATA}", provider_block(&provider))
+    };
+    s.ws.write("main.tf", &with("3s"));
+    let out = s.ws.run(&["plan"]);
+    out.assert_failure();
+    let text = words(&out.stderr);
+    assert!(text.contains("the retry deadline is 3 s"), "{}", out.stderr);
+    assert!(
+        out.elapsed < Duration::from_secs(20),
+        "took {:?}",
+        out.elapsed
+    );
+    assert!(
+        s.sim.requests().len() > 3,
+        "retried: {:?}",
+        s.sim.requests()
+    );
+
+    s.sim.clear_requests();
+    s.ws.write("main.tf", &with("soon"));
+    let out = s.ws.run(&["plan"]);
+    out.assert_failure();
+    let text = words(&out.stderr);
+    assert!(text.contains("Invalid retry_timeout"), "{}", out.stderr);
+    assert!(text.contains("retry_timeout"), "{}", out.stderr);
+    assert!(s.sim.requests().is_empty(), "checked before any call");
+}
 
 struct Setup {
     sim: SimProcess,

@@ -6,7 +6,9 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
+use super::http::Policy;
 use crate::engine::Diagnostic;
 
 /// One InfluxDB product, as users know it.
@@ -43,6 +45,8 @@ pub struct Settings {
     configured: HashMap<String, String>,
     /// PEM from `ca_certificate`, shared by every family.
     pub ca_certificate: Option<String>,
+    /// `retry_timeout`, shared by every family: how long one call is retried in all.
+    pub retry_timeout: Duration,
 }
 
 impl Settings {
@@ -50,6 +54,15 @@ impl Settings {
         Settings {
             configured,
             ca_certificate,
+            retry_timeout: Policy::DEFAULT.retry_deadline,
+        }
+    }
+
+    /// The HTTP core's timings for this provider block: the defaults, with `retry_timeout`.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            retry_deadline: self.retry_timeout,
+            ..Policy::DEFAULT
         }
     }
 

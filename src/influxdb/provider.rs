@@ -33,8 +33,21 @@ pub const SOURCE_ADDRESS: &str = "example.com/influxdata/influxdb";
 /// The provider's name: the local name in configurations and the prefix of every type name.
 pub const NAME: &str = "influxdb";
 
-/// The setting every family shares.
+/// The settings every family shares.
 pub const CA_CERTIFICATE: &str = "ca_certificate";
+pub const RETRY_TIMEOUT: &str = "retry_timeout";
+
+/// `retry_timeout`: a duration of at least one second, such as `"60s"` or `"5m"`.
+pub fn parse_retry_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let ns = super::duration::parse_duration(s)?;
+    let d = std::time::Duration::from_nanos(u64::try_from(ns).unwrap_or(0));
+    if d < std::time::Duration::from_secs(1) {
+        return Err(format!(
+            "The retry timeout {s:?} is shorter than one second; use for example \"60s\"."
+        ));
+    }
+    Ok(d)
+}
 
 pub struct InfluxProvider;
 
@@ -71,6 +84,11 @@ impl crate::engine::Provider for InfluxProvider {
                 .describe("A certificate authority to trust for HTTPS to InfluxDB, in PEM form (for example `file(\"ca.pem\")`), for an InfluxDB Clustered (or an InfluxDB OSS v2 `host`) behind a private CA. It is trusted by this provider only, in addition to the system's roots. For InfluxDB 3 it may also be set with the `INFLUXDB3_CA_CERTIFICATE` environment variable (a file path or the PEM text); the configuration wins. Certificate verification cannot be turned off.")
                 .validate_str("Invalid ca_certificate", validate_ca_pem),
         );
+        attributes.push(
+            Attribute::optional(RETRY_TIMEOUT, Type::String)
+                .describe("How long one call to InfluxDB is retried in all (connection errors, timeouts, 429, 502, 503, 504, honouring `Retry-After`) before it fails, as a duration such as `\"60s\"` or `\"5m\"`. Default `\"60s\"`. A server that has never answered since the provider started and refuses the connection (or whose name does not resolve) is tried 3 times only: that is almost always a wrong address.")
+                .validate_str("Invalid retry_timeout", |s| parse_retry_timeout(s).map(|_| ())),
+        );
         Schema::new(&description(), attributes)
     }
 
@@ -88,11 +106,21 @@ impl crate::engine::Provider for InfluxProvider {
             .remove(CA_CERTIFICATE)
             .flatten()
             .filter(|s| !s.trim().is_empty());
+        let retry_timeout = config.remove(RETRY_TIMEOUT).flatten();
         let configured = config
             .into_iter()
             .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
             .collect();
-        let settings = Settings::new(configured, ca_certificate);
+        let mut settings = Settings::new(configured, ca_certificate);
+        if let Some(s) = retry_timeout.filter(|s| !s.is_empty()) {
+            match parse_retry_timeout(&s) {
+                Ok(d) => settings.retry_timeout = d,
+                Err(e) => {
+                    diags.error("Invalid retry_timeout", e);
+                    return None;
+                }
+            }
+        }
         let family = products::choose(&settings, diags)?;
         let client = family.configure(&settings, stop, diags)?;
         Some(Connection::new(

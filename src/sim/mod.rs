@@ -107,6 +107,9 @@ pub struct SimOptions {
     pub tls_ca_file: Option<PathBuf>,
     /// With `tls`: present a certificate that has expired.
     pub tls_expired: bool,
+    /// Carry out every request received even when the client disconnects before the answer,
+    /// as real servers do (see [`harness::server`]).
+    pub complete_after_disconnect: bool,
 }
 
 impl Default for SimOptions {
@@ -123,6 +126,7 @@ impl Default for SimOptions {
             tls: false,
             tls_ca_file: None,
             tls_expired: false,
+            complete_after_disconnect: false,
         }
     }
 }

@@ -33,6 +33,11 @@ Options:
   --cluster-id UUID         Cloud Dedicated cluster id (default 22222222-2222-4222-8222-222222222222)
   --state FILE              load state from FILE if present; write it after every change
   --latency-ms N            delay every API request by N milliseconds
+  --complete-after-disconnect
+                            carry out every request received even when the client closes
+                            the connection before the answer (as real servers do); without
+                            it, a request whose client went away during the latency or a
+                            delay is abandoned
   --tls                     serve HTTPS (the first stdout line is then https://ADDR) with a
                             server certificate for ADDR signed by a CA made at start
   --tls-ca-file FILE        with --tls: write that CA's certificate (PEM) to FILE, for the
@@ -127,6 +132,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SimOp
                 opts.latency = Duration::from_millis(ms);
             }
             "--tls" => opts.tls = true,
+            "--complete-after-disconnect" => opts.complete_after_disconnect = true,
             "--tls-expired" => opts.tls_expired = true,
             "--tls-ca-file" => opts.tls_ca_file = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown flag {other:?}; see --help")),

@@ -376,9 +376,9 @@ impl Workspace {
         self.terraform_with_env(args, &[])
     }
 
-    /// Runs `terraform <args>` with extra variables (e.g. INFLUXDB3_URL, TF_LOG=trace,
-    /// TF_LOG_PATH) on top of the workspace's.
-    pub fn terraform_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> TfOutput {
+    /// The `terraform <args>` command of this workspace, with its environment and extra
+    /// variables, not started (tests/support/interrupt.rs starts it in its own process group).
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(&self.terraform);
         cmd.args(args).current_dir(self.dir.path());
         for k in SCRUBBED_ENV {
@@ -394,6 +394,13 @@ impl Workspace {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        cmd
+    }
+
+    /// Runs `terraform <args>` with extra variables (e.g. INFLUXDB3_URL, TF_LOG=trace,
+    /// TF_LOG_PATH) on top of the workspace's.
+    pub fn terraform_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> TfOutput {
+        let mut cmd = self.command(args, env);
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -146,7 +146,7 @@ impl Family for Core {
             (Some(host), Some(token)) => CoreClient::new(
                 &host,
                 &token,
-                CoreClient::DEFAULT_POLICY,
+                settings.policy(),
                 settings.ca_certificate.as_deref(),
                 stop,
             )

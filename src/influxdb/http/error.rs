@@ -7,7 +7,6 @@
 //! diagnostic; they are scrubbed of every registered secret ([`crate::log::scrub`]).
 
 use std::fmt;
-
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -139,6 +138,15 @@ pub enum ErrorKind {
     Transport { message: String, timeout: bool },
     /// A success status with a body that does not match the API's schema.
     Decode { message: String },
+    /// Connection refused or a name that does not resolve, from a server that has never
+    /// answered in this process: most likely a wrong address (see [`super::reach`]).
+    Unreachable {
+        /// `scheme://host:port`.
+        url: String,
+        attempts: u32,
+        waited: Duration,
+        message: String,
+    },
     /// The call was abandoned because Terraform asked the provider to stop.
     Cancelled,
     /// The server's TLS certificate did not verify: permanent, never retried.
@@ -252,6 +260,19 @@ impl HttpError {
                     )
                 }
             }
+            ErrorKind::Unreachable {
+                url,
+                attempts,
+                waited,
+                message,
+            } => format!(
+                "Could not reach {} at {url}: {message}. Nothing has answered at that address \
+                 since the provider started ({attempts} tries in {:.1} s), so the address is \
+                 most likely wrong: check {}.",
+                api.object,
+                waited.as_secs_f64(),
+                api.url_setting
+            ),
             ErrorKind::Decode { message } => format!(
                 "{} sent a response this provider cannot read: {message}",
                 api.subject

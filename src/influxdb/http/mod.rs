@@ -4,12 +4,26 @@
 //! decoding, one error type ([`HttpError`]) worded by each family's [`Api`], and the refresh
 //! snapshots a write drops ([`snapshot`]).
 //!
+//! Two properties every client gets from the core, whatever its family:
+//! - **Stopping never leaves an object behind** ([`stop`]): on Terraform's stop signal (the
+//!   first Ctrl-C) calls not yet sent, retries, back-off waits and reads in flight are
+//!   cancelled, but a write that has left the client (a create above all) waits for its answer
+//!   up to its request timeout, so what the server made reaches the state. Lost-answer recovery
+//!   and the Close of ephemeral objects run inside [`cleanup`], on their own short deadline and
+//!   not on the stop signal.
+//! - **A wrong address is said at once** ([`reach`]): connection refused or a name that does
+//!   not resolve, before the server has ever answered in this process, fails after a few tries
+//!   naming the URL and the setting it came from; once it has answered, failures are retried
+//!   until the retry deadline (the provider's `retry_timeout`).
+//!
 //! An API family's client (`management::ManagementClient`, `v2::V2Client`, ...) holds an
 //! [`HttpCore`] and adds only its endpoints and its [`Api`] description.
 
 pub mod error;
+pub mod reach;
 pub mod retry;
 pub mod snapshot;
+pub mod stop;
 pub mod trust;
 
 use std::fmt;
@@ -26,6 +40,7 @@ pub use error::{
 };
 pub use retry::Policy;
 pub use snapshot::{Invalidate, Listing, Snapshot};
+pub use stop::cleanup;
 
 use retry::{error_chain, Call, Failure};
 

@@ -8,8 +8,11 @@
 //! certificate that does not verify is permanent and never retried (see [`super::trust`]). A
 //! POST (create) is retried only when the connection could not be opened, i.e. the request was
 //! certainly never sent; any other failure carries a [`CreateOutcome`] saying whether something
-//! may have been created. Every wait races the provider's cancellation token (StopProvider).
-//! Errors are [`HttpError`]s worded by the calling family's [`Api`].
+//! may have been created. The stop signal (StopProvider) cancels what has not been sent, the
+//! retries and the waits, and a read in flight; a write in flight is waited for, and cleanup
+//! ignores the signal (see [`super::stop`]). A server that has never answered this process and
+//! refuses the connection gets a few tries only (see [`super::reach`]). Errors are
+//! [`HttpError`]s worded by the calling family's [`Api`].
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,6 +21,7 @@ use reqwest::{Method, StatusCode};
 use tokio_util::sync::CancellationToken;
 
 use super::error::{Api, CreateOutcome, Deadline, ErrorKind, HttpError};
+use super::{reach, stop};
 
 /// The retry timings of one client.
 #[derive(Clone, Copy, Debug)]
@@ -82,12 +86,21 @@ impl Call<'_> {
         let cancelled = || HttpError::new(self.api, ErrorKind::Cancelled);
         let policy = self.policy;
         let start = Instant::now();
-        let deadline = start + policy.retry_deadline;
+        // Cleanup ignores the stop signal and has its own deadline (see `super::stop`).
+        let cleanup = stop::cleanup_deadline();
+        let stoppable = cleanup.is_none();
+        let deadline = cleanup.map_or(start + policy.retry_deadline, |until| {
+            until.min(start + policy.retry_deadline)
+        });
+        // A read in flight is abandoned on stop; a write in flight has left the client and is
+        // carried out by the server anyway, so its answer is waited for.
+        let abandon_in_flight = stoppable && matches!(self.method, Method::GET | Method::HEAD);
+        let origin = reach::origin(&self.url);
         let mut attempt: u32 = 0;
         let mut backoff = policy.initial_backoff;
         loop {
             attempt += 1;
-            if self.cancel.is_cancelled() {
+            if stoppable && self.cancel.is_cancelled() {
                 return Err(Failure {
                     error: cancelled(),
                     // Nothing is in flight between attempts.
@@ -96,8 +109,8 @@ impl Call<'_> {
             }
             let remaining = deadline.saturating_duration_since(Instant::now());
             // Idempotent calls fit every attempt inside the deadline; a create gets its full
-            // request timeout, since it runs once.
-            let timeout = if self.idempotent {
+            // request timeout, since it runs once (in cleanup, what is left of the cleanup's).
+            let timeout = if self.idempotent || !stoppable {
                 policy
                     .request_timeout
                     .min(remaining)
@@ -106,14 +119,18 @@ impl Call<'_> {
                 policy.request_timeout
             };
             let attempt_start = Instant::now();
-            let result = tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => {
-                    crate::debug!("API request cancelled", "api" = api, "method" = method,
-                        "path" = path, "attempt" = attempt);
-                    return Err(Failure { error: cancelled(), outcome: CreateOutcome::Unknown });
+            let result = if abandon_in_flight {
+                tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => {
+                        crate::debug!("API request cancelled", "api" = api, "method" = method,
+                            "path" = path, "attempt" = attempt);
+                        return Err(Failure { error: cancelled(), outcome: CreateOutcome::Unknown });
+                    }
+                    r = self.attempt(timeout) => r,
                 }
-                r = self.attempt(timeout) => r,
+            } else {
+                self.attempt(timeout).await
             };
             let elapsed_ms = attempt_start.elapsed().as_millis();
 
@@ -132,6 +149,7 @@ impl Call<'_> {
                         "attempt" = attempt,
                         "elapsed_ms" = elapsed_ms
                     );
+                    reach::answered(&origin);
                     if status.is_success() {
                         return Ok((headers, body));
                     }
@@ -180,6 +198,24 @@ impl Call<'_> {
                     } else {
                         CreateOutcome::Unknown
                     };
+                    // Refused or unresolvable, and never answered: most likely a wrong address.
+                    if connect && attempt >= reach::UNREACHED_TRIES && !reach::has_answered(&origin)
+                    {
+                        let message = match error.kind {
+                            ErrorKind::Transport { message, .. } => message,
+                            other => HttpError::new(self.api, other).to_string(),
+                        };
+                        let kind = ErrorKind::Unreachable {
+                            url: origin,
+                            attempts: attempt,
+                            waited: start.elapsed(),
+                            message,
+                        };
+                        return Err(Failure {
+                            error: HttpError::new(self.api, kind),
+                            outcome,
+                        });
+                    }
                     // A create is retried only when it certainly never left the client.
                     (error, self.idempotent || connect, None, outcome)
                 }
@@ -194,7 +230,7 @@ impl Call<'_> {
             backoff = (backoff * 2).min(policy.max_backoff);
             if Instant::now() + wait >= deadline {
                 let info = Deadline {
-                    deadline: policy.retry_deadline,
+                    deadline: deadline.saturating_duration_since(start),
                     attempts: attempt,
                     waited: start.elapsed(),
                     retry_after: retry_after.filter(|&ra| Instant::now() + ra >= deadline),
@@ -219,12 +255,16 @@ impl Call<'_> {
                 "wait_ms" = wait.as_millis(),
                 "error" = error
             );
-            tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => {
-                    return Err(Failure { error: cancelled(), outcome });
+            if stoppable {
+                tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => {
+                        return Err(Failure { error: cancelled(), outcome });
+                    }
+                    _ = tokio::time::sleep(wait) => {}
                 }
-                _ = tokio::time::sleep(wait) => {}
+            } else {
+                tokio::time::sleep(wait).await;
             }
         }
     }

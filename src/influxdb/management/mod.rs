@@ -250,6 +250,7 @@ impl Family for Management {
         };
         let mut cfg = ClientConfig::new(url, deployment, management_token);
         cfg.ca_certificate = ca_certificate;
+        cfg.policy = settings.policy();
         Some(
             ManagementClient::new(cfg, stop)
                 .map(|c| Arc::new(c) as _)

@@ -193,7 +193,7 @@ impl Family for V2 {
             (Some(host), Some(token)) => V2Client::with_options(
                 &host,
                 &token,
-                V2Client::DEFAULT_POLICY,
+                settings.policy(),
                 settings.ca_certificate.as_deref(),
                 stop,
             )

@@ -1,6 +1,11 @@
 //! The server: listens (HTTP, or HTTPS with [`super::tls`]), routes `/__sim/` to the control
 //! endpoints, applies latency and faults, hands the rest to the family, logs every API request
 //! and writes the state file after changes.
+//!
+//! hyper drops a request's handler when its connection closes, so by default a request whose
+//! client went away during the latency is abandoned. With `--complete-after-disconnect` each
+//! request is handled in a task of its own that runs to completion whatever the connection
+//! does, as a real server carries out a request it has received.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -57,7 +62,14 @@ impl Simulator {
         let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
         let acceptor = tls.map(|t| t.acceptor);
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(serve(listener, acceptor, harness.clone(), shutdown.clone()));
+        let complete = opts.complete_after_disconnect;
+        let task = tokio::spawn(serve(
+            listener,
+            acceptor,
+            harness.clone(),
+            shutdown.clone(),
+            complete,
+        ));
         Ok(Simulator {
             addr,
             product: opts.product,
@@ -122,6 +134,7 @@ async fn serve(
     tls: Option<tokio_rustls::TlsAcceptor>,
     harness: Arc<Harness>,
     shutdown: CancellationToken,
+    complete_after_disconnect: bool,
 ) {
     loop {
         let (stream, peer) = tokio::select! {
@@ -141,7 +154,14 @@ async fn serve(
         tokio::spawn(async move {
             let svc = service_fn(move |req: hyper::Request<Incoming>| {
                 let harness = harness.clone();
-                async move { handle(&harness, req, peer).await }
+                async move {
+                    if !complete_after_disconnect {
+                        return handle(&harness, req, peer).await;
+                    }
+                    // Dropping the JoinHandle (the connection closed) does not stop the task.
+                    let task = tokio::spawn(async move { handle(&harness, req, peer).await });
+                    task.await.unwrap_or(Err(DropConnection))
+                }
             });
             let builder = http1::Builder::new();
             // On shutdown, open connections are simply dropped; the state file is written

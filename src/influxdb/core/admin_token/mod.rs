@@ -65,8 +65,13 @@ pub fn name_taken(kind: &str, name: &str) -> String {
 
 /// After a create whose answer was lost: the server had no token named `name` before the call
 /// (checked first), so a token of that name now is the one this create made, whose string is
-/// lost. It is deleted. Returns a sentence for the error message.
+/// lost. It is deleted. Returns a sentence for the error message. Runs as cleanup: on its own
+/// deadline, even while Terraform is stopping the provider (see [`crate::influxdb::http::stop`]).
 pub async fn delete_orphan(client: &CoreClient, name: &str) -> String {
+    crate::influxdb::http::cleanup(find_and_delete(client, name)).await
+}
+
+async fn find_and_delete(client: &CoreClient, name: &str) -> String {
     match client.find_token(name).await {
         Err(e) => format!(
             "A token named {name:?} may have been created on the server, and it could not be checked ({e}). Look for it (SELECT * FROM system.tokens on the _internal database) and delete it (influxdb3 delete token --token-name {name:?})."

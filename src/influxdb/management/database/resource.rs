@@ -430,7 +430,9 @@ async fn rename(
 /// database. A database has no secret that could have been lost, and one that existed before
 /// the call would have been refused with 409, so a database with this name and the requested
 /// settings is the one this call created: it is adopted into the state (with a warning). One
-/// with other settings is reported, not adopted. Returns the state to record, if any.
+/// with other settings is reported, not adopted. Returns the state to record, if any. The look
+/// runs as cleanup: on its own short deadline, even when Terraform is stopping the provider
+/// (see [`crate::influxdb::http::stop`]), on a fresh list rather than this process's snapshot.
 async fn adopt_after_unknown_outcome(
     client: &ManagementClient,
     body: &CreateDatabase,
@@ -438,8 +440,9 @@ async fn adopt_after_unknown_outcome(
     diags: &mut Diagnostics,
 ) -> Option<DatabaseState> {
     let name = &body.name;
-    let found = match client.read_database(name).await {
-        Ok(f) => f,
+    let listed = crate::influxdb::http::cleanup(client.list_databases()).await;
+    let found = match listed {
+        Ok(list) => list.into_iter().find(|d| &d.name == name),
         Err(e) => {
             diags.error(
                 "Creating the database failed",

@@ -151,10 +151,17 @@ impl EphemeralResource for EphemeralDatabaseToken {
         private: TokenToRevoke,
         diags: &mut Diagnostics,
     ) {
-        match gone_is_ok(client.delete_token(&private.id).await) {
+        // Cleanup: the token is revoked even when Terraform is stopping the provider.
+        let revoked = crate::influxdb::http::cleanup(async {
+            match gone_is_ok(client.delete_token(&private.id).await) {
+                // Some servers refuse to revoke twice; revoked is what Close wants.
+                Err(e) if e.is_conflict() && already_revoked(client, &private.id).await => Ok(()),
+                other => other,
+            }
+        })
+        .await;
+        match revoked {
             Ok(()) => {}
-            // Some servers refuse to revoke twice; revoked is what Close wants.
-            Err(e) if e.is_conflict() && already_revoked(client, &private.id).await => {}
             Err(e) => diags.error(
                 "Revoking the ephemeral database token failed",
                 format!(

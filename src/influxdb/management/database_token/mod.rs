@@ -118,8 +118,17 @@ pub(crate) fn state_from(t: DatabaseToken, access_token: Option<String>) -> Toke
 /// After a create whose outcome is unknown (timeout, connection lost), finds tokens the server
 /// may have created for it (same description, permissions and expiry, created around the time
 /// of the call, not revoked) and revokes them, so that no active token exists outside state.
-/// Returns a sentence for the error message.
+/// Returns a sentence for the error message. Runs as cleanup: on its own short deadline, even
+/// when Terraform is stopping the provider (see [`crate::influxdb::http::stop`]).
 pub(crate) async fn revoke_orphans(
+    client: &ManagementClient,
+    body: &CreateDatabaseToken,
+    started: OffsetDateTime,
+) -> String {
+    crate::influxdb::http::cleanup(find_and_revoke(client, body, started)).await
+}
+
+async fn find_and_revoke(
     client: &ManagementClient,
     body: &CreateDatabaseToken,
     started: OffsetDateTime,

@@ -146,7 +146,9 @@ impl EphemeralResource for EphemeralAuthorization {
 
     async fn close(&self, api: &V2Api, private: AuthorizationToDelete, diags: &mut Diagnostics) {
         let client = &api.client;
-        if let Err(e) = gone_is_ok(client.delete_authorization(&private.id).await) {
+        // Cleanup: the authorization is deleted even when Terraform is stopping the provider.
+        let deleted = crate::influxdb::http::cleanup(client.delete_authorization(&private.id));
+        if let Err(e) = gone_is_ok(deleted.await) {
             diags.error(
                 "Deleting the ephemeral authorization failed",
                 format!(

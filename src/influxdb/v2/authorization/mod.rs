@@ -216,8 +216,17 @@ pub async fn create_authorization(
 /// After a create whose outcome is unknown (timeout, connection lost), finds authorizations
 /// the server may have created for it (same org, user, description and permissions, created
 /// around the time of the call) and deletes them, so that no active token exists outside
-/// state. Returns a sentence for the error message.
+/// state. Returns a sentence for the error message. Runs as cleanup: on its own short
+/// deadline, even when Terraform is stopping the provider (see [`crate::influxdb::http::stop`]).
 async fn delete_orphans(
+    client: &V2Client,
+    body: &CreateAuthorization,
+    started: OffsetDateTime,
+) -> String {
+    crate::influxdb::http::cleanup(find_and_delete(client, body, started)).await
+}
+
+async fn find_and_delete(
     client: &V2Client,
     body: &CreateAuthorization,
     started: OffsetDateTime,
