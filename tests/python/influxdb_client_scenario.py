@@ -65,6 +65,10 @@ def scenario(url, token, org_name):
         users_api = client.users_api()
         auths_api = client.authorizations_api()
 
+        # --- the server: /ping says OSS, as InfluxDB 2.x's ping handler does ---
+        check(client.ping(), "ping")
+        equal(client.build().lower(), "oss", "X-Influxdb-Build of /ping")
+
         # --- organizations ---
         home = orgs_api.find_organizations(org=org_name)
         equal(len(home), 1, "find_organizations(org=...) of the default org")
