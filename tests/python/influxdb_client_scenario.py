@@ -18,6 +18,7 @@ from influxdb_client import (
     Authorization,
     BucketRetentionRules,
     InfluxDBClient,
+    OrganizationsService,
     Permission,
     PermissionResource,
     User,
@@ -64,6 +65,8 @@ def scenario(url, token, org_name):
         buckets_api = client.buckets_api()
         users_api = client.users_api()
         auths_api = client.authorizations_api()
+        # OrganizationsApi has no members calls: the generated service has them.
+        members_api = OrganizationsService(client.api_client)
 
         # --- the server: /ping says OSS, as InfluxDB 2.x's ping handler does ---
         check(client.ping(), "ping")
@@ -241,9 +244,15 @@ def scenario(url, token, org_name):
         check(user.id and len(user.id) == 16, f"user id {user.id!r} is 16 hex digits")
         equal(user.status, "active", "created user's status")
         equal(users_api.find_users(id=user.id).users[0].name, user.name, "find_users(id=...)")
-        equal([u.id for u in users_api.find_users(name=user.name).users], [user.id], "find_users(name=...)")
-        renamed = users_api.update_user(User(id=user.id, name=f"py-user-renamed-{suffix}", status="inactive"))
-        equal((renamed.id, renamed.name, renamed.status), (user.id, f"py-user-renamed-{suffix}", "inactive"), "update_user")
+        by_name = users_api.find_users(name=user.name).users
+        equal([u.id for u in by_name], [user.id], "find_users(name=...)")
+        new_name = f"py-user-renamed-{suffix}"
+        renamed = users_api.update_user(User(id=user.id, name=new_name, status="inactive"))
+        equal(
+            (renamed.id, renamed.name, renamed.status),
+            (user.id, new_name, "inactive"),
+            "update_user",
+        )
         renamed = users_api.update_user(User(id=user.id, name=renamed.name, status="active"))
         equal(renamed.status, "active", "update_user back to active")
         users_api.update_password(user.id, "a-long-enough-password")
@@ -260,15 +269,15 @@ def scenario(url, token, org_name):
             403,
             "the password of a missing user",
         )
-        member = orgs_api._organizations_service.post_orgs_id_members(
+        member = members_api.post_orgs_id_members(
             org_id=org.id, add_resource_member_request_body={"id": user.id}
         )
         equal((member.id, member.role), (user.id, "member"), "post_orgs_id_members")
-        members = orgs_api._organizations_service.get_orgs_id_members(org_id=org.id).users
+        members = members_api.get_orgs_id_members(org_id=org.id).users
         equal([(m.id, m.role) for m in members], [(user.id, "member")], "get_orgs_id_members")
         equal(
             status_of(
-                lambda: orgs_api._organizations_service.post_orgs_id_members(
+                lambda: members_api.post_orgs_id_members(
                     org_id=org.id, add_resource_member_request_body={"id": user.id}
                 ),
                 "a second membership",
@@ -301,7 +310,11 @@ def scenario(url, token, org_name):
         found = auths_api.find_authorization_by_id(auth.id)
         equal(found.description, "python reader-writer", "find_authorization_by_id")
         check(found.token is None, "a read-back authorization carries no token (hashed at rest)")
-        equal([a.id for a in auths_api.find_authorizations_by_user(user)], [auth.id], "find_authorizations_by_user")
+        equal(
+            [a.id for a in auths_api.find_authorizations_by_user(user)],
+            [auth.id],
+            "find_authorizations_by_user",
+        )
         equal(
             [a.id for a in auths_api.find_authorizations_by_org_id(org.id)],
             [auth.id],
@@ -319,7 +332,11 @@ def scenario(url, token, org_name):
         equal(len(updated.permissions), 2, "update_authorization leaves the permissions alone")
         equal(updated.created_at, created_at, "update_authorization leaves createdAt alone")
         read_back = auths_api.find_authorization_by_id(auth.id)
-        equal((read_back.status, len(read_back.permissions)), ("inactive", 2), "updated authorization read back")
+        equal(
+            (read_back.status, len(read_back.permissions)),
+            ("inactive", 2),
+            "updated authorization read back",
+        )
         auths_api.delete_authorization(auth)
         equal(
             status_of(lambda: auths_api.find_authorization_by_id(auth.id), "a deleted authorization"),
@@ -328,11 +345,11 @@ def scenario(url, token, org_name):
         )
 
         # --- deletes ---
-        orgs_api._organizations_service.delete_orgs_id_members_id(user_id=user.id, org_id=org.id)
-        equal(orgs_api._organizations_service.get_orgs_id_members(org_id=org.id).users, [], "members after delete")
+        members_api.delete_orgs_id_members_id(user_id=user.id, org_id=org.id)
+        equal(members_api.get_orgs_id_members(org_id=org.id).users, [], "members after delete")
         equal(
             status_of(
-                lambda: orgs_api._organizations_service.delete_orgs_id_members_id(user_id=user.id, org_id=org.id),
+                lambda: members_api.delete_orgs_id_members_id(user_id=user.id, org_id=org.id),
                 "a second membership delete",
             ),
             404,
@@ -354,15 +371,34 @@ def scenario(url, token, org_name):
             "an authorization of a deleted user by ID",
         )
         buckets_api.delete_bucket(forever)
-        equal(status_of(lambda: users_api.find_users(id=user.id), "a deleted user"), 404, "find_users of a deleted user")
+        equal(
+            status_of(lambda: users_api.find_users(id=user.id), "a deleted user"),
+            404,
+            "find_users of a deleted user",
+        )
         buckets_api.delete_bucket(bucket)
-        equal(status_of(lambda: buckets_api.find_bucket_by_id(bucket.id), "a deleted bucket"), 404, "a deleted bucket")
-        check(buckets_api.find_bucket_by_name(bucket.name) is None, "find_bucket_by_name of a deleted bucket")
+        equal(
+            status_of(lambda: buckets_api.find_bucket_by_id(bucket.id), "a deleted bucket"),
+            404,
+            "a deleted bucket",
+        )
+        check(
+            buckets_api.find_bucket_by_name(bucket.name) is None,
+            "find_bucket_by_name of a deleted bucket",
+        )
         system = [b for b in buckets_api.find_buckets(org_id=org.id).buckets if b.name == "_tasks"]
         equal(len(system), 1, "the _tasks bucket")
-        equal(status_of(lambda: buckets_api.delete_bucket(system[0].id), "deleting _tasks"), 400, "deleting a system bucket")
+        equal(
+            status_of(lambda: buckets_api.delete_bucket(system[0].id), "deleting _tasks"),
+            400,
+            "deleting a system bucket",
+        )
         orgs_api.delete_organization(org.id)
-        equal(status_of(lambda: orgs_api.find_organization(org.id), "a deleted organization"), 404, "a deleted organization")
+        equal(
+            status_of(lambda: orgs_api.find_organization(org.id), "a deleted organization"),
+            404,
+            "a deleted organization",
+        )
         equal(
             [b.name for b in buckets_api.find_buckets(limit=100).buckets if b.org_id == org.id],
             [],
@@ -380,7 +416,10 @@ def main(argv):
         print(f"influxdb-client scenario: MISMATCH: {m}", file=sys.stderr)
         return 1
     except ApiException as e:
-        print(f"influxdb-client scenario: unexpected API error {e.status} {e.reason}: {e.body}", file=sys.stderr)
+        print(
+            f"influxdb-client scenario: unexpected API error {e.status} {e.reason}: {e.body}",
+            file=sys.stderr,
+        )
         return 1
     print("influxdb-client scenario: every check holds")
     return 0
