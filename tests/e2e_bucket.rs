@@ -254,3 +254,81 @@ fn a_bucket_is_imported_by_id_and_by_org_and_name() {
     let out = ws.run(&["import", "influxdb_bucket.c", "nonsense"]);
     out.assert_failure();
 }
+
+/// OSS has no bucket schema types. The provider asks the server which product it is (`GET
+/// /ping`, `X-Influxdb-Build: oss`) and refuses `schema_type` at plan, with nothing written.
+#[test]
+fn schema_type_on_oss_fails_at_plan_naming_the_attribute_with_no_write() {
+    let (sim, ws) = setup(Tf::V1_15_5);
+    ws.write(
+        "main.tf",
+        &bucket("  name = \"typed\"\n  schema_type = \"explicit\""),
+    );
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    assert!(
+        out.stderr
+            .contains("schema_type is not supported by InfluxDB OSS")
+            && out.stderr.contains("schema_type"),
+        "{}",
+        out.stderr
+    );
+    assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
+    assert_eq!(sim.count_requests("GET", "/ping"), 1, "{:?}", sim.calls());
+    // An apply fails the same way, at its plan: no bucket was made and deleted again.
+    sim.clear_requests();
+    ws.run(&["apply", "-auto-approve"]).assert_failure();
+    assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
+    // Without schema_type the server is not asked.
+    ws.write("main.tf", &bucket("  name = \"typed\""));
+    sim.clear_requests();
+    ws.apply(&[]);
+    assert_eq!(sim.count_requests("GET", "/ping"), 0, "{:?}", sim.calls());
+}
+
+/// A server that does not say what it is (here `/ping` fails) is not taken for OSS: the plan
+/// passes, and the create, seeing a bucket made without the schema type, deletes it again
+/// and fails naming the attribute: nothing is left behind.
+#[test]
+fn schema_type_on_a_server_that_does_not_say_fails_at_apply_and_leaves_nothing() {
+    let (sim, ws) = setup(Tf::V1_15_5);
+    sim.add_fault(
+        serde_json::json!({"method": "GET", "path_suffix": "/ping", "count": 10, "status": 404}),
+    );
+    ws.write(
+        "main.tf",
+        &bucket("  name = \"typed\"\n  schema_type = \"explicit\""),
+    );
+    let out = ws.run(&["apply", "-auto-approve"]);
+    out.assert_failure();
+    assert!(
+        out.stderr
+            .contains("schema_type is not supported by this server"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sim.count_requests("POST", "/api/v2/buckets"), 1);
+    let left = sim.v2("GET", "/buckets?name=typed", None).json();
+    assert_eq!(left["buckets"], serde_json::json!([]), "{left}");
+}
+
+/// Cloud Serverless has schema types: `/ping` does not say OSS, and the bucket is created
+/// with its schema type; the next plan is empty.
+#[test]
+fn schema_type_on_cloud_serverless_is_created() {
+    let sim = SimProcess::start(&["--product", "cloud-serverless"]);
+    let mut ws = Workspace::new(Tf::V1_15_5);
+    ws.set_envs(sim.provider_env());
+    ws.write(
+        "main.tf",
+        &bucket("  name = \"typed\"\n  retention_period = \"30d\"\n  schema_type = \"explicit\""),
+    );
+    ws.apply(&[]);
+    ws.plan_no_changes(&[]);
+    let id = ws.state_attributes("influxdb_bucket.b")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = sim.v2("GET", &format!("/buckets/{id}"), None).json();
+    assert_eq!(b["schemaType"], "explicit", "{b}");
+}

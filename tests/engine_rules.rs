@@ -20,6 +20,8 @@ struct Store {
     things: Mutex<HashMap<String, Thing>>,
     /// When set, the server reports this size whatever was asked (a server-computed value).
     forced_size: Mutex<Option<i64>>,
+    /// How many times a plan asked the server (`check_server`).
+    server_checks: Mutex<u32>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Default, Debug, PartialEq)]
@@ -74,6 +76,18 @@ impl Resource for ThingResource {
     fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
         if prior.attr("note").as_str() == Some("protected") {
             diags.error("Protected", "this thing is protected");
+        }
+    }
+
+    /// The server has no zone "nowhere": known only by asking it.
+    async fn check_server(&self, s: &Store, planned: &Value, diags: &mut Diagnostics) {
+        *s.server_checks.lock().unwrap() += 1;
+        if planned.attr("zone").as_str() == Some("nowhere") {
+            diags.attribute_error(
+                AttributePath::root("zone"),
+                "No such zone",
+                "the server has no zone nowhere",
+            );
         }
     }
 
@@ -215,6 +229,17 @@ impl Harness {
     }
 
     /// Plan and apply a create; returns the new state.
+    /// PlanResourceChange as the gRPC server answers it (the rules, then `check_server`):
+    /// the planned state's bytes and the diagnostics.
+    async fn plan_checked(&self, prior: &Value, config: &Value) -> (Vec<u8>, Diagnostics) {
+        let (prior, config) = (self.dv(prior), self.dv(config));
+        let r = self
+            .engine
+            .plan_resource_change_checked("test_thing", &prior, &config, &config, &[])
+            .await;
+        (r.planned_state, r.diagnostics)
+    }
+
     async fn create(&self, config: &Value) -> Value {
         let (planned, _, d) = self.plan(&Value::Null, config);
         assert!(!d.has_errors(), "{d:?}");
@@ -315,6 +340,40 @@ async fn requires_replace_reports_only_attributes_that_change() {
         &obj(&[("name", "a".into()), ("zone", "z2".into())]),
     );
     assert!(rr.is_empty());
+}
+
+/// What only the server can tell is checked at plan for creates and replacements (through the
+/// gRPC server's `plan_resource_change_checked`), never for in-place updates or destroys, and
+/// an error there fails the plan with no planned state.
+#[tokio::test]
+async fn the_server_is_asked_at_plan_only_for_creates_and_replacements() {
+    let h = Harness::new(false).await;
+    let checks = |h: &Harness| *h.engine.configured().unwrap().server_checks.lock().unwrap();
+    let nowhere = obj(&[("name", "a".into()), ("zone", "nowhere".into())]);
+    // The rules alone do not ask the server.
+    let (_, _, d) = h.plan(&Value::Null, &nowhere);
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(checks(&h), 0);
+    let (planned, d) = h.plan_checked(&Value::Null, &nowhere).await;
+    assert!(d.has_errors(), "a create is checked");
+    assert!(planned.is_empty(), "a failed plan plans nothing");
+    assert_eq!(checks(&h), 1);
+
+    let state = h
+        .create(&obj(&[("name", "a".into()), ("zone", "z1".into())]))
+        .await;
+    let before = checks(&h);
+    let (_, d) = h
+        .plan_checked(&state, &obj(&[("name", "b".into()), ("zone", "z1".into())]))
+        .await;
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(checks(&h), before, "an in-place update is not checked");
+    let (_, d) = h.plan_checked(&state, &Value::Null).await;
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(checks(&h), before, "a destroy is not checked");
+    let (_, d) = h.plan_checked(&state, &nowhere).await;
+    assert!(d.has_errors(), "a replacement is checked");
+    assert_eq!(checks(&h), before + 1);
 }
 
 #[tokio::test]

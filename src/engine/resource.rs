@@ -90,6 +90,19 @@ pub trait Resource: Send + Sync + 'static {
     /// product this resource belongs to. Called only once the provider is configured.
     fn check_provider(&self, _client: &Self::Client, _config: &Value, _diags: &mut Diagnostics) {}
 
+    /// Checks at plan, for a create or a replacement, what only the server can tell (for
+    /// example which product it is), so that a configuration it cannot serve fails at plan
+    /// rather than half-way through an apply. Called after the plan rules, with the planned
+    /// object, once the provider is configured. It may read from the API, never write; when
+    /// the server cannot tell, it must not guess (the apply still checks).
+    async fn check_server(
+        &self,
+        _client: &Self::Client,
+        _planned: &Value,
+        _diags: &mut Diagnostics,
+    ) {
+    }
+
     async fn create(
         &self,
         client: &Self::Client,
@@ -163,6 +176,7 @@ pub trait DynResource<C>: Send + Sync {
     fn modify_plan(&self, c: Option<&C>, change: &mut PlanChange<'_>, diags: &mut Diagnostics);
     fn guard_destroy(&self, c: Option<&C>, prior: &Value, diags: &mut Diagnostics);
     fn check_provider(&self, c: &C, config: &Value, diags: &mut Diagnostics);
+    async fn check_server(&self, c: &C, planned: &Value, diags: &mut Diagnostics);
     async fn create(&self, c: &C, planned: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn update(
@@ -236,6 +250,9 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     }
     fn check_provider(&self, c: &R::Client, config: &Value, diags: &mut Diagnostics) {
         self.inner.check_provider(c, config, diags)
+    }
+    async fn check_server(&self, c: &R::Client, planned: &Value, diags: &mut Diagnostics) {
+        self.inner.check_server(c, planned, diags).await
     }
     async fn create(
         &self,

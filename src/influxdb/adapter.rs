@@ -53,6 +53,11 @@ impl<X: FamilyClient> DynResource<Connection> for Adapted<dyn DynResource<X>> {
     fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
         c.check::<X>(self.family, self.inner.type_name(), config, diags)
     }
+    async fn check_server(&self, c: &Connection, planned: &Value, diags: &mut Diagnostics) {
+        if let Some(client) = c.client_for::<X>(self.family, self.inner.type_name(), diags) {
+            self.inner.check_server(client, planned, diags).await
+        }
+    }
     async fn create(
         &self,
         c: &Connection,

@@ -359,6 +359,12 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
             item.check_provider(c, &self.narrow(item, config), diags);
         }
     }
+    async fn check_server(&self, c: &Connection, planned: &Value, diags: &mut Diagnostics) {
+        if let Some(item) = self.for_family(c, diags) {
+            let planned = self.narrow(item, planned);
+            item.check_server(c, &planned, diags).await
+        }
+    }
     async fn create(
         &self,
         c: &Connection,

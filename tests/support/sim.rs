@@ -24,7 +24,7 @@ pub struct SimProcess {
     /// `http://127.0.0.1:PORT` (`https://` with `--tls`)
     pub url: String,
     pub clustered: bool,
-    /// Started with `--product oss-v2`.
+    /// Started with `--product oss-v2` or `cloud-serverless` (both serve `/api/v2`).
     pub is_oss_v2: bool,
     /// Started with `--product core` or `--product enterprise`.
     pub is_core: bool,
@@ -75,7 +75,9 @@ impl SimProcess {
             "first line: {line:?}"
         );
         let clustered = args.windows(2).any(|w| w == ["--product", "clustered"]);
-        let is_oss_v2 = args.windows(2).any(|w| w == ["--product", "oss-v2"]);
+        let is_oss_v2 = args
+            .windows(2)
+            .any(|w| w == ["--product", "oss-v2"] || w == ["--product", "cloud-serverless"]);
         let is_core = args
             .windows(2)
             .any(|w| w == ["--product", "core"] || w == ["--product", "enterprise"]);

@@ -11,6 +11,9 @@
 //!   may refuse a destroy or a replacement (`Resource::guard_destroy`);
 //! - creates and updates are checked against the running Terraform's version and the configured
 //!   provider (`check_provider`) before anything is planned;
+//! - a create or a replacement is then checked against what only the server can tell
+//!   (`Resource::check_server`, which may read from the API but never writes): the gRPC server
+//!   answers with [`Engine::plan_resource_change_checked`];
 //! - write-only attributes are planned null whatever the configuration says (the resource sees
 //!   the configured value in `PlanChange::config`);
 //! - the plan is checked as Terraform checks it (`AssertPlanValid`), so that a mistake in a
@@ -34,6 +37,48 @@ pub struct PlanResponse {
 }
 
 impl<P: Provider> Engine<P> {
+    /// PlanResourceChange as the gRPC server answers it: [`Engine::plan_resource_change`] (the
+    /// rules, without any API call), then, for a create or a replacement, the resource's
+    /// `check_server`. An error there fails the plan.
+    pub async fn plan_resource_change_checked(
+        &self,
+        type_name: &str,
+        prior: &DynamicValue,
+        proposed: &DynamicValue,
+        config: &DynamicValue,
+        prior_private: &[u8],
+    ) -> PlanResponse {
+        let mut out = self.plan_resource_change(type_name, prior, proposed, config, prior_private);
+        if out.diagnostics.has_errors() {
+            return out;
+        }
+        let mut diags = Diagnostics::default();
+        let (Some(r), Some(client)) = (self.resource(type_name, &mut diags), self.configured())
+        else {
+            return out;
+        };
+        let ty = r.schema().ty();
+        let planned = DynamicValue::msgpack(out.planned_state.clone());
+        let (Some(prior), Some(planned)) = (
+            decode(prior, &ty, "prior state", &mut diags),
+            decode(&planned, &ty, "planned state", &mut diags),
+        ) else {
+            return out;
+        };
+        let creates = prior.is_null() || !out.requires_replace.is_empty();
+        if planned.is_null() || !creates {
+            return out;
+        }
+        r.check_server(&client, &planned, &mut out.diagnostics)
+            .await;
+        if out.diagnostics.has_errors() {
+            out.planned_state = Vec::new();
+            out.requires_replace = Vec::new();
+            out.planned_private = Vec::new();
+        }
+        out
+    }
+
     pub fn plan_resource_change(
         &self,
         type_name: &str,

@@ -311,6 +311,33 @@ impl HttpCore {
             })
     }
 
+    /// One GET of `path` at the server's root (the API's root without its `prefix`), without
+    /// the token and without retries, for a response header of a 2xx answer: a probe of what
+    /// the server says it is. `None` when it does not answer so, which tells nothing.
+    pub async fn probe_header(&self, prefix: &str, path: &str, header: &str) -> Option<String> {
+        let root = self.base.strip_suffix(prefix).unwrap_or(&self.base);
+        let request = self
+            .http
+            .get(format!("{root}{path}"))
+            .timeout(self.policy.request_timeout)
+            .send();
+        let response = tokio::select! {
+            _ = self.cancel.cancelled() => return None,
+            r = request => r.ok()?,
+        };
+        crate::debug!(
+            "probe",
+            "api" = self.api.log_name,
+            "path" = path,
+            "status" = response.status().as_u16()
+        );
+        if !response.status().is_success() {
+            return None;
+        }
+        let value = response.headers().get(header)?.to_str().ok()?;
+        Some(value.to_owned())
+    }
+
     async fn call(
         &self,
         method: Method,

@@ -1,6 +1,7 @@
 //! The InfluxDB v2 API as a provider block configures it: the client plus the default
 //! organization (`org` or `org_id`, or `INFLUX_ORG` / `INFLUX_ORG_ID`), which a resource
-//! without its own `org_id` uses. A name is looked up once, when first needed.
+//! without its own `org_id` uses. A name is looked up once, when first needed; so is what the
+//! server says it is (`GET /ping`).
 
 use std::sync::Mutex;
 
@@ -21,6 +22,8 @@ pub struct V2Api {
     org: Option<OrgRef>,
     /// The ID of `org` once looked up by name.
     org_id_cache: Mutex<Option<String>>,
+    /// The server's `X-Influxdb-Build` once asked (`None` inside: it did not say).
+    build: tokio::sync::OnceCell<Option<String>>,
 }
 
 impl FamilyClient for V2Api {
@@ -39,7 +42,21 @@ impl V2Api {
             client,
             org,
             org_id_cache: Mutex::new(None),
+            build: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// Whether the server says it is InfluxDB OSS (`GET /ping` answers `X-Influxdb-Build:
+    /// oss`), asked once. `false` when it says something else or nothing: only a server that
+    /// says so is taken for OSS.
+    pub async fn server_is_oss(&self) -> bool {
+        let build = self
+            .build
+            .get_or_init(|| async { self.client.build().await })
+            .await;
+        build
+            .as_deref()
+            .is_some_and(|b| b.trim().eq_ignore_ascii_case("oss"))
     }
 
     /// The provider's organization name, when it was given by name.

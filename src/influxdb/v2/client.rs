@@ -93,6 +93,15 @@ impl V2Client {
         self.core.base_url()
     }
 
+    /// What the server says it is: the `X-Influxdb-Build` header of `GET /ping` (`oss` on
+    /// InfluxDB OSS 2.x; InfluxData's clients take one containing `cloud` for InfluxDB Cloud).
+    /// `None` when the server does not say.
+    pub async fn build(&self) -> Option<String> {
+        self.core
+            .probe_header("/api/v2", "/ping", "X-Influxdb-Build")
+            .await
+    }
+
     // ---- organizations ----
 
     /// The organization with this name; `None` when there is none.

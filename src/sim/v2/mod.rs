@@ -4,7 +4,9 @@
 //! [`authorizations`]; the records and the permission rule in [`model`]; this family's
 //! `/__sim/` endpoints in [`control`].
 //!
-//! Served: `GET /health`; `GET /api/v2/resources`; orgs (CRUD, with system buckets, members
+//! Served: `GET /health`; `GET`/`HEAD /ping` (204, no token needed, `X-Influxdb-Build: oss`
+//! as InfluxDB 2.x's `http/legacy/ping_handler.go` sends it; `Cloud` for Cloud Serverless, the
+//! value InfluxData's clients look for); `GET /api/v2/resources`; orgs (CRUD, with system buckets, members
 //! and owners); users (CRUD, password, `POST /api/v2/signin`); buckets (CRUD, paged lists);
 //! authorizations (create, list with `userID`/`user`/`orgID`/`org`, get, patch
 //! `status`/`description` ignoring every other key, delete). `--product cloud-serverless`
@@ -40,7 +42,9 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use self::model::{Authorization, Mapping, Org, Permission, Store, User, RESOURCE_TYPES};
-use super::harness::http::{authorization, json_response_as, query_pairs, sha512_hex, Resp};
+use super::harness::http::{
+    authorization, json_response_as, no_content, query_pairs, sha512_hex, Resp,
+};
 use super::harness::{Family, Request};
 use super::SimOptions;
 
@@ -81,6 +85,13 @@ impl Family for OssV2 {
                     200,
                     &json!({"name": "influxdb", "message": "ready for queries and writes", "status": "pass", "checks": [], "version": "v2.7.12-sim", "commit": "sim"}),
                 )
+            } else {
+                error(405, "method not allowed")
+            };
+        }
+        if req.path == "/ping" {
+            return if *method == Method::GET || *method == Method::HEAD {
+                self.ping()
             } else {
                 error(405, "method not allowed")
             };
@@ -208,6 +219,22 @@ impl OssV2 {
         };
         sim.reset();
         sim
+    }
+
+    /// `/ping`: 204 with the build and version headers.
+    fn ping(&self) -> Resp {
+        let mut r = no_content();
+        let build = if self.cloud { "Cloud" } else { "oss" };
+        let h = r.headers_mut();
+        h.insert(
+            "X-Influxdb-Build",
+            hyper::header::HeaderValue::from_static(build),
+        );
+        h.insert(
+            "X-Influxdb-Version",
+            hyper::header::HeaderValue::from_static("v2.7.12-sim"),
+        );
+        r
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {

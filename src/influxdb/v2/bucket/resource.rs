@@ -8,6 +8,10 @@
 //!   stays (never a false diff); when the retention changes it is planned unknown and sent as
 //!   OSS's rule computes it, so the PATCH is never refused for a shard group longer than the
 //!   new retention.
+//! - `schema_type` on a server that says it is InfluxDB OSS (`GET /ping`, asked once per
+//!   provider process, and only for a planned create or replacement that sets it) fails at
+//!   plan; a server that does not say gets the request, and the create undoes a bucket the
+//!   server made without the schema type.
 //! - `deletion_protection` lives in the state, as for `influxdb_database`: any plan that would
 //!   delete or replace the bucket fails, naming it, before anything is written.
 //! - Refreshes read from one paginated listing per provider process ([`super::super::snapshots`]).
@@ -69,7 +73,7 @@ impl Resource for BucketResource {
                     .semantic_equality(same_duration)
                     .use_state_for_unknown(),
                 Attribute::optional("schema_type", Type::String)
-                    .describe(&format!("{} A change replaces the bucket. Setting it on InfluxDB OSS fails at apply and creates nothing.", doc::SCHEMA_TYPE))
+                    .describe(&format!("{} A change replaces the bucket. Setting it on InfluxDB OSS fails at plan (the provider asks the server which product it is, `GET /ping`); on a server that does not say, at apply, and nothing is left behind.", doc::SCHEMA_TYPE))
                     .validate_str("Invalid schema_type", validators::one_of(&["implicit", "explicit"]))
                     .requires_replace(),
                 Attribute::optional_computed("deletion_protection", Type::Bool)
@@ -100,6 +104,21 @@ impl Resource for BucketResource {
             change
                 .planned
                 .set_attr("shard_group_duration", Value::Unknown);
+        }
+    }
+
+    /// OSS has no schema types: it would create the bucket without one. Known at plan when
+    /// the server says it is OSS; otherwise the create checks the answer.
+    async fn check_server(&self, api: &V2Api, planned: &Value, diags: &mut Diagnostics) {
+        let Some(schema_type) = planned.attr("schema_type").as_str() else {
+            return;
+        };
+        if api.server_is_oss().await {
+            diags.attribute_error(
+                AttributePath::root("schema_type"),
+                "schema_type is not supported by InfluxDB OSS",
+                format!("schema_type = {schema_type:?} is set, but the server is InfluxDB OSS (its /ping answers X-Influxdb-Build: oss), whose buckets have no schema type; only InfluxDB Cloud has them. Remove schema_type. Nothing was created."),
+            );
         }
     }
 

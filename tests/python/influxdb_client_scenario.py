@@ -1,0 +1,429 @@
+"""Drives the simulator (`influxdb-sim --product oss-v2`) with InfluxData's official Python client
+(influxdb-client 1.50.0, generated from the v2 OpenAPI): organizations, buckets, users, passwords,
+organization members and authorizations, each created, found, updated and deleted, with every
+answer checked against what InfluxDB OSS 2.7 answers.
+
+The client shares no code with the provider nor with the simulator, so a misreading of the API on
+both sides of the provider's own tests shows up here. Run by tests/python_client.rs.
+
+Usage: influxdb_client_scenario.py URL TOKEN ORG_NAME
+Exit status 0 when every check holds; otherwise 1, with the first mismatch on stderr.
+"""
+
+import json
+import sys
+import uuid
+
+from influxdb_client import (
+    Authorization,
+    BucketRetentionRules,
+    InfluxDBClient,
+    OrganizationsService,
+    Permission,
+    PermissionResource,
+    User,
+)
+from influxdb_client.rest import ApiException
+
+
+class Mismatch(Exception):
+    """A check that does not hold."""
+
+
+def check(cond, what):
+    if not cond:
+        raise Mismatch(what)
+
+
+def equal(got, want, what):
+    if got != want:
+        raise Mismatch(f"{what}: got {got!r}, want {want!r}")
+
+
+def status_of(call, what):
+    """The HTTP status of a call that must fail with an ApiException."""
+    return failure_of(call, what)[0]
+
+
+def failure_of(call, what):
+    """(status, code) of a call that must fail: InfluxDB's errors are `{code, message}`."""
+    try:
+        call()
+    except ApiException as e:
+        try:
+            code = json.loads(e.body or "{}").get("code")
+        except ValueError as bad:
+            raise Mismatch(f"{what}: the error body is not JSON ({bad}): {e.body!r}") from None
+        return e.status, code
+    raise Mismatch(f"{what}: the call succeeded, want an error")
+
+
+def scenario(url, token, org_name):
+    suffix = uuid.uuid4().hex[:8]
+    with InfluxDBClient(url=url, token=token, org=org_name, timeout=10_000) as client:
+        orgs_api = client.organizations_api()
+        buckets_api = client.buckets_api()
+        users_api = client.users_api()
+        auths_api = client.authorizations_api()
+        # OrganizationsApi has no members calls: the generated service has them.
+        members_api = OrganizationsService(client.api_client)
+
+        # --- the server: /ping says OSS, as InfluxDB 2.x's ping handler does ---
+        check(client.ping(), "ping")
+        equal(client.build().lower(), "oss", "X-Influxdb-Build of /ping")
+
+        # --- organizations ---
+        home = orgs_api.find_organizations(org=org_name)
+        equal(len(home), 1, "find_organizations(org=...) of the default org")
+        org = orgs_api.create_organization(name=f"py-org-{suffix}")
+        check(org.id and len(org.id) == 16, f"organization id {org.id!r} is 16 hex digits")
+        equal(org.name, f"py-org-{suffix}", "created organization's name")
+        # An organization's description is always shown (no omitempty), empty when unset.
+        equal(org.description, "", "created organization's description")
+        equal(
+            failure_of(lambda: orgs_api.create_organization(name=org.name), "a duplicate org"),
+            (422, "conflict"),
+            "a duplicate organization name",
+        )
+        found = orgs_api.find_organization(org.id)
+        equal(found.name, org.name, "find_organization(id).name")
+        by_name = orgs_api.find_organizations(org=org.name)
+        equal([o.id for o in by_name], [org.id], "find_organizations(org=name)")
+        system = sorted(b.name for b in buckets_api.find_buckets(org_id=org.id).buckets)
+        equal(system, ["_monitoring", "_tasks"], "a new organization's system buckets")
+        org.name = f"py-org-renamed-{suffix}"
+        org.description = "made by the python client"
+        updated = orgs_api.update_organization(org)
+        equal(updated.id, org.id, "update_organization keeps the id")
+        equal(updated.name, org.name, "update_organization renames")
+        equal(updated.description, "made by the python client", "update_organization description")
+        equal(orgs_api.find_organization(org.id).name, org.name, "renamed organization read back")
+
+        # --- buckets ---
+        thirty_days = 30 * 24 * 3600
+        bucket = buckets_api.create_bucket(
+            bucket_name=f"py-bucket-{suffix}",
+            description="first",
+            retention_rules=BucketRetentionRules(type="expire", every_seconds=thirty_days),
+            org_id=org.id,
+        )
+        check(bucket.id and len(bucket.id) == 16, f"bucket id {bucket.id!r} is 16 hex digits")
+        equal(bucket.org_id, org.id, "created bucket's orgID")
+        equal(bucket.type, "user", "created bucket's type")
+        equal(len(bucket.retention_rules), 1, "created bucket's rules")
+        rule = bucket.retention_rules[0]
+        equal(rule.every_seconds, thirty_days, "created bucket's retention")
+        # OSS normalises a shard-group duration of 0 to 1 d for a retention of >= 2 d.
+        equal(rule.shard_group_duration_seconds, 86400, "created bucket's shard-group duration")
+        equal(
+            failure_of(
+                lambda: buckets_api.create_bucket(bucket_name=bucket.name, org_id=org.id),
+                "a duplicate bucket name",
+            ),
+            (422, "conflict"),
+            "a duplicate bucket name",
+        )
+        equal(
+            failure_of(
+                lambda: buckets_api.create_bucket(bucket_name=f"_py-{suffix}", org_id=org.id),
+                "a name starting with an underscore",
+            ),
+            (400, "invalid"),
+            "a bucket name starting with an underscore",
+        )
+        two_rules = [BucketRetentionRules(every_seconds=7200), BucketRetentionRules(every_seconds=3600)]
+        equal(
+            failure_of(
+                lambda: buckets_api.create_bucket(
+                    bucket_name=f"py-two-{suffix}", retention_rules=two_rules, org_id=org.id
+                ),
+                "two retention rules",
+            ),
+            (422, "unprocessable entity"),
+            "two retention rules",
+        )
+        # The storage engine refuses a retention under 1 h with a plain error (500), and the
+        # bucket it had begun to create is rolled back.
+        equal(
+            failure_of(
+                lambda: buckets_api.create_bucket(
+                    bucket_name=f"py-short-{suffix}",
+                    retention_rules=BucketRetentionRules(every_seconds=60),
+                    org_id=org.id,
+                ),
+                "a retention of 60 s",
+            ),
+            (500, "internal error"),
+            "a retention of 60 s on create",
+        )
+        check(
+            buckets_api.find_bucket_by_name(f"py-short-{suffix}") is None,
+            "a bucket refused by the storage engine is rolled back",
+        )
+        # No rule: kept forever, shown as a rule of 0 s with a 7 d shard-group duration.
+        forever = buckets_api.create_bucket(bucket_name=f"py-forever-{suffix}", org_id=org.id)
+        equal(
+            [(r.every_seconds, r.shard_group_duration_seconds) for r in forever.retention_rules],
+            [(0, 604800)],
+            "a bucket created with no rule",
+        )
+        check(forever.description is None, "a bucket with no description has no description key")
+        equal(buckets_api.find_bucket_by_id(bucket.id).name, bucket.name, "find_bucket_by_id")
+        by_name = buckets_api.find_bucket_by_name(bucket.name)
+        check(by_name is not None, "find_bucket_by_name finds the bucket")
+        equal(by_name.id, bucket.id, "find_bucket_by_name(...).id")
+        check(
+            buckets_api.find_bucket_by_name(f"py-no-such-bucket-{suffix}") is None,
+            "find_bucket_by_name of a missing bucket is None",
+        )
+        listed = buckets_api.find_buckets(org_id=org.id, limit=100).buckets
+        equal(
+            sorted(b.name for b in listed),
+            sorted(["_monitoring", "_tasks", bucket.name, forever.name]),
+            "find_buckets(org_id=...)",
+        )
+        seven_days = 7 * 24 * 3600
+        bucket.name = f"py-bucket-renamed-{suffix}"
+        bucket.description = "second"
+        bucket.retention_rules = [
+            BucketRetentionRules(
+                type="expire", every_seconds=seven_days, shard_group_duration_seconds=86400
+            )
+        ]
+        updated = buckets_api.update_bucket(bucket)
+        equal(updated.id, bucket.id, "update_bucket keeps the id")
+        equal(updated.name, bucket.name, "update_bucket renames")
+        equal(updated.description, "second", "update_bucket description")
+        equal(updated.retention_rules[0].every_seconds, seven_days, "update_bucket retention")
+        equal(
+            updated.retention_rules[0].shard_group_duration_seconds,
+            86400,
+            "update_bucket shard-group duration",
+        )
+        read_back = buckets_api.find_bucket_by_id(bucket.id)
+        equal(
+            (read_back.name, read_back.description, read_back.retention_rules[0].every_seconds),
+            (bucket.name, "second", seven_days),
+            "updated bucket read back",
+        )
+        # An update with no rules leaves the retention as it is (the server reads an empty
+        # retentionRules as "no change").
+        read_back.description = "third"
+        read_back.retention_rules = []
+        updated = buckets_api.update_bucket(read_back)
+        equal(updated.description, "third", "update_bucket with no rules: description")
+        equal(
+            updated.retention_rules[0].every_seconds,
+            seven_days,
+            "update_bucket with no rules keeps the retention",
+        )
+        # Shrinking the retention under the shard-group duration without also sending a smaller
+        # one is refused (422).
+        read_back.retention_rules = [BucketRetentionRules(type="expire", every_seconds=3600)]
+        equal(
+            failure_of(lambda: buckets_api.update_bucket(read_back), "1 h under a 1 d shard group"),
+            (422, "unprocessable entity"),
+            "a retention shrunk under the shard-group duration",
+        )
+        forever.name = bucket.name
+        equal(
+            failure_of(lambda: buckets_api.update_bucket(forever), "a rename into a taken name"),
+            (422, "conflict"),
+            "a bucket renamed into a taken name",
+        )
+        # A retention under one hour is refused by the storage engine (a 500 on OSS).
+        read_back.retention_rules = [BucketRetentionRules(type="expire", every_seconds=60)]
+        equal(
+            status_of(lambda: buckets_api.update_bucket(read_back), "a retention of 60 s"),
+            500,
+            "a retention of 60 s",
+        )
+
+        # --- users, passwords, members ---
+        user = users_api.create_user(f"py-user-{suffix}")
+        check(user.id and len(user.id) == 16, f"user id {user.id!r} is 16 hex digits")
+        equal(user.status, "active", "created user's status")
+        equal(users_api.find_users(id=user.id).users[0].name, user.name, "find_users(id=...)")
+        by_name = users_api.find_users(name=user.name).users
+        equal([u.id for u in by_name], [user.id], "find_users(name=...)")
+        new_name = f"py-user-renamed-{suffix}"
+        renamed = users_api.update_user(User(id=user.id, name=new_name, status="inactive"))
+        equal(
+            (renamed.id, renamed.name, renamed.status),
+            (user.id, new_name, "inactive"),
+            "update_user",
+        )
+        renamed = users_api.update_user(User(id=user.id, name=renamed.name, status="active"))
+        equal(renamed.status, "active", "update_user back to active")
+        users_api.update_password(user.id, "a-long-enough-password")
+        equal(
+            status_of(lambda: users_api.update_password(user.id, "short"), "a 5-character password"),
+            400,
+            "a 5-character password",
+        )
+        equal(
+            status_of(
+                lambda: users_api.update_password("0123456789abcdef", "a-long-enough-password"),
+                "the password of a missing user",
+            ),
+            403,
+            "the password of a missing user",
+        )
+        member = members_api.post_orgs_id_members(
+            org_id=org.id, add_resource_member_request_body={"id": user.id}
+        )
+        equal((member.id, member.role), (user.id, "member"), "post_orgs_id_members")
+        members = members_api.get_orgs_id_members(org_id=org.id).users
+        equal([(m.id, m.role) for m in members], [(user.id, "member")], "get_orgs_id_members")
+        equal(
+            status_of(
+                lambda: members_api.post_orgs_id_members(
+                    org_id=org.id, add_resource_member_request_body={"id": user.id}
+                ),
+                "a second membership",
+            ),
+            500,
+            "a second membership",
+        )
+
+        # --- authorizations ---
+        read_bucket = Permission(
+            action="read",
+            resource=PermissionResource(type="buckets", id=bucket.id, org_id=org.id),
+        )
+        write_bucket = Permission(
+            action="write",
+            resource=PermissionResource(type="buckets", id=bucket.id, org_id=org.id),
+        )
+        auth = auths_api.create_authorization(
+            authorization=Authorization(
+                org_id=org.id,
+                user_id=user.id,
+                description="python reader-writer",
+                permissions=[read_bucket, write_bucket],
+            )
+        )
+        check(auth.token, "create_authorization returns the token")
+        equal(auth.status, "active", "created authorization's status")
+        equal(auth.user_id, user.id, "created authorization's userID")
+        equal(auth.permissions[0].resource.name, bucket.name, "the server names the bucket")
+        found = auths_api.find_authorization_by_id(auth.id)
+        equal(found.description, "python reader-writer", "find_authorization_by_id")
+        check(found.token is None, "a read-back authorization carries no token (hashed at rest)")
+        equal(
+            [a.id for a in auths_api.find_authorizations_by_user(user)],
+            [auth.id],
+            "find_authorizations_by_user",
+        )
+        equal(
+            [a.id for a in auths_api.find_authorizations_by_org_id(org.id)],
+            [auth.id],
+            "find_authorizations_by_org_id",
+        )
+        # The client sends the whole authorization back; the server changes only status and
+        # description, ignoring the rest (id, token, permissions, createdAt, links...).
+        created_at = found.created_at
+        found.status = "inactive"
+        found.description = "python reader-writer, paused"
+        found.permissions = [read_bucket]
+        updated = auths_api.update_authorization(found)
+        equal(updated.status, "inactive", "update_authorization status")
+        equal(updated.description, "python reader-writer, paused", "update_authorization description")
+        equal(len(updated.permissions), 2, "update_authorization leaves the permissions alone")
+        equal(updated.created_at, created_at, "update_authorization leaves createdAt alone")
+        read_back = auths_api.find_authorization_by_id(auth.id)
+        equal(
+            (read_back.status, len(read_back.permissions)),
+            ("inactive", 2),
+            "updated authorization read back",
+        )
+        auths_api.delete_authorization(auth)
+        equal(
+            status_of(lambda: auths_api.find_authorization_by_id(auth.id), "a deleted authorization"),
+            404,
+            "find_authorization_by_id of a deleted authorization",
+        )
+
+        # --- deletes ---
+        members_api.delete_orgs_id_members_id(user_id=user.id, org_id=org.id)
+        equal(members_api.get_orgs_id_members(org_id=org.id).users, [], "members after delete")
+        equal(
+            status_of(
+                lambda: members_api.delete_orgs_id_members_id(user_id=user.id, org_id=org.id),
+                "a second membership delete",
+            ),
+            404,
+            "deleting a membership that is gone",
+        )
+        orphan = auths_api.create_authorization(
+            authorization=Authorization(org_id=org.id, user_id=user.id, permissions=[read_bucket])
+        )
+        users_api.delete_user(user)
+        # The authorizations of a deleted user stay on the server but are refused: left out of
+        # lists, 404 "user not found" by ID.
+        check(
+            orphan.id not in [a.id for a in auths_api.find_authorizations()],
+            "the list leaves out the authorization of a deleted user",
+        )
+        equal(
+            failure_of(lambda: auths_api.find_authorization_by_id(orphan.id), "a deleted user's token"),
+            (404, "not found"),
+            "an authorization of a deleted user by ID",
+        )
+        buckets_api.delete_bucket(forever)
+        equal(
+            status_of(lambda: users_api.find_users(id=user.id), "a deleted user"),
+            404,
+            "find_users of a deleted user",
+        )
+        buckets_api.delete_bucket(bucket)
+        equal(
+            status_of(lambda: buckets_api.find_bucket_by_id(bucket.id), "a deleted bucket"),
+            404,
+            "a deleted bucket",
+        )
+        check(
+            buckets_api.find_bucket_by_name(bucket.name) is None,
+            "find_bucket_by_name of a deleted bucket",
+        )
+        system = [b for b in buckets_api.find_buckets(org_id=org.id).buckets if b.name == "_tasks"]
+        equal(len(system), 1, "the _tasks bucket")
+        equal(
+            status_of(lambda: buckets_api.delete_bucket(system[0].id), "deleting _tasks"),
+            400,
+            "deleting a system bucket",
+        )
+        orgs_api.delete_organization(org.id)
+        equal(
+            status_of(lambda: orgs_api.find_organization(org.id), "a deleted organization"),
+            404,
+            "a deleted organization",
+        )
+        equal(
+            [b.name for b in buckets_api.find_buckets(limit=100).buckets if b.org_id == org.id],
+            [],
+            "the buckets (system ones too) of a deleted organization",
+        )
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        scenario(argv[1], argv[2], argv[3])
+    except Mismatch as m:
+        print(f"influxdb-client scenario: MISMATCH: {m}", file=sys.stderr)
+        return 1
+    except ApiException as e:
+        print(
+            f"influxdb-client scenario: unexpected API error {e.status} {e.reason}: {e.body}",
+            file=sys.stderr,
+        )
+        return 1
+    print("influxdb-client scenario: every check holds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
