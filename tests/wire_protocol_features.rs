@@ -40,6 +40,7 @@ async fn metadata_schemas_and_identity_schemas_announce_the_new_features() {
     assert_eq!(
         lists,
         [
+            "influxdb_admin_token",
             "influxdb_authorization",
             "influxdb_bucket",
             "influxdb_database",

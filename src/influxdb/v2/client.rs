@@ -17,6 +17,7 @@ use super::models::{
 };
 use super::snapshots::Snapshots;
 use super::V2_API;
+use crate::influxdb::http::Listing;
 use crate::influxdb::http::{
     self, item, query, CoreConfig, CreateError, HttpCore, HttpError, Policy,
 };
@@ -319,6 +320,47 @@ impl V2Client {
 fn members_path(org_id: &str, role: &str) -> String {
     let plural = if role == "owner" { "owners" } else { "members" };
     format!("{}/{plural}", item("/orgs", org_id))
+}
+
+// ---- refresh: reads served from the snapshots ----
+
+impl V2Client {
+    /// Every authorization the token may read, from this process's snapshot.
+    pub async fn authorizations_snapshot(&self) -> Result<Arc<Listing<Authorization>>, V2Error> {
+        self.snapshots()
+            .authorizations
+            .get(|| async {
+                self.list_authorizations(&AuthorizationFilter::default())
+                    .await
+            })
+            .await
+    }
+
+    /// Every bucket the token may read, from this process's snapshot.
+    pub async fn buckets_snapshot(&self) -> Result<Arc<Listing<Bucket>>, V2Error> {
+        self.snapshots()
+            .buckets
+            .get(|| self.list_buckets(None))
+            .await
+    }
+
+    /// An authorization for a refresh: from the snapshot, or, when the list does not have it,
+    /// from one GET (a 404 there means it is gone; a list that lags must not make Terraform
+    /// create a second token).
+    pub async fn read_authorization(&self, id: &str) -> Result<Authorization, V2Error> {
+        if let Some(a) = self.authorizations_snapshot().await?.get(id) {
+            return Ok(a.clone());
+        }
+        self.get_authorization(id).await
+    }
+
+    /// A bucket for a refresh: from the snapshot, else from one GET.
+    pub async fn read_bucket(&self, id: &str) -> Result<Bucket, V2Error> {
+        if let Some(b) = self.buckets_snapshot().await?.get(id) {
+            return Ok(b.clone());
+        }
+        self.get_bucket(id).await
+    }
 }
 
 #[cfg(test)]
