@@ -10,8 +10,10 @@
 pub mod admin_token;
 pub mod client;
 pub mod database;
+pub mod edition;
 pub mod models;
 pub mod snapshots;
+pub mod table;
 
 use std::sync::Arc;
 
@@ -164,6 +166,7 @@ impl Family for Core {
         r.data_source(database::data_source::DatabaseDataSource);
         r.data_source(database::data_sources::DatabasesDataSource);
         r.list_resource(database::list::DatabaseList);
+        r.resource(table::TableResource);
     }
 }
 
