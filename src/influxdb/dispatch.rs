@@ -340,6 +340,14 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
         let mut quiet = Diagnostics::default();
         if let Some(item) = c.and_then(|c| self.for_family(c, &mut quiet)) {
             item.modify_plan(c, change, diags);
+            // The attributes only other families have stay null here (they are null after
+            // every call, see `widen`), not "known after apply".
+            let own = item.schema();
+            for a in &self.schema.attributes {
+                if own.attribute(&a.name).is_none() {
+                    change.planned.set_attr(&a.name, Value::Null);
+                }
+            }
         }
     }
     fn guard_destroy(&self, c: Option<&Connection>, prior: &Value, diags: &mut Diagnostics) {

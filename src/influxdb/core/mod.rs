@@ -10,6 +10,7 @@
 pub mod admin_token;
 pub mod client;
 pub mod database;
+pub mod database_token;
 pub mod edition;
 pub mod models;
 pub mod snapshots;
@@ -167,6 +168,8 @@ impl Family for Core {
         r.data_source(database::data_sources::DatabasesDataSource);
         r.list_resource(database::list::DatabaseList);
         r.resource(table::TableResource);
+        r.resource(database_token::resource::DatabaseTokenResource);
+        r.ephemeral_resource(database_token::ephemeral::EphemeralDatabaseToken);
     }
 }
 

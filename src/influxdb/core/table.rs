@@ -32,8 +32,6 @@ use crate::influxdb::http::gone_is_ok;
 pub struct TableResource;
 
 const TYPE: &str = "influxdb_table";
-/// The attributes this implementation has (the union schema may have more).
-const OWN: [&str; 5] = ["database", "name", "tags", "fields", "retention_period"];
 /// The field types of the create call, and how `system.influxdb_schema` names them.
 const FIELD_TYPES: [(&str, &str); 5] = [
     ("utf8", "string"),
@@ -222,17 +220,6 @@ impl Resource for TableResource {
                 Some("retention_period"),
                 diags,
             );
-        }
-        let others: Vec<String> = match &*change.planned {
-            Value::Object(m) => m
-                .keys()
-                .filter(|k| !OWN.contains(&k.as_str()))
-                .cloned()
-                .collect(),
-            _ => Vec::new(),
-        };
-        for k in others {
-            change.planned.set_attr(&k, Value::Null);
         }
         if change.is_create() {
             return;
