@@ -27,11 +27,13 @@ static PRODUCT_A: [Product; 1] = [Product {
     name: "Product A",
     simulator: None,
     needs: "a_token",
+    lacks: &[],
 }];
 static PRODUCT_B: [Product; 1] = [Product {
     name: "Product B",
     simulator: None,
     needs: "b_token",
+    lacks: &[],
 }];
 
 macro_rules! family {

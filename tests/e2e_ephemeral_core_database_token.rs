@@ -44,7 +44,11 @@ check "ci_token" {{
 #[test]
 fn on_enterprise_every_opened_token_is_deleted_at_close() {
     let (sim, ws) = setup(SimProcess::enterprise());
-    let a = sim.v3("POST", "/api/v3/configure/database", Some(r#"{"db":"sensors"}"#));
+    let a = sim.v3(
+        "POST",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"sensors"}"#),
+    );
     assert_eq!(a.status, 200, "{}", a.body);
     ws.write("main.tf", &config());
     let out = ws.apply(&[]);

@@ -91,11 +91,13 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB 3 Core",
         simulator: Some("core"),
         needs: "host_url and auth_token (or INFLUXDB3_HOST_URL and INFLUXDB3_AUTH_TOKEN)",
+        lacks: &["influxdb_database_token"],
     },
     Product {
         name: "InfluxDB 3 Enterprise",
         simulator: Some("enterprise"),
         needs: "host_url and auth_token (or INFLUXDB3_HOST_URL and INFLUXDB3_AUTH_TOKEN)",
+        lacks: &[],
     },
 ];
 
