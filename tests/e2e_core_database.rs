@@ -307,3 +307,23 @@ fn import_by_identity() {
     ws.apply(&["-destroy"]);
     assert!(live(&sim, "legacy").is_none());
 }
+
+/// The name rules are the configured product's: Core allows 511 bytes (Cloud Dedicated 64),
+/// and refuses at plan what Core refuses, before any API call.
+#[test]
+fn the_name_rules_are_cores() {
+    let (sim, ws) = setup(SimProcess::core(), Tf::V1_15_5);
+    let long = format!("s{}", "x".repeat(99));
+    ws.write("main.tf", &config(&database(&long, "")));
+    ws.apply(&[]);
+    assert!(live(&sim, &long).is_some());
+    ws.apply(&["-destroy"]);
+    sim.clear_requests();
+    ws.write("main.tf", &config(&database("a/b/c", "")));
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    let text = flat(&out.combined());
+    assert!(text.contains("Invalid database name"), "{text}");
+    assert!(text.contains("one `/`"), "{text}");
+    assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
+}

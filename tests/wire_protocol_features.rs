@@ -37,7 +37,14 @@ async fn metadata_schemas_and_identity_schemas_announce_the_new_features() {
         .map(|e| e.type_name.as_str())
         .collect();
     lists.sort();
-    assert_eq!(lists, ["influxdb_database", "influxdb_database_token"]);
+    assert_eq!(
+        lists,
+        [
+            "influxdb_admin_token",
+            "influxdb_database",
+            "influxdb_database_token"
+        ]
+    );
 
     let s = c
         .get_provider_schema(pb::get_provider_schema::Request {})

@@ -107,12 +107,6 @@ impl Resource for DatabaseTokenResource {
         diags: &mut Diagnostics,
     ) {
         require_enterprise(client, TYPE, None, diags);
-        // The shared schema's validators are every product's; Enterprise's own rules here.
-        validate_permissions(
-            change.config.attr("permissions"),
-            &AttributePath::root("permissions"),
-            diags,
-        );
         let description = change.config.attr("description").clone();
         if change.is_create() {
             change.planned.set_attr("name", description);
