@@ -172,6 +172,7 @@ impl Family for Core {
         r.resource(table::TableResource);
         r.resource(database_token::resource::DatabaseTokenResource);
         r.ephemeral_resource(database_token::ephemeral::EphemeralDatabaseToken);
+        r.list_resource(database_token::list::DatabaseTokenList);
     }
 }
 

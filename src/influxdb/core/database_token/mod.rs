@@ -9,6 +9,7 @@
 //! `ready`, or `system:*`), action `read`.
 
 pub mod ephemeral;
+pub mod list;
 pub mod resource;
 
 use serde::{Deserialize, Serialize};
