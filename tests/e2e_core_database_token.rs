@@ -91,6 +91,22 @@ output "ops" {{
   value     = influxdb_admin_token.ops.access_token
   sensitive = true
 }}
+
+data "influxdb_database_token" "writer" {{
+  id = influxdb_database_token.writer.id
+}}
+
+data "influxdb_databases" "all" {{
+  depends_on = [influxdb_database.sensors]
+}}
+
+output "writer_permissions" {{
+  value = join(",", sort([for p in data.influxdb_database_token.writer.permissions : "${{p.action}}:${{p.resource}}"]))
+}}
+
+output "databases" {{
+  value = join(",", [for d in data.influxdb_databases.all.databases : "${{d.name}}=${{d.retention_period}}"])
+}}
 "#,
         provider_block("")
     )
@@ -137,6 +153,11 @@ fn the_whole_stack_on_enterprise(tf: Tf) {
         .unwrap();
     assert_eq!(db["retention_period_ns"], 30 * DAY_NS);
     assert_eq!(db["tables"]["cpu"]["tags"], json!(["host"]));
+    assert_eq!(
+        ws.output_raw("writer_permissions"),
+        "read:sensors,write:sensors"
+    );
+    assert_eq!(ws.output_raw("databases"), "sensors=30d");
     ws.plan_no_changes(&[]);
 
     // Refresh of every token is one system.tokens query, of the databases one more.

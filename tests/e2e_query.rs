@@ -413,3 +413,22 @@ fn the_token_list_on_core_fails_naming_enterprise() {
         .join(" ");
     assert!(text.contains("needs InfluxDB 3 Enterprise"), "{text}");
 }
+
+#[test]
+fn the_tokens_data_source_on_enterprise_lists_resource_tokens_only() {
+    let (sim, ws) = setup(SimProcess::enterprise());
+    let body = json!({"token_name": "grafana", "permissions": [{"resource_type": "db", "resource_names": ["*"], "actions": ["read"]}]}).to_string();
+    let a = sim.v3("POST", "/api/v3/enterprise/configure/token", Some(&body));
+    assert_eq!(a.status, 201, "{}", a.body);
+    sim.v3_named_admin("ops");
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\ndata \"influxdb_database_tokens\" \"all\" {{}}\n\noutput \"names\" {{\n  value = join(\",\", [for t in data.influxdb_database_tokens.all.tokens : \"${{t.description}}:${{t.id}}\"])\n}}\n",
+            provider_block("")
+        ),
+    );
+    ws.apply(&[]);
+    let id = a.json()["id"].to_string();
+    assert_eq!(ws.output_raw("names"), format!("grafana:{id}"));
+}

@@ -91,7 +91,7 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB 3 Core",
         simulator: Some("core"),
         needs: "host_url and auth_token (or INFLUXDB3_HOST_URL and INFLUXDB3_AUTH_TOKEN)",
-        lacks: &["influxdb_database_token"],
+        lacks: &["influxdb_database_token", "influxdb_database_tokens"],
     },
     Product {
         name: "InfluxDB 3 Enterprise",
@@ -173,6 +173,8 @@ impl Family for Core {
         r.resource(database_token::resource::DatabaseTokenResource);
         r.ephemeral_resource(database_token::ephemeral::EphemeralDatabaseToken);
         r.list_resource(database_token::list::DatabaseTokenList);
+        r.data_source(database_token::data_source::DatabaseTokenDataSource);
+        r.data_source(database_token::data_sources::DatabaseTokensDataSource);
     }
 }
 

@@ -8,6 +8,8 @@
 //! System permissions are written `resource = "system:ping"` (also `health`, `metrics`,
 //! `ready`, or `system:*`), action `read`.
 
+pub mod data_source;
+pub mod data_sources;
 pub mod ephemeral;
 pub mod list;
 pub mod resource;
@@ -35,6 +37,8 @@ pub struct TokenState {
     pub description: Option<String>,
     pub permissions: Option<Vec<Permission>>,
     pub expires_at: Option<String>,
+    /// Resource only (the data source has no such attribute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     pub created_at: Option<String>,
 }
