@@ -327,3 +327,31 @@ fn the_name_rules_are_cores() {
     assert!(text.contains("one `/`"), "{text}");
     assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
 }
+
+/// `examples/demo/core/main.tf` (what `scripts/demo.sh core|enterprise` applies), as it is.
+fn the_demo_configuration_applies(sim: SimProcess, tf: Tf) {
+    let (sim, ws) = setup(sim, tf);
+    let text =
+        std::fs::read_to_string(terraform::repo_root().join("examples/demo/core/main.tf")).unwrap();
+    ws.write("main.tf", &text);
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("4 added"), "{}", out.stdout);
+    assert_eq!(
+        live(&sim, "sensors").expect("created")["retention_period_ns"],
+        30 * DAY_NS
+    );
+    ws.plan_no_changes(&[]);
+    ws.apply(&["-destroy"]);
+    assert!(live(&sim, "sensors").is_none());
+    assert_eq!(sim.v3_tokens().len(), 1);
+}
+
+terraform::every_terraform!(demo_on_core, demo_on_enterprise);
+
+fn demo_on_core(tf: Tf) {
+    the_demo_configuration_applies(SimProcess::core(), tf);
+}
+
+fn demo_on_enterprise(tf: Tf) {
+    the_demo_configuration_applies(SimProcess::enterprise(), tf);
+}
