@@ -412,3 +412,60 @@ fn the_module_database_with_tokens_works_unchanged(tf: Tf) {
     ws.apply(&["-destroy"]);
     assert_eq!(sim.v3_tokens().len(), 1);
 }
+
+/// A plan over many database tokens asks `system.tokens` once (and `/ping` once, for the
+/// Enterprise check): at most 2 API calls, whatever the number of tokens.
+#[test]
+fn refresh_of_many_tokens_is_at_most_two_calls() {
+    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
+    let n = 20;
+    let tokens: String = (0..n)
+        .map(|i| format!("resource \"influxdb_database_token\" \"t{i}\" {{\n  description = \"t{i}\"\n  permissions = [{{ action = \"read\", resource = \"*\" }}]\n}}\n"))
+        .collect();
+    ws.write("main.tf", &format!("{}\n{tokens}", provider_block("")));
+    ws.apply(&[]);
+    assert_eq!(sim.v3_tokens().len(), n + 1);
+    sim.clear_requests();
+    ws.plan_no_changes(&[]);
+    let calls = sim.requests();
+    assert!(calls.len() <= 2, "{n} tokens: {calls:?}");
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|r| r["path"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("/api/v3/query_sql"))
+            .count(),
+        1,
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn import_by_identity() {
+    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
+    let body = json!({"token_name": "legacy", "permissions": [{"resource_type": "db", "resource_names": ["*"], "actions": ["read"]}]});
+    let a = sim.v3(
+        "POST",
+        "/api/v3/enterprise/configure/token",
+        Some(&body.to_string()),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.json()["id"].to_string();
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nimport {{\n  to       = influxdb_database_token.t\n  identity = {{ id = \"{id}\" }}\n}}\n",
+            one_token("legacy")
+        ),
+    );
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("1 imported"), "{}", out.stdout);
+    let state = ws.state_attributes("influxdb_database_token.t");
+    assert_eq!(state["name"], "legacy");
+    assert!(state["access_token"].is_null());
+    ws.plan_no_changes(&[]);
+    ws.apply(&["-destroy"]);
+    assert!(sim.v3_token("legacy").is_none());
+}
