@@ -31,7 +31,6 @@ impl DataSource for DatabaseTokenDataSource {
                 Attribute::required("id", Type::String)
                     .describe("The token's id (`token_id` of `system.tokens`) or its name.")
                     .validate_str("Invalid token id", validators::not_empty),
-                Attribute::computed("name", Type::String).describe("The token's name."),
                 Attribute::computed("description", Type::String)
                     .describe("On Enterprise, the token's name."),
                 Attribute::computed("permissions", Type::set(permission_type())).describe(
@@ -80,6 +79,7 @@ impl DataSource for DatabaseTokenDataSource {
         });
         match found {
             Some(row) if !is_admin(&row) => Some(TokenState {
+                name: None,
                 access_token: None,
                 ..state_from_row(&row)
             }),

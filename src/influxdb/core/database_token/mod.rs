@@ -33,6 +33,8 @@ pub struct Permission {
 #[derive(Serialize, Deserialize, Default, Clone, Debug)]
 pub struct TokenState {
     pub id: Option<String>,
+    /// Resource only (the data source's `description` is the name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub description: Option<String>,
     pub permissions: Option<Vec<Permission>>,
