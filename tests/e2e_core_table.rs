@@ -246,3 +246,41 @@ fn import_by_database_and_name(tf: Tf) {
         out.combined()
     );
 }
+
+/// The table replaced outside Terraform by one without a declared tag, and with a declared
+/// field of another type: the plan shows the drift and replaces the table.
+#[test]
+fn a_declared_column_missing_on_the_server_is_drift() {
+    let (sim, ws) = setup(SimProcess::core(), Tf::V1_15_5);
+    ws.write(
+        "main.tf",
+        &config(&format!("  tags     = [\"host\"]\n  fields   = {FIELDS}\n")),
+    );
+    ws.apply(&[]);
+    assert_eq!(
+        sim.v3(
+            "DELETE",
+            "/api/v3/configure/table?db=sensors&table=cpu",
+            None
+        )
+        .status,
+        200
+    );
+    let body = r#"{"db":"sensors","table":"cpu","tags":["region"],"fields":[{"name":"usage","type":"utf8"},{"name":"count","type":"int64"}]}"#;
+    assert_eq!(
+        sim.v3("POST", "/api/v3/configure/table", Some(body)).status,
+        200
+    );
+    let out = ws.run(&["plan", "-detailed-exitcode"]);
+    out.assert_code(2);
+    assert!(out.stdout.contains("forces replacement"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("\"host\""),
+        "the missing tag is shown: {}",
+        out.stdout
+    );
+    ws.apply(&[]);
+    let t = table(&sim, "sensors", "cpu").unwrap();
+    assert_eq!(t["tags"], serde_json::json!(["host"]));
+    ws.plan_no_changes(&[]);
+}
