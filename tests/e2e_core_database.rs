@@ -355,3 +355,42 @@ fn demo_on_core(tf: Tf) {
 fn demo_on_enterprise(tf: Tf) {
     the_demo_configuration_applies(SimProcess::enterprise(), tf);
 }
+
+/// A retention changed outside Terraform shows in the plan and is put back in place; a create
+/// whose answer is lost adopts the database it made (a database has no secret to lose).
+#[test]
+fn retention_drift_and_a_lost_create_answer() {
+    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
+    sim.add_fault(serde_json::json!({"method": "POST", "path_suffix": "/api/v3/configure/database", "drop_after_handling": true}));
+    ws.write(
+        "main.tf",
+        &config(&database("sensors", "  retention_period = \"30d\"")),
+    );
+    let out = ws.apply(&[]);
+    assert!(
+        flat(&out.combined()).contains("Database created despite a failed request"),
+        "{}",
+        out.combined()
+    );
+    assert_eq!(
+        sim.count_requests("POST", "/api/v3/configure/database"),
+        1,
+        "never sent twice"
+    );
+    ws.plan_no_changes(&[]);
+    let a = sim.v3(
+        "PUT",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"sensors","retention_period":"1d"}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let out = ws.run(&["plan", "-detailed-exitcode"]);
+    out.assert_code(2);
+    assert!(out.stdout.contains("\"1d\" -> \"30d\""), "{}", out.stdout);
+    ws.apply(&[]);
+    assert_eq!(
+        live(&sim, "sensors").unwrap()["retention_period_ns"],
+        30 * DAY_NS
+    );
+    ws.plan_no_changes(&[]);
+}
