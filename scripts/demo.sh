@@ -9,8 +9,9 @@
 # The package holds the debug build (a release build takes minutes); DEMO_PROFILE=release packages
 # a release build instead.
 # DEMO_PRODUCT=core (or `scripts/demo.sh core [destroy]`) runs the demo on InfluxDB 3 Core
-# instead: examples/demo/core/main.tf (named admin tokens) against the simulator's Core mode,
-# which keeps its state in memory, so each run starts from an empty server (in .demo-core/).
+# instead: examples/demo/core/main.tf (named admin tokens, a database and a table) against the
+# simulator's Core mode, which keeps its state in memory, so each run starts from an empty
+# server (in .demo-core/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

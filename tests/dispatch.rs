@@ -27,11 +27,13 @@ static PRODUCT_A: [Product; 1] = [Product {
     name: "Product A",
     simulator: None,
     needs: "a_token",
+    lacks: &[],
 }];
 static PRODUCT_B: [Product; 1] = [Product {
     name: "Product B",
     simulator: None,
     needs: "b_token",
+    lacks: &[],
 }];
 
 macro_rules! family {
@@ -78,7 +80,7 @@ struct ThingA;
 struct ThingB;
 
 macro_rules! thing {
-    ($ty:ident, $client:ident, $state:ident, $extra:literal, $tag:literal) => {
+    ($ty:ident, $client:ident, $state:ident, $extra:literal, $tag:literal, $rule:expr) => {
         #[async_trait]
         impl Resource for $ty {
             type Client = $client;
@@ -90,7 +92,9 @@ macro_rules! thing {
                 Schema::new(
                     concat!("A thing of family ", $tag, "."),
                     vec![
-                        Attribute::required("name", Type::String).describe("The name."),
+                        Attribute::required("name", Type::String)
+                            .describe("The name.")
+                            .validate_str("Invalid name", $rule),
                         Attribute::optional($extra, Type::String).describe("Family-only."),
                         Attribute::computed("served_by", Type::String).describe("Who served."),
                     ],
@@ -127,8 +131,22 @@ struct StateA2 {
     size: Option<String>,
     served_by: Option<String>,
 }
-thing!(ThingA, ClientA, StateA2, "size", "a");
-thing!(ThingB, ClientB, StateB, "colour", "b");
+/// Family A's name rule: at most 3 characters.
+fn short(s: &str) -> Result<(), String> {
+    if s.len() > 3 {
+        return Err(format!("{s:?} is longer than 3 characters (family a)."));
+    }
+    Ok(())
+}
+/// Family B's name rule: no `z`.
+fn no_z(s: &str) -> Result<(), String> {
+    if s.contains('z') {
+        return Err(format!("{s:?} has a z (family b)."));
+    }
+    Ok(())
+}
+thing!(ThingA, ClientA, StateA2, "size", "a", short);
+thing!(ThingB, ClientB, StateB, "colour", "b", no_z);
 
 static A: FamilyA = FamilyA;
 static B: FamilyB = FamilyB;
@@ -227,4 +245,41 @@ async fn every_call_goes_to_the_configured_family() {
             );
         }
     }
+}
+
+#[test]
+fn a_shared_attribute_is_refused_at_validate_only_when_every_family_refuses_it_and_at_plan_by_the_configured_family(
+) {
+    let r = registry();
+    let thing = &r.resources[0];
+    let ty = thing.schema().ty();
+    let validate = |name: &str| {
+        let mut d = Diagnostics::default();
+        thing
+            .schema()
+            .validate(&config(&[("name", name)], &ty), &mut d);
+        d
+    };
+    let plan_on = |conn: &Connection, name: &str| {
+        let mut d = Diagnostics::default();
+        thing.check_provider(conn, &config(&[("name", name)], &ty), &mut d);
+        d
+    };
+    let on_a = Connection::new(A.name(), Ok(Arc::new(ClientA)), String::new());
+    let on_b = Connection::new(B.name(), Ok(Arc::new(ClientB)), String::new());
+    // Only family a refuses "abcd": valid in the union, refused at plan on a only.
+    assert!(!validate("abcd").has_errors());
+    let d = plan_on(&on_a, "abcd");
+    assert!(d.has_errors(), "{d:?}");
+    assert!(d.iter().any(|x| x.detail.contains("family a")), "{d:?}");
+    assert!(!plan_on(&on_b, "abcd").has_errors());
+    // Only family b refuses "z".
+    assert!(!validate("z").has_errors());
+    assert!(!plan_on(&on_a, "z").has_errors());
+    assert!(plan_on(&on_b, "z").has_errors());
+    // Both refuse "zzzz": refused at validate, with one family's words.
+    let d = validate("zzzz");
+    assert!(d.has_errors(), "{d:?}");
+    assert_eq!(d.iter().count(), 1, "{d:?}");
+    assert!(!validate("ab").has_errors());
 }

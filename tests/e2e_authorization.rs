@@ -350,7 +350,7 @@ fn a_v3_resource_under_a_v2_provider_block_and_mixed_settings_fail_at_plan_with_
     out.assert_failure();
     for words in [
         "Resource and provider are for different InfluxDB products",
-        "influxdb_database_token belongs to InfluxDB 3",
+        "influxdb_database_token is available on InfluxDB 3",
         "management_token",
         "host, token and org",
         "alias",

@@ -307,3 +307,90 @@ fn import_by_identity() {
     ws.apply(&["-destroy"]);
     assert!(live(&sim, "legacy").is_none());
 }
+
+/// The name rules are the configured product's: Core allows 511 bytes (Cloud Dedicated 64),
+/// and refuses at plan what Core refuses, before any API call.
+#[test]
+fn the_name_rules_are_cores() {
+    let (sim, ws) = setup(SimProcess::core(), Tf::V1_15_5);
+    let long = format!("s{}", "x".repeat(99));
+    ws.write("main.tf", &config(&database(&long, "")));
+    ws.apply(&[]);
+    assert!(live(&sim, &long).is_some());
+    ws.apply(&["-destroy"]);
+    sim.clear_requests();
+    ws.write("main.tf", &config(&database("a/b/c", "")));
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    let text = flat(&out.combined());
+    assert!(text.contains("Invalid database name"), "{text}");
+    assert!(text.contains("one `/`"), "{text}");
+    assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
+}
+
+/// `examples/demo/core/main.tf` (what `scripts/demo.sh core|enterprise` applies), as it is.
+fn the_demo_configuration_applies(sim: SimProcess, tf: Tf) {
+    let (sim, ws) = setup(sim, tf);
+    let text =
+        std::fs::read_to_string(terraform::repo_root().join("examples/demo/core/main.tf")).unwrap();
+    ws.write("main.tf", &text);
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("4 added"), "{}", out.stdout);
+    assert_eq!(
+        live(&sim, "sensors").expect("created")["retention_period_ns"],
+        30 * DAY_NS
+    );
+    ws.plan_no_changes(&[]);
+    ws.apply(&["-destroy"]);
+    assert!(live(&sim, "sensors").is_none());
+    assert_eq!(sim.v3_tokens().len(), 1);
+}
+
+terraform::every_terraform!(demo_on_core, demo_on_enterprise);
+
+fn demo_on_core(tf: Tf) {
+    the_demo_configuration_applies(SimProcess::core(), tf);
+}
+
+fn demo_on_enterprise(tf: Tf) {
+    the_demo_configuration_applies(SimProcess::enterprise(), tf);
+}
+
+/// A retention changed outside Terraform shows in the plan and is put back in place; a create
+/// whose answer is lost adopts the database it made (a database has no secret to lose).
+#[test]
+fn retention_drift_and_a_lost_create_answer() {
+    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
+    sim.add_fault(serde_json::json!({"method": "POST", "path_suffix": "/api/v3/configure/database", "drop_after_handling": true}));
+    ws.write(
+        "main.tf",
+        &config(&database("sensors", "  retention_period = \"30d\"")),
+    );
+    let out = ws.apply(&[]);
+    assert!(
+        flat(&out.combined()).contains("Database created despite a failed request"),
+        "{}",
+        out.combined()
+    );
+    assert_eq!(
+        sim.count_requests("POST", "/api/v3/configure/database"),
+        1,
+        "never sent twice"
+    );
+    ws.plan_no_changes(&[]);
+    let a = sim.v3(
+        "PUT",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"sensors","retention_period":"1d"}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let out = ws.run(&["plan", "-detailed-exitcode"]);
+    out.assert_code(2);
+    assert!(out.stdout.contains("\"1d\" -> \"30d\""), "{}", out.stdout);
+    ws.apply(&[]);
+    assert_eq!(
+        live(&sim, "sensors").unwrap()["retention_period_ns"],
+        30 * DAY_NS
+    );
+    ws.plan_no_changes(&[]);
+}

@@ -404,3 +404,96 @@ fn databases_made_by_hand_on_core_are_brought_under_management() {
     assert_eq!(events.1["retention_period"], "30d");
     assert_eq!(events.2["name"], "events");
 }
+
+#[test]
+fn resource_tokens_made_by_hand_on_enterprise_are_brought_under_management() {
+    let (sim, ws) = setup(SimProcess::enterprise());
+    let a = sim.v3(
+        "POST",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"sensors"}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    for (name, perms) in [
+        (
+            "grafana",
+            json!([{"resource_type": "db", "resource_names": ["sensors"], "actions": ["read"]}]),
+        ),
+        (
+            "monitor",
+            json!([{"resource_type": "system", "resource_names": ["health"], "actions": ["read"]}]),
+        ),
+    ] {
+        let body = json!({"token_name": name, "permissions": perms}).to_string();
+        let a = sim.v3("POST", "/api/v3/enterprise/configure/token", Some(&body));
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    sim.v3_named_admin("ops");
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "tokens.tfquery.hcl",
+        "list \"influxdb_database_token\" \"all\" {\n  provider         = influxdb\n  include_resource = true\n}\n",
+    );
+    let out = ws.run(&["query", "-generate-config-out=generated.tf"]);
+    out.assert_success();
+    let generated = ws.read("generated.tf");
+    assert_eq!(
+        generated.matches("import {").count(),
+        2,
+        "not the admin tokens: {generated}"
+    );
+    assert!(generated.contains("system:health"), "{generated}");
+    let apply = ws.run(&["apply", "-auto-approve"]);
+    apply.assert_success();
+    assert!(
+        apply
+            .stdout
+            .contains("2 imported, 0 added, 0 changed, 0 destroyed"),
+        "{}",
+        apply.stdout
+    );
+    ws.plan_no_changes(&[]);
+    for (ty, attrs, identity) in state_resources(&ws) {
+        assert_eq!(ty, "influxdb_database_token");
+        assert!(attrs["access_token"].is_null());
+        assert_eq!(identity["id"], attrs["id"]);
+        assert_eq!(identity["name"], attrs["description"]);
+    }
+}
+
+#[test]
+fn the_token_list_on_core_fails_naming_enterprise() {
+    let (_sim, ws) = setup(SimProcess::core());
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "tokens.tfquery.hcl",
+        "list \"influxdb_database_token\" \"all\" {\n  provider = influxdb\n}\n",
+    );
+    let out = ws.run(&["query"]);
+    out.assert_failure();
+    let text = out
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("needs InfluxDB 3 Enterprise"), "{text}");
+}
+
+#[test]
+fn the_tokens_data_source_on_enterprise_lists_resource_tokens_only() {
+    let (sim, ws) = setup(SimProcess::enterprise());
+    let body = json!({"token_name": "grafana", "permissions": [{"resource_type": "db", "resource_names": ["*"], "actions": ["read"]}]}).to_string();
+    let a = sim.v3("POST", "/api/v3/enterprise/configure/token", Some(&body));
+    assert_eq!(a.status, 201, "{}", a.body);
+    sim.v3_named_admin("ops");
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\ndata \"influxdb_database_tokens\" \"all\" {{}}\n\noutput \"names\" {{\n  value = join(\",\", [for t in data.influxdb_database_tokens.all.tokens : \"${{t.description}}:${{t.id}}\"])\n}}\n",
+            provider_block("")
+        ),
+    );
+    ws.apply(&[]);
+    let id = a.json()["id"].to_string();
+    assert_eq!(ws.output_raw("names"), format!("grafana:{id}"));
+}

@@ -72,6 +72,18 @@ pub trait Resource: Send + Sync + 'static {
     /// Adjusts a plan; called for creates and updates, never for destroys.
     fn modify_plan(&self, _change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {}
 
+    /// [`Resource::modify_plan`] with the configured client, when the provider is configured:
+    /// for a rule that depends on the server (for example on which edition it is). By default
+    /// the plain `modify_plan`.
+    fn modify_plan_with(
+        &self,
+        _client: Option<&Self::Client>,
+        change: &mut PlanChange<'_>,
+        diags: &mut Diagnostics,
+    ) {
+        self.modify_plan(change, diags)
+    }
+
     /// Which state attributes identify the remote object (Terraform >= 1.12). The engine derives
     /// the identity from the state and imports by identity through [`Resource::import`].
     fn identity(&self) -> Option<IdentitySchema> {
@@ -239,11 +251,11 @@ impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
     }
     fn modify_plan(
         &self,
-        _c: Option<&R::Client>,
+        c: Option<&R::Client>,
         change: &mut PlanChange<'_>,
         diags: &mut Diagnostics,
     ) {
-        self.inner.modify_plan(change, diags)
+        self.inner.modify_plan_with(c, change, diags)
     }
     fn guard_destroy(&self, _c: Option<&R::Client>, prior: &Value, diags: &mut Diagnostics) {
         self.inner.guard_destroy(prior, diags)

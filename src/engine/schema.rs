@@ -203,6 +203,16 @@ impl Attribute {
         self
     }
 
+    /// Runs this attribute's validators (and its nested attributes') on its value in `config`,
+    /// as [`Schema::validate`] does for every attribute: for a value checked apart from its
+    /// schema (a type several API families serve checks each family's own rules at plan).
+    pub fn validate_in(&self, config: &Value, diags: &mut Diagnostics) {
+        let v = config.attr(&self.name);
+        if !v.is_null() && v.is_known() {
+            self.validate_value(v, &AttributePath::root(&self.name), false, diags);
+        }
+    }
+
     /// Runs this attribute's validators on a known, non-null value, then those of its nested
     /// attributes on every object it holds. `pinned`: inside a set, whose elements Terraform
     /// cannot point at, so every problem is shown on the set.

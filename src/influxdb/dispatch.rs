@@ -16,7 +16,10 @@
 //!   that have it, and an argument this family requires but the union does not is checked.
 //! - `validate` runs without a configured provider, so it runs every family's rules: the
 //!   `validate` of a shared type holds only rules true for every family; a family's own rules
-//!   belong in its `modify_plan` (which, like every other call, reaches only that family).
+//!   belong in its `modify_plan` (which, like every other call, reaches only that family). An
+//!   attribute several families declare is refused at `validate` only for a value every
+//!   family's validators refuse; the configured family's own validators run at plan, before any
+//!   API call.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -29,7 +32,7 @@ use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::list::DynListResource;
 use crate::engine::resource::{DynDataSource, DynResource};
-use crate::engine::schema::Attribute;
+use crate::engine::schema::{Attribute, Validator};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, PlanChange, Schema, Type, Value};
 
 /// One family's implementation of a shared type.
@@ -44,6 +47,8 @@ pub struct Dispatch<T: ?Sized> {
     schema: Schema,
     identity: Option<IdentitySchema>,
     served: Vec<Served<T>>,
+    /// The attributes several families declare (each family's rules checked at plan).
+    shared: Vec<String>,
 }
 
 /// What every kind of type tells the dispatch.
@@ -81,13 +86,14 @@ impl Described for dyn DynListResource<Connection> {
 impl<T: ?Sized + Described> Dispatch<T> {
     /// Serves `type_name` through every implementation of `served`.
     pub fn new(type_name: &'static str, served: Vec<Served<T>>) -> Result<Self, String> {
-        let schema = merge_schemas(type_name, &served)?;
+        let (schema, shared) = merge_schemas(type_name, &served)?;
         let identity = merge_identities(type_name, &served)?;
         Ok(Dispatch {
             type_name,
             schema,
             identity,
             served,
+            shared,
         })
     }
 
@@ -157,6 +163,12 @@ impl<T: ?Sized + Described> Dispatch<T> {
                     )
                     .at(AttributePath::root(&a.name)),
                 ),
+                // A shared attribute's rules are this family's (the union's refuse only what
+                // every family refuses, see `merge_schemas`), checked here at plan, before any
+                // API call.
+                Some(mine) if self.shared.contains(&a.name) && !mine.validators.is_empty() => {
+                    mine.validate_in(config, diags)
+                }
                 _ => {}
             }
         }
@@ -198,8 +210,10 @@ impl<T: ?Sized + Described> Dispatch<T> {
 fn merge_schemas<T: ?Sized + Described>(
     type_name: &str,
     served: &[Served<T>],
-) -> Result<Schema, String> {
+) -> Result<(Schema, Vec<String>), String> {
     let mut merged: BTreeMap<String, (Attribute, Vec<&'static FamilyName>)> = BTreeMap::new();
+    // Each family's validators of each attribute, in the order of `served`.
+    let mut rules: BTreeMap<String, Vec<Vec<Validator>>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut description = String::new();
     let mut version = 0;
@@ -220,6 +234,10 @@ fn merge_schemas<T: ?Sized + Described>(
             ));
         }
         for a in &schema.attributes {
+            rules
+                .entry(a.name.clone())
+                .or_default()
+                .push(a.validators.clone());
             match merged.get_mut(&a.name) {
                 Some((have, families)) => {
                     if have.ty != a.ty {
@@ -242,10 +260,18 @@ fn merge_schemas<T: ?Sized + Described>(
             }
         }
     }
+    let shared: Vec<String> = order
+        .iter()
+        .filter(|n| merged.get(*n).is_some_and(|(_, f)| f.len() > 1))
+        .cloned()
+        .collect();
     let attributes = order
         .into_iter()
         .filter_map(|name| merged.remove(&name))
         .map(|(mut a, families)| {
+            if families.len() > 1 {
+                a.validators = every_family_refuses(rules.remove(&a.name).unwrap_or_default());
+            }
             if families.len() < served.len() {
                 // Declared by some families only: never required in the union.
                 a.optional = a.optional || a.required;
@@ -255,12 +281,42 @@ fn merge_schemas<T: ?Sized + Described>(
             a
         })
         .collect();
-    Ok(Schema {
-        version,
-        description,
-        attributes,
-        min_terraform,
-    })
+    Ok((
+        Schema {
+            version,
+            description,
+            attributes,
+            min_terraform,
+        },
+        shared,
+    ))
+}
+
+/// The union's rule for an attribute several families declare: a value is refused only when
+/// every family refuses it (with the first family's words); what only some families refuse is
+/// refused at plan by the configured family's own rules (`check_arguments`).
+fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
+    if families.iter().any(Vec::is_empty) {
+        return Vec::new();
+    }
+    vec![Arc::new(
+        move |v: &Value, path: &AttributePath, diags: &mut Diagnostics| {
+            let mut first: Option<Diagnostics> = None;
+            for rules in &families {
+                let mut d = Diagnostics::default();
+                for check in rules {
+                    check(v, path, &mut d);
+                }
+                if !d.has_errors() {
+                    return;
+                }
+                first.get_or_insert(d);
+            }
+            for d in first.iter().flat_map(|d| d.iter()) {
+                diags.push(d.clone());
+            }
+        },
+    )]
 }
 
 /// The union of the families' identities (see the module doc).
@@ -340,6 +396,14 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
         let mut quiet = Diagnostics::default();
         if let Some(item) = c.and_then(|c| self.for_family(c, &mut quiet)) {
             item.modify_plan(c, change, diags);
+            // The attributes only other families have stay null here (they are null after
+            // every call, see `widen`), not "known after apply".
+            let own = item.schema();
+            for a in &self.schema.attributes {
+                if own.attribute(&a.name).is_none() {
+                    change.planned.set_attr(&a.name, Value::Null);
+                }
+            }
         }
     }
     fn guard_destroy(&self, c: Option<&Connection>, prior: &Value, diags: &mut Diagnostics) {

@@ -20,6 +20,9 @@ pub struct Product {
     /// What a provider block for it needs, e.g. "account_id, cluster_id and
     /// management_token".
     pub needs: &'static str,
+    /// Types its family serves that this product has not (they fail at plan on it, naming the
+    /// product that has them), left out of its row of the product table.
+    pub lacks: &'static [&'static str],
 }
 
 /// A check of a setting's value: the error is a sentence for a diagnostic.

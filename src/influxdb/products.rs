@@ -38,16 +38,36 @@ pub fn products_markdown() -> String {
     };
     for f in FAMILIES {
         let r = Registry::of_families(&[*f]);
-        let resources = names(r.resources.iter().map(|x| x.type_name()).collect());
-        let data = names(r.data_sources.iter().map(|x| x.type_name()).collect());
-        let ephemeral = names(
-            r.ephemeral_resources
-                .iter()
-                .map(|x| x.type_name())
-                .collect(),
-        );
-        let list = names(r.list_resources.iter().map(|x| x.type_name()).collect());
         for p in f.name().products {
+            let has = |n: &&str| !p.lacks.contains(n);
+            let resources = names(
+                r.resources
+                    .iter()
+                    .map(|x| x.type_name())
+                    .filter(has)
+                    .collect(),
+            );
+            let data = names(
+                r.data_sources
+                    .iter()
+                    .map(|x| x.type_name())
+                    .filter(has)
+                    .collect(),
+            );
+            let ephemeral = names(
+                r.ephemeral_resources
+                    .iter()
+                    .map(|x| x.type_name())
+                    .filter(has)
+                    .collect(),
+            );
+            let list = names(
+                r.list_resources
+                    .iter()
+                    .map(|x| x.type_name())
+                    .filter(has)
+                    .collect(),
+            );
             out.push_str(&format!(
                 "| {} | {} | {resources} | {data} | {ephemeral} | {list} |\n",
                 p.name, p.needs

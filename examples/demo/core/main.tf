@@ -1,5 +1,5 @@
-# The demo on InfluxDB 3 Core (scripts/demo.sh core): INFLUXDB3_HOST_URL and
-# INFLUXDB3_AUTH_TOKEN point the empty provider block at the server.
+# The demo on InfluxDB 3 Core or Enterprise (scripts/demo.sh core|enterprise): INFLUXDB3_HOST_URL
+# and INFLUXDB3_AUTH_TOKEN point the empty provider block at the server.
 terraform {
   required_providers {
     influxdb = {
@@ -18,6 +18,23 @@ resource "influxdb_admin_token" "ci" {
 
 resource "influxdb_admin_token" "backup" {
   name = "backup"
+}
+
+# A database kept 30 days (the same block as on Cloud Dedicated), and a table declared before the
+# first write, with its tag and field columns.
+resource "influxdb_database" "sensors" {
+  name             = "sensors"
+  retention_period = "30d"
+}
+
+resource "influxdb_table" "cpu" {
+  database = influxdb_database.sensors.name
+  name     = "cpu"
+  tags     = ["host", "region"]
+  fields = [
+    { name = "usage", type = "float64" },
+    { name = "count", type = "int64" },
+  ]
 }
 
 output "ci_token" {

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::models::{
     CreateNamedAdminToken, CreateResourceToken, CreateTable, CreatedToken, DatabaseBody,
-    DatabaseRow, PingBody, SchemaRow, ServerInfo, TokenRow,
+    DatabaseRow, PingBody, SchemaRow, ServerInfo, TableRetention, TokenRow,
 };
 use super::snapshots::Snapshots;
 use super::CORE_API;
@@ -98,6 +98,22 @@ impl CoreClient {
     /// Which server this is, asked once per provider process.
     pub async fn server(&self) -> Result<ServerInfo, HttpError> {
         self.server.get_or_try_init(|| self.ping()).await.cloned()
+    }
+
+    /// [`CoreClient::server`] for code that cannot await (plan rules run synchronously): the
+    /// answer once known, else `/ping` asked on this worker thread. `None` where blocking is
+    /// not possible (outside a multi-threaded runtime); the apply checks again then.
+    pub fn server_now(&self) -> Option<Result<ServerInfo, HttpError>> {
+        if let Some(s) = self.server.get() {
+            return Some(Ok(s.clone()));
+        }
+        let handle = tokio::runtime::Handle::try_current().ok()?;
+        if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+            return None;
+        }
+        Some(tokio::task::block_in_place(|| {
+            handle.block_on(self.server())
+        }))
     }
 
     // ---- SQL ----
@@ -210,6 +226,13 @@ impl CoreClient {
 
     pub async fn create_table(&self, body: &CreateTable) -> Result<(), CreateError> {
         self.core.post_once("/api/v3/configure/table", body).await
+    }
+
+    /// Enterprise: sets a table's retention (`None` clears it).
+    pub async fn update_table(&self, body: &TableRetention) -> Result<(), HttpError> {
+        self.core
+            .send_empty(Method::PUT, "/api/v3/configure/table", Some(body))
+            .await
     }
 
     pub async fn delete_table(

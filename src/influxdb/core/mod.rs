@@ -10,8 +10,11 @@
 pub mod admin_token;
 pub mod client;
 pub mod database;
+pub mod database_token;
+pub mod edition;
 pub mod models;
 pub mod snapshots;
+pub mod table;
 
 use std::sync::Arc;
 
@@ -88,11 +91,13 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB 3 Core",
         simulator: Some("core"),
         needs: "host_url and auth_token (or INFLUXDB3_HOST_URL and INFLUXDB3_AUTH_TOKEN)",
+        lacks: &["influxdb_database_token", "influxdb_database_tokens"],
     },
     Product {
         name: "InfluxDB 3 Enterprise",
         simulator: Some("enterprise"),
         needs: "host_url and auth_token (or INFLUXDB3_HOST_URL and INFLUXDB3_AUTH_TOKEN)",
+        lacks: &[],
     },
 ];
 
@@ -164,6 +169,12 @@ impl Family for Core {
         r.data_source(database::data_source::DatabaseDataSource);
         r.data_source(database::data_sources::DatabasesDataSource);
         r.list_resource(database::list::DatabaseList);
+        r.resource(table::TableResource);
+        r.resource(database_token::resource::DatabaseTokenResource);
+        r.ephemeral_resource(database_token::ephemeral::EphemeralDatabaseToken);
+        r.list_resource(database_token::list::DatabaseTokenList);
+        r.data_source(database_token::data_source::DatabaseTokenDataSource);
+        r.data_source(database_token::data_sources::DatabaseTokensDataSource);
     }
 }
 

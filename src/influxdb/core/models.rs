@@ -137,6 +137,14 @@ pub struct CreateTable {
     pub retention_period: Option<String>,
 }
 
+/// `PUT /api/v3/configure/table` (Enterprise): a table's retention; `None` clears it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TableRetention {
+    pub db: String,
+    pub table: String,
+    pub retention_period: Option<String>,
+}
+
 /// A row of `system.influxdb_schema`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct SchemaRow {

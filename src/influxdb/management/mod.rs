@@ -119,11 +119,13 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB 3 Cloud Dedicated",
         simulator: Some("dedicated"),
         needs: "account_id, cluster_id and management_token (or INFLUXDB3_ACCOUNT_ID, INFLUXDB3_CLUSTER_ID and INFLUXDB3_MANAGEMENT_TOKEN)",
+        lacks: &[],
     },
     Product {
         name: "InfluxDB 3 Clustered",
         simulator: Some("clustered"),
         needs: "url and management_token (or INFLUXDB3_URL and INFLUXDB3_MANAGEMENT_TOKEN)",
+        lacks: &[],
     },
 ];
 

@@ -48,14 +48,27 @@ pub fn validate_table_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A permission resource: `*` (all databases) or a database name.
+/// A permission resource: `*` (all databases) or a database name. `system:NAME` passes too:
+/// `influxdb_database_token` is shared with InfluxDB 3 Enterprise, which has system
+/// permissions, and this rule runs for every product; the Management family refuses them in
+/// its plan ([`is_system_resource`]).
 pub fn validate_permission_resource(resource: &str) -> Result<(), String> {
-    if resource == "*" {
+    if resource == "*" || is_system_resource(resource) {
         return Ok(());
     }
     validate_database_name(resource).map_err(|e| {
         format!("A permission resource must be \"*\" (all databases) or a database name. {e}")
     })
+}
+
+/// An InfluxDB 3 Enterprise system permission resource (`system:ping`, ...).
+pub fn is_system_resource(resource: &str) -> bool {
+    resource.starts_with("system:")
+}
+
+/// The error for a system permission on the Management API, which has none.
+pub fn no_system_permissions(resource: &str) -> String {
+    format!("The permission resource {resource:?} is a system permission, which only InfluxDB 3 Enterprise has; Cloud Dedicated and Clustered tokens grant databases only (a database name or \"*\").")
 }
 
 /// A permission action: `read` or `write`.

@@ -108,11 +108,13 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB OSS v2",
         simulator: Some("oss-v2"),
         needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
+        lacks: &[],
     },
     Product {
         name: "InfluxDB Cloud Serverless",
         simulator: Some("cloud-serverless"),
         needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
+        lacks: &[],
     },
 ];
 

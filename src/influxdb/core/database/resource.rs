@@ -12,8 +12,8 @@
 //!   server) is removed from the state and created again by the next apply.
 //!
 //! The type is shared with the Management API: the attributes only Cloud Dedicated/Clustered
-//! have (`max_tables`, `partition_template`, ...) fail at plan here through the dispatch, and
-//! this implementation plans them null.
+//! have (`max_tables`, `partition_template`, ...) fail at plan here through the dispatch, which
+//! plans them null.
 
 use async_trait::async_trait;
 
@@ -29,14 +29,6 @@ use crate::influxdb::duration::same_duration;
 use crate::influxdb::http::gone_is_ok;
 
 pub struct DatabaseResource;
-
-/// The attributes this implementation has (the union schema may have more).
-const OWN: [&str; 4] = [
-    "name",
-    "retention_period",
-    "deletion_protection",
-    "hard_delete",
-];
 
 fn check_retention(s: &str) -> Result<(), String> {
     parse_duration(s)
@@ -88,18 +80,6 @@ impl Resource for DatabaseResource {
         // Unset means forever (null), not "keep the server's value".
         if change.config.attr("retention_period").is_null() {
             change.planned.set_attr("retention_period", Value::Null);
-        }
-        // The union schema's attributes of other families: always null here.
-        let others: Vec<String> = match &*change.planned {
-            Value::Object(m) => m
-                .keys()
-                .filter(|k| !OWN.contains(&k.as_str()))
-                .cloned()
-                .collect(),
-            _ => Vec::new(),
-        };
-        for k in others {
-            change.planned.set_attr(&k, Value::Null);
         }
         if change.is_create() {
             return;

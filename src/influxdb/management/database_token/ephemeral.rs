@@ -96,6 +96,19 @@ impl EphemeralResource for EphemeralDatabaseToken {
         config: EphemeralTokenModel,
         diags: &mut Diagnostics,
     ) -> Option<Opened<EphemeralTokenModel, TokenToRevoke>> {
+        if let Some(p) = config
+            .permissions
+            .iter()
+            .flatten()
+            .find(|p| crate::influxdb::management::validation::is_system_resource(&p.resource))
+        {
+            diags.attribute_error(
+                crate::engine::AttributePath::root("permissions"),
+                "Invalid permission resource",
+                crate::influxdb::management::validation::no_system_permissions(&p.resource),
+            );
+            return None;
+        }
         let ttl = config.ttl.as_deref().unwrap_or_default();
         let ns = match parse_duration(ttl) {
             Ok(ns) => ns,

@@ -74,6 +74,22 @@ impl Resource for DatabaseTokenResource {
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
+        for p in change
+            .config
+            .attr("permissions")
+            .elements()
+            .unwrap_or_default()
+        {
+            if let Some(r) = p.attr("resource").as_str() {
+                if crate::influxdb::management::validation::is_system_resource(r) {
+                    diags.attribute_error(
+                        AttributePath::root("permissions"),
+                        "Invalid permission resource",
+                        crate::influxdb::management::validation::no_system_permissions(r),
+                    );
+                }
+            }
+        }
         let expires = change.config.attr("expires_at");
         let path = AttributePath::root("expires_at");
         if change.is_create() {

@@ -1,0 +1,286 @@
+//! `influxdb_table` on InfluxDB 3 Core and Enterprise, end to end: the real Terraform, an empty
+//! `provider "influxdb" {}` block with only `INFLUXDB3_HOST_URL` and `INFLUXDB3_AUTH_TOKEN`
+//! set, against the simulator. Columns added by writes are not drift, a declared column
+//! missing on the server is, a change the API cannot make replaces the table, and Enterprise's
+//! table retention fails at plan on Core naming Enterprise. The Management family's scenarios of
+//! the same type live in `e2e_table.rs`.
+
+#[path = "support/sim.rs"]
+mod sim;
+#[path = "support/terraform.rs"]
+mod terraform;
+
+use sim::SimProcess;
+use terraform::{provider_block, Tf, Workspace};
+
+terraform::every_terraform!(
+    lifecycle_on_core,
+    lifecycle_on_enterprise,
+    a_column_added_by_a_write_is_not_a_change,
+    a_table_deleted_outside_is_created_again,
+    table_retention_on_core_fails_at_plan_naming_enterprise,
+    a_dedicated_only_argument_fails_at_plan_naming_it,
+    import_by_database_and_name,
+);
+
+fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
+    let mut ws = Workspace::new(tf);
+    ws.set_envs(sim.provider_env());
+    (sim, ws)
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const FIELDS: &str = "[\n    { name = \"usage\", type = \"float64\" },\n    { name = \"count\", type = \"int64\" },\n  ]";
+
+/// A database `sensors` and a table `cpu` of it.
+fn config(table_body: &str) -> String {
+    format!(
+        "{}\nresource \"influxdb_database\" \"sensors\" {{\n  name = \"sensors\"\n}}\n\nresource \"influxdb_table\" \"cpu\" {{\n  database = influxdb_database.sensors.name\n  name     = \"cpu\"\n{table_body}\n}}\n",
+        provider_block("")
+    )
+}
+
+/// The simulator's table `table` of the live database `db`.
+fn table(sim: &SimProcess, db: &str, table: &str) -> Option<serde_json::Value> {
+    sim.state()["databases"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|d| d["name"] == db && d["deleted"] == false)
+        .and_then(|d| d["tables"].get(table).cloned())
+}
+
+fn lifecycle(sim: SimProcess, tf: Tf, enterprise: bool) {
+    let (sim, ws) = setup(sim, tf);
+    let retention = if enterprise {
+        "  retention_period = \"7d\"\n"
+    } else {
+        ""
+    };
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "  tags     = [\"host\", \"region\"]\n  fields   = {FIELDS}\n{retention}"
+        )),
+    );
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("2 added"), "{}", out.stdout);
+    let t = table(&sim, "sensors", "cpu").expect("created");
+    assert_eq!(t["tags"], serde_json::json!(["host", "region"]));
+    assert_eq!(t["fields"].as_array().unwrap().len(), 2);
+    if enterprise {
+        assert_eq!(t["retention_period"], "7d");
+    }
+    ws.plan_no_changes(&[]);
+
+    if enterprise {
+        // The table's retention is one PUT in place.
+        ws.write(
+            "main.tf",
+            &config(&format!(
+                "  tags     = [\"host\", \"region\"]\n  fields   = {FIELDS}\n  retention_period = \"14d\"\n"
+            )),
+        );
+        sim.clear_requests();
+        let out = ws.apply(&[]);
+        assert!(
+            out.stdout.contains("0 added, 1 changed, 0 destroyed"),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(sim.count_requests("PUT", "/api/v3/configure/table"), 1);
+        assert_eq!(
+            table(&sim, "sensors", "cpu").unwrap()["retention_period"],
+            "14d"
+        );
+        ws.plan_no_changes(&[]);
+    }
+
+    // Another column cannot be added through the API: the table is replaced, and says so.
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "  tags     = [\"host\", \"region\", \"rack\"]\n  fields   = {FIELDS}\n{retention}"
+        )),
+    );
+    let out = ws.apply(&[]);
+    assert!(out.stdout.contains("forces replacement"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 added, 0 changed, 1 destroyed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        table(&sim, "sensors", "cpu").unwrap()["tags"],
+        serde_json::json!(["host", "region", "rack"])
+    );
+    ws.plan_no_changes(&[]);
+
+    ws.apply(&["-destroy"]);
+    assert!(table(&sim, "sensors", "cpu").is_none());
+}
+
+fn lifecycle_on_core(tf: Tf) {
+    lifecycle(SimProcess::core(), tf, false);
+}
+
+fn lifecycle_on_enterprise(tf: Tf) {
+    lifecycle(SimProcess::enterprise(), tf, true);
+}
+
+fn a_column_added_by_a_write_is_not_a_change(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    ws.write(
+        "main.tf",
+        &config(&format!("  tags     = [\"host\"]\n  fields   = {FIELDS}\n")),
+    );
+    ws.apply(&[]);
+    sim.v3_write(
+        "sensors",
+        "cpu,host=a,rack=r1 usage=1.5,count=2i,note=\"x\"",
+    );
+    let t = table(&sim, "sensors", "cpu").unwrap();
+    assert_eq!(
+        t["tags"],
+        serde_json::json!(["host", "rack"]),
+        "the write added a tag"
+    );
+    assert_eq!(t["fields"].as_array().unwrap().len(), 3, "and a field");
+    ws.plan_no_changes(&[]);
+}
+
+fn a_table_deleted_outside_is_created_again(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::enterprise(), tf);
+    ws.write(
+        "main.tf",
+        &config(&format!("  tags     = [\"host\"]\n  fields   = {FIELDS}\n")),
+    );
+    ws.apply(&[]);
+    assert_eq!(
+        sim.v3(
+            "DELETE",
+            "/api/v3/configure/table?db=sensors&table=cpu",
+            None
+        )
+        .status,
+        200
+    );
+    let out = ws.run(&["plan", "-detailed-exitcode"]);
+    out.assert_code(2);
+    assert!(
+        out.combined().contains("Table deleted outside Terraform"),
+        "{}",
+        out.combined()
+    );
+    ws.apply(&[]);
+    assert!(table(&sim, "sensors", "cpu").is_some());
+    ws.plan_no_changes(&[]);
+}
+
+fn table_retention_on_core_fails_at_plan_naming_enterprise(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    ws.write("main.tf", &config("  retention_period = \"7d\"\n"));
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    let text = flat(&out.combined());
+    assert!(text.contains("needs InfluxDB 3 Enterprise"), "{text}");
+    assert!(text.contains("retention_period"), "{text}");
+    assert!(
+        sim.requests().iter().all(|r| r["method"] == "GET"),
+        "nothing written: {:?}",
+        sim.requests()
+    );
+}
+
+fn a_dedicated_only_argument_fails_at_plan_naming_it(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    ws.write(
+        "main.tf",
+        &config("  partition_template = [{ type = \"time\", value = \"%Y-%m-%d\" }]\n"),
+    );
+    let out = ws.run(&["plan"]);
+    out.assert_failure();
+    let text = flat(&out.combined());
+    assert!(
+        text.contains("partition_template is not an argument on this InfluxDB"),
+        "{text}"
+    );
+    assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
+}
+
+fn import_by_database_and_name(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::core(), tf);
+    let a = sim.v3(
+        "POST",
+        "/api/v3/configure/database",
+        Some(r#"{"db":"sensors"}"#),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    sim.v3_write("sensors", "cpu,host=a usage=1.5");
+    ws.write(
+        "main.tf",
+        &config(
+            "  tags     = [\"host\"]\n  fields   = [{ name = \"usage\", type = \"float64\" }]\n",
+        ),
+    );
+    ws.run(&["import", "influxdb_database.sensors", "sensors"])
+        .assert_success();
+    ws.run(&["import", "influxdb_table.cpu", "sensors:cpu"])
+        .assert_success();
+    let state = ws.state_attributes("influxdb_table.cpu");
+    assert_eq!(state["tags"], serde_json::json!(["host"]));
+    ws.plan_no_changes(&[]);
+    ws.write(
+        "x.tf",
+        "resource \"influxdb_table\" \"x\" {\n  database = \"sensors\"\n  name     = \"x\"\n}\n",
+    );
+    let out = ws.run(&["import", "influxdb_table.x", "sensors"]);
+    out.assert_failure();
+    assert!(
+        flat(&out.combined()).contains("DATABASE:TABLE"),
+        "{}",
+        out.combined()
+    );
+}
+
+/// The table replaced outside Terraform by one without a declared tag, and with a declared
+/// field of another type: the plan shows the drift and replaces the table.
+#[test]
+fn a_declared_column_missing_on_the_server_is_drift() {
+    let (sim, ws) = setup(SimProcess::core(), Tf::V1_15_5);
+    ws.write(
+        "main.tf",
+        &config(&format!("  tags     = [\"host\"]\n  fields   = {FIELDS}\n")),
+    );
+    ws.apply(&[]);
+    assert_eq!(
+        sim.v3(
+            "DELETE",
+            "/api/v3/configure/table?db=sensors&table=cpu",
+            None
+        )
+        .status,
+        200
+    );
+    let body = r#"{"db":"sensors","table":"cpu","tags":["region"],"fields":[{"name":"usage","type":"utf8"},{"name":"count","type":"int64"}]}"#;
+    assert_eq!(
+        sim.v3("POST", "/api/v3/configure/table", Some(body)).status,
+        200
+    );
+    let out = ws.run(&["plan", "-detailed-exitcode"]);
+    out.assert_code(2);
+    assert!(out.stdout.contains("forces replacement"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("\"host\""),
+        "the missing tag is shown: {}",
+        out.stdout
+    );
+    ws.apply(&[]);
+    let t = table(&sim, "sensors", "cpu").unwrap();
+    assert_eq!(t["tags"], serde_json::json!(["host"]));
+    ws.plan_no_changes(&[]);
+}
