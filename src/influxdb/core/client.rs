@@ -17,7 +17,9 @@ use super::models::{
 };
 use super::snapshots::Snapshots;
 use super::CORE_API;
-use crate::influxdb::http::{self, query, CoreConfig, CreateError, HttpCore, HttpError, Policy};
+use crate::influxdb::http::{
+    self, query, CoreConfig, CreateError, HttpCore, HttpError, Listing, Policy,
+};
 use reqwest::Method;
 
 /// The database the system tables of the server live in.
@@ -259,6 +261,38 @@ impl CoreClient {
             sql_text(table)
         );
         self.query(db, &sql).await
+    }
+}
+
+// ---- refresh: reads served from the snapshots ----
+
+impl CoreClient {
+    /// Every token by name, from this process's snapshot.
+    pub async fn tokens_snapshot(&self) -> Result<Arc<Listing<TokenRow>>, HttpError> {
+        self.snapshots().tokens.get(|| self.list_tokens()).await
+    }
+
+    /// Every database by current name, from this process's snapshot.
+    pub async fn databases_snapshot(&self) -> Result<Arc<Listing<DatabaseRow>>, HttpError> {
+        self.snapshots()
+            .databases
+            .get(|| self.list_databases())
+            .await
+    }
+
+    /// A token for a refresh, by name; `None` when the server has none of that name.
+    pub async fn read_token(&self, name: &str) -> Result<Option<TokenRow>, HttpError> {
+        Ok(self.tokens_snapshot().await?.get(name).cloned())
+    }
+
+    /// A live database for a refresh; `None` when it does not exist or is soft-deleted.
+    pub async fn read_database(&self, name: &str) -> Result<Option<DatabaseRow>, HttpError> {
+        Ok(self
+            .databases_snapshot()
+            .await?
+            .get(name)
+            .filter(|d| !d.deleted)
+            .cloned())
     }
 }
 
