@@ -3,12 +3,11 @@
 //! "name", "active"}` or 404 (what the server would do with that string), and `DELETE
 //! /__sim/state` (back to the operator token alone).
 
-use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{now_ms, rfc3339};
 use super::{json_error, Core};
-use crate::sim::harness::http::{json_response, no_content, sha512_hex, Resp};
+use crate::sim::harness::http::{json_response, no_content, token_hash_of_body, Resp};
 use crate::sim::harness::Request;
 
 impl Core {
@@ -35,20 +34,10 @@ impl Core {
                     json_response(200, &json!({"tokens": tokens, "databases": dbs}))
                 }
                 ("POST", "/__sim/authenticate") => {
-                    #[derive(Deserialize)]
-                    struct Body {
-                        token: String,
-                    }
-                    let b: Body = match serde_json::from_slice(req.body) {
-                        Ok(b) => b,
-                        Err(e) => {
-                            return Some(json_error(
-                                400,
-                                &format!("expected {{\"token\": ...}}: {e}"),
-                            ))
-                        }
+                    let h = match token_hash_of_body(req.body) {
+                        Ok(h) => h,
+                        Err(e) => return Some(json_error(400, &e)),
                     };
-                    let h = sha512_hex(&b.token);
                     let s = self.lock();
                     match s.tokens.values().find(|t| t.sha512 == h) {
                         Some(t) => json_response(

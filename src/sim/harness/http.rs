@@ -154,6 +154,19 @@ fn unescape(s: &str, plus_is_space: bool) -> (Vec<u8>, bool) {
     (out, valid)
 }
 
+/// The SHA-512 (hex) of the token in a `POST /__sim/authenticate` body `{"token": "..."}`: what
+/// the v2 and v3 families compare with the hashes they keep (as their servers do). The error is
+/// the message of a 400.
+pub fn token_hash_of_body(body: &[u8]) -> Result<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        token: String,
+    }
+    serde_json::from_slice::<Body>(body)
+        .map(|b| sha512_hex(&b.token))
+        .map_err(|e| format!("expected {{\"token\": ...}}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

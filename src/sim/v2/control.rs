@@ -3,11 +3,10 @@
 //! /__sim/authenticate` `{"token": "..."}` -> `{"id", "active"}` or 404, and `DELETE
 //! /__sim/state` (back to the start).
 
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{authorizations, buckets, error, orgs, reply, users, OssV2};
-use crate::sim::harness::http::{no_content, sha512_hex, Resp};
+use crate::sim::harness::http::{no_content, token_hash_of_body, Resp};
 use crate::sim::harness::Request;
 
 impl OssV2 {
@@ -34,17 +33,10 @@ impl OssV2 {
                     )
                 }
                 ("POST", "/__sim/authenticate") => {
-                    #[derive(Deserialize)]
-                    struct Body {
-                        token: String,
-                    }
-                    let b: Body = match serde_json::from_slice(req.body) {
-                        Ok(b) => b,
-                        Err(e) => {
-                            return Some(error(400, &format!("expected {{\"token\": ...}}: {e}")))
-                        }
+                    let h = match token_hash_of_body(req.body) {
+                        Ok(h) => h,
+                        Err(e) => return Some(error(400, &e)),
                     };
-                    let h = sha512_hex(&b.token);
                     let s = self.lock();
                     match s.authorizations.values().find(|a| a.token_sha512 == h) {
                         Some(a) => reply(
