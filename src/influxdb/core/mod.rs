@@ -13,6 +13,7 @@ pub mod database;
 pub mod database_token;
 pub mod edition;
 pub mod models;
+pub mod named_token;
 pub mod snapshots;
 pub mod table;
 

@@ -17,7 +17,7 @@ use crate::engine::{
     Type, Value,
 };
 use crate::influxdb::core::models::CreateNamedAdminToken;
-use crate::influxdb::http::gone_is_ok;
+use crate::influxdb::core::named_token::{delete_if_ours, read_if_ours};
 
 pub struct AdminTokenResource;
 
@@ -182,44 +182,26 @@ impl Resource for AdminTokenResource {
         diags: &mut Diagnostics,
     ) -> Option<AdminTokenState> {
         let name = current.name.clone().unwrap_or_default();
-        match client.read_token(&name).await {
-            Ok(Some(row))
-                if current
-                    .id
-                    .as_deref()
-                    .is_some_and(|id| id != row.token_id.to_string()) =>
-            {
-                diags.warning(
-                    "Admin token replaced outside Terraform",
-                    format!("The token named {name:?} that Terraform created (id {}) was deleted, and the server now has another token of that name (id {}). It is removed from the state; the next apply fails rather than touch a token Terraform did not create. Import that token, or choose another name.", current.id.as_deref().unwrap_or("?"), row.token_id),
-                );
-                None
-            }
-            Ok(Some(row)) => {
-                let server = state_from_row(&row);
-                Some(AdminTokenState {
-                    // The server's expiry is the create time plus whole seconds: keep what was
-                    // written while both say the token expires.
-                    expires_at: match (&current.expires_at, &server.expires_at) {
-                        (Some(mine), Some(_)) => Some(mine.clone()),
-                        (_, theirs) => theirs.clone(),
-                    },
-                    access_token: current.access_token,
-                    ..server
-                })
-            }
-            Ok(None) => {
-                diags.warning(
-                    "Admin token deleted outside Terraform",
-                    format!("Token {name:?} no longer exists. It is removed from the state and the next apply creates a new one."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error("Reading the admin token failed", e.to_string());
-                None
-            }
-        }
+        let row = read_if_ours(
+            client,
+            &name,
+            current.id.as_deref(),
+            "admin token",
+            "name",
+            diags,
+        )
+        .await?;
+        let server = state_from_row(&row);
+        Some(AdminTokenState {
+            // The server's expiry is the create time plus whole seconds: keep what was
+            // written while both say the token expires.
+            expires_at: match (&current.expires_at, &server.expires_at) {
+                (Some(mine), Some(_)) => Some(mine.clone()),
+                (_, theirs) => theirs.clone(),
+            },
+            access_token: current.access_token,
+            ..server
+        })
     }
 
     async fn update(
@@ -235,31 +217,7 @@ impl Resource for AdminTokenResource {
 
     async fn delete(&self, client: &CoreClient, prior: AdminTokenState, diags: &mut Diagnostics) {
         let name = prior.name.unwrap_or_default();
-        let summary = "Deleting the admin token failed";
-        // Tokens are deleted by name: make sure the name is still this token's.
-        match client.find_token(&name).await {
-            Ok(None) => return,
-            Ok(Some(row))
-                if prior
-                    .id
-                    .as_deref()
-                    .is_some_and(|id| id != row.token_id.to_string()) =>
-            {
-                diags.warning(
-                    "Admin token not deleted",
-                    format!("The token named {name:?} on the server (id {}) is not the one Terraform created (id {}), so it was left alone.", row.token_id, prior.id.as_deref().unwrap_or("?")),
-                );
-                return;
-            }
-            Ok(Some(_)) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return;
-            }
-        }
-        if let Err(e) = gone_is_ok(client.delete_token(&name).await) {
-            diags.error(summary, e.to_string());
-        }
+        delete_if_ours(client, &name, prior.id.as_deref(), "admin token", diags).await
     }
 
     async fn import(

@@ -21,8 +21,8 @@ use crate::engine::{
 use crate::influxdb::core::admin_token::{delete_orphan, expiry_secs, is_admin, name_taken};
 use crate::influxdb::core::edition::{not_on_core, require_enterprise};
 use crate::influxdb::core::models::CreateResourceToken;
+use crate::influxdb::core::named_token::{delete_if_ours, read_if_ours};
 use crate::influxdb::core::CoreClient;
-use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::timestamp;
 
 pub struct DatabaseTokenResource;
@@ -243,43 +243,25 @@ impl Resource for DatabaseTokenResource {
             .clone()
             .or(current.description.clone())
             .unwrap_or_default();
-        match client.read_token(&name).await {
-            Ok(Some(row))
-                if current
-                    .id
-                    .as_deref()
-                    .is_some_and(|id| id != row.token_id.to_string()) =>
-            {
-                diags.warning(
-                    "Database token replaced outside Terraform",
-                    format!("The token named {name:?} that Terraform created (id {}) was deleted, and the server now has another token of that name (id {}). It is removed from the state; the next apply fails rather than touch a token Terraform did not create. Import that token, or choose another description.", current.id.as_deref().unwrap_or("?"), row.token_id),
-                );
-                None
-            }
-            Ok(Some(row)) => {
-                let server = state_from_row(&row);
-                Some(TokenState {
-                    expires_at: match (&current.expires_at, &server.expires_at) {
-                        (Some(mine), Some(_)) => Some(mine.clone()),
-                        (_, theirs) => theirs.clone(),
-                    },
-                    permissions: server.permissions.or(current.permissions),
-                    access_token: current.access_token,
-                    ..server
-                })
-            }
-            Ok(None) => {
-                diags.warning(
-                    "Database token deleted outside Terraform",
-                    format!("Token {name:?} no longer exists. It is removed from the state and the next apply creates a new one."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error("Reading the database token failed", e.to_string());
-                None
-            }
-        }
+        let row = read_if_ours(
+            client,
+            &name,
+            current.id.as_deref(),
+            "database token",
+            "description",
+            diags,
+        )
+        .await?;
+        let server = state_from_row(&row);
+        Some(TokenState {
+            expires_at: match (&current.expires_at, &server.expires_at) {
+                (Some(mine), Some(_)) => Some(mine.clone()),
+                (_, theirs) => theirs.clone(),
+            },
+            permissions: server.permissions.or(current.permissions),
+            access_token: current.access_token,
+            ..server
+        })
     }
 
     async fn update(
@@ -300,30 +282,7 @@ impl Resource for DatabaseTokenResource {
 
     async fn delete(&self, client: &CoreClient, prior: TokenState, diags: &mut Diagnostics) {
         let name = prior.name.or(prior.description).unwrap_or_default();
-        let summary = "Deleting the database token failed";
-        match client.find_token(&name).await {
-            Ok(None) => return,
-            Ok(Some(row))
-                if prior
-                    .id
-                    .as_deref()
-                    .is_some_and(|id| id != row.token_id.to_string()) =>
-            {
-                diags.warning(
-                    "Database token not deleted",
-                    format!("The token named {name:?} on the server (id {}) is not the one Terraform created (id {}), so it was left alone.", row.token_id, prior.id.as_deref().unwrap_or("?")),
-                );
-                return;
-            }
-            Ok(Some(_)) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return;
-            }
-        }
-        if let Err(e) = gone_is_ok(client.delete_token(&name).await) {
-            diags.error(summary, e.to_string());
-        }
+        delete_if_ours(client, &name, prior.id.as_deref(), "database token", diags).await
     }
 
     async fn import(
