@@ -11,7 +11,7 @@ mod terraform;
 
 use serde_json::json;
 use sim::{SimProcess, CORE_TOKEN};
-use terraform::{provider_block, Tf, Workspace};
+use terraform::{flat, provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     lifecycle_on_core,
@@ -25,8 +25,7 @@ terraform::every_terraform!(
 );
 
 fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
-    let mut ws = Workspace::new(tf);
-    ws.set_envs(sim.provider_env());
+    let ws = Workspace::with_env(tf, sim.provider_env());
     (sim, ws)
 }
 
@@ -35,11 +34,6 @@ fn token_tf(name: &str, body: &str) -> String {
     format!(
         "resource \"influxdb_admin_token\" \"{name}\" {{\n{body}\n}}\n\noutput \"{name}_token\" {{\n  value     = influxdb_admin_token.{name}.access_token\n  sensitive = true\n}}\n"
     )
-}
-
-/// Terraform's output with its line wrapping undone.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn config(resources: &[String]) -> String {

@@ -15,8 +15,7 @@ terraform::every_terraform!(rename_and_retention_are_one_patch_each_and_drift_is
 
 fn setup(tf: Tf) -> (SimProcess, Workspace) {
     let sim = SimProcess::oss_v2();
-    let mut ws = Workspace::new(tf);
-    ws.set_envs(sim.provider_env());
+    let ws = Workspace::with_env(tf, sim.provider_env());
     (sim, ws)
 }
 

@@ -10,7 +10,7 @@ mod sim;
 mod terraform;
 
 use sim::SimProcess;
-use terraform::{provider_block, Tf, Workspace};
+use terraform::{flat, provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     lifecycle_on_core,
@@ -23,14 +23,8 @@ terraform::every_terraform!(
 );
 
 fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
-    let mut ws = Workspace::new(tf);
-    ws.set_envs(sim.provider_env());
+    let ws = Workspace::with_env(tf, sim.provider_env());
     (sim, ws)
-}
-
-/// Terraform's output with its line wrapping undone.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn config(body: &str) -> String {

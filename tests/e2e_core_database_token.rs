@@ -12,7 +12,7 @@ mod terraform;
 
 use serde_json::json;
 use sim::{SimProcess, CORE_TOKEN};
-use terraform::{provider_block, repo_root, Tf, Workspace};
+use terraform::{flat, provider_block, repo_root, Tf, Workspace};
 
 terraform::every_terraform!(
     the_whole_stack_on_enterprise,
@@ -26,13 +26,8 @@ terraform::every_terraform!(
 );
 
 fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
-    let mut ws = Workspace::new(tf);
-    ws.set_envs(sim.provider_env());
+    let ws = Workspace::with_env(tf, sim.provider_env());
     (sim, ws)
-}
-
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 const DAY_NS: u64 = 86_400_000_000_000;

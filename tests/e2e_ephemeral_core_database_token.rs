@@ -13,8 +13,7 @@ use sim::SimProcess;
 use terraform::{provider_block, Tf, Workspace};
 
 fn setup(sim: SimProcess) -> (SimProcess, Workspace) {
-    let mut ws = Workspace::new(Tf::V1_15_5);
-    ws.set_envs(sim.provider_env());
+    let ws = Workspace::with_env(Tf::V1_15_5, sim.provider_env());
     (sim, ws)
 }
 

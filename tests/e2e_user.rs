@@ -18,8 +18,7 @@ const NEW_PASSWORD: &str = "wo-Passw0rd-rotated-93fd";
 
 fn setup(tf: Tf) -> (SimProcess, Workspace) {
     let sim = SimProcess::oss_v2();
-    let mut ws = Workspace::new(tf);
-    ws.set_envs(sim.provider_env());
+    let ws = Workspace::with_env(tf, sim.provider_env());
     (sim, ws)
 }
 

@@ -282,7 +282,26 @@ impl TfOutput {
     }
 }
 
+/// Terraform's output with its line wrapping undone, for assertions on sentences.
+#[allow(dead_code)]
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Workspace {
+    /// [`Workspace::new`] with the provider's settings in its environment (for example a
+    /// simulator's `provider_env()`).
+    #[allow(dead_code)]
+    pub fn with_env<K, V>(tf: Tf, vars: impl IntoIterator<Item = (K, V)>) -> Workspace
+    where
+        K: Into<OsString>,
+        V: Into<OsString>,
+    {
+        let mut ws = Workspace::new(tf);
+        ws.set_envs(vars);
+        ws
+    }
+
     /// A temp dir whose CLI config points `example.com/influxdata/influxdb` at the cargo-built
     /// provider's directory. Installs Terraform if needed (panics if it cannot).
     pub fn new(tf: Tf) -> Workspace {
