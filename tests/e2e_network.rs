@@ -73,8 +73,10 @@ fn retry_timeout_bounds_the_retries_and_is_checked_at_plan(tf: Tf) {
         "took {:?}",
         out.elapsed
     );
+    // Retried (backoff from 0.5 s, doubling, with jitter: 2 to 5 tries fit in 3 s), then
+    // stopped by the deadline.
     assert!(
-        s.sim.requests().len() > 3,
+        s.sim.requests().len() >= 2,
         "retried: {:?}",
         s.sim.requests()
     );
