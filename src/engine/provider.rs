@@ -26,6 +26,23 @@ pub struct Offerings<C> {
     pub list_resources: Vec<Arc<dyn DynListResource<C>>>,
 }
 
+/// A stored state handed to the provider to read before it is decoded with the target type's
+/// schema: by `UpgradeResourceState` (a state of an older schema version, or another provider's
+/// state of the same type name after `terraform state replace-provider`) or by
+/// `MoveResourceState` (another type's or another provider's state named in a `moved` block).
+pub struct StoredState<'a> {
+    /// The provider that wrote the state, when Terraform says so (`MoveResourceState` only).
+    pub source_provider: Option<&'a str>,
+    /// The type the state was written for (the target type itself for an upgrade).
+    pub source_type: &'a str,
+    /// The schema version the state was written with.
+    pub source_version: i64,
+    /// The type the state is read as.
+    pub target_type: &'a str,
+    /// The state file's JSON object.
+    pub json: serde_json::Value,
+}
+
 /// The provider: its own configuration schema, how it configures its client, and what it
 /// offers.
 #[async_trait]
@@ -52,6 +69,16 @@ pub trait Provider: Send + Sync + 'static {
     /// List resources for `terraform query` (Terraform >= 1.14).
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Client>>> {
         Vec::new()
+    }
+    /// Rewrites a stored state, before it is decoded with the target type's schema, into the
+    /// shape that schema reads (see [`StoredState`]). `None` with an error in `diags` refuses it.
+    /// The default keeps the state as it is.
+    fn upgrade_state(
+        &self,
+        state: StoredState<'_>,
+        _diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value> {
+        Some(state.json)
     }
     /// Everything the provider offers, asked once when the engine starts. The default asks the
     /// four methods above; a provider that makes them together answers at once.

@@ -8,7 +8,8 @@
 //! between the engine and the families: [`family`] and [`registry`] (what a family declares), [`products`] (the
 //! table of families), [`provider`] (the provider schema and configuration), [`connection`]
 //! (the configured provider), [`adapter`] (the one place a resource meets the configured
-//! family) and [`dispatch`] (one type name served by several families).
+//! family) and [`dispatch`] (one type name served by several families). [`migrate`] reads the
+//! states that other providers wrote.
 //!
 //! No import cycle: [`family`] (names and settings, as data) imports none of the glue;
 //! [`registry`] (the `Family` trait and the registry) imports the [`adapter`], [`dispatch`] and
@@ -23,6 +24,7 @@ pub mod duration;
 pub mod family;
 pub mod http;
 pub mod management;
+pub mod migrate;
 pub mod products;
 pub mod provider;
 pub mod registry;

@@ -146,6 +146,16 @@ impl crate::engine::Provider for InfluxProvider {
         Registry::of_families(FAMILIES).list_resources
     }
 
+    /// Another provider's state of one of our type names (after `replace-provider`) is read
+    /// through [`super::migrate`].
+    fn upgrade_state(
+        &self,
+        state: crate::engine::provider::StoredState<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value> {
+        super::migrate::upgrade(state, diags)
+    }
+
     /// Every family registers once.
     fn offerings(&self) -> Offerings<Connection> {
         let r = Registry::of_families(FAMILIES);

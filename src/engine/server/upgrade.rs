@@ -4,11 +4,13 @@
 //! Rules:
 //! - a state written by a newer schema version than this provider knows is refused;
 //! - the state must have a JSON form (pre-0.12 flatmap state is not supported);
+//! - the provider may rewrite the state first ([`Provider::upgrade_state`]): an older version of
+//!   ours, or another provider's state of the same type name after `replace-provider`;
 //! - attributes no longer in the schema are dropped.
 
 use super::super::diag::Diagnostics;
 use super::super::json;
-use super::super::provider::Provider;
+use super::super::provider::{Provider, StoredState};
 use super::{encode, failed, Engine, StateResponse};
 
 impl<P: Provider> Engine<P> {
@@ -43,10 +45,30 @@ impl<P: Provider> Engine<P> {
             );
             return failed(diags);
         }
+        let stored = match serde_json::from_slice::<serde_json::Value>(raw_json) {
+            Ok(j) => j,
+            Err(e) => {
+                diags.error("Invalid stored state", format!("{type_name}: {e}"));
+                return failed(diags);
+            }
+        };
+        let stored = StoredState {
+            source_provider: None,
+            source_type: type_name,
+            source_version: version,
+            target_type: type_name,
+            json: stored,
+        };
+        let Some(upgraded) = self.provider.upgrade_state(stored, &mut diags) else {
+            return failed(diags);
+        };
+        if diags.has_errors() {
+            return failed(diags);
+        }
         let opts = json::DecodeOptions {
             ignore_undefined_attributes: true,
         };
-        let v = match json::decode_bytes(raw_json, &ty, opts) {
+        let v = match json::decode(&upgraded, &ty, opts) {
             Ok(v) => v,
             Err(e) => {
                 diags.error("Invalid stored state", format!("{type_name}: {e}"));
