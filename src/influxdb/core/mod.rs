@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use client::CoreClient;
 
-use super::family::{validate_url, Connected, FamilyName, Product, Setting, Settings};
+use super::family::{validate_url, Connected, Endpoint, FamilyName, Product, Setting, Settings};
 use super::http::Api;
 use super::registry::{Family, Registry};
 use super::timestamp;
@@ -127,39 +127,32 @@ impl Family for Core {
         stop: CancellationToken,
         diags: &mut Diagnostics,
     ) -> Option<Connected> {
-        let [host_s, token_s] = &SETTINGS;
-        let host = settings.get(host_s);
-        let token = settings.get(token_s);
-        if let Some(t) = &token {
-            crate::log::redact(t);
-        }
-        if let Some(Err(e)) = host.as_deref().map(validate_url) {
-            diags.error(
-                "Invalid provider host_url",
-                format!("{e} Check the provider's host_url setting or the INFLUXDB3_HOST_URL environment variable."),
-            );
-            return None;
-        }
-        let client = match (host, token) {
-            (None, _) => Err(Diagnostic::error(
-                "Missing provider host_url",
-                "This provider block is for InfluxDB 3 Core / Enterprise, which needs the server's URL: set the provider's host_url or INFLUXDB3_HOST_URL (for example http://localhost:8181).",
-            )),
-            (Some(_), None) => Err(Diagnostic::error(
-                "Missing provider auth_token",
-                "This operation calls InfluxDB 3 Core / Enterprise, which needs an admin token: set the provider's auth_token or the INFLUXDB3_AUTH_TOKEN environment variable.",
-            )),
-            (Some(host), Some(token)) => CoreClient::new(
-                &host,
-                &token,
-                settings.policy(),
-                settings.ca_certificate.as_deref(),
-                stop,
-            )
-            .map_err(|e| {
-                Diagnostic::error("Cannot create the InfluxDB 3 Core/Enterprise client", e.to_string())
-            }),
+        let [url, token] = &SETTINGS;
+        let endpoint = Endpoint {
+            url,
+            token,
+            product: "InfluxDB 3 Core / Enterprise",
+            example: "http://localhost:8181",
+            calls: "InfluxDB 3 Core / Enterprise",
+            token_kind: "an admin token",
         };
+        let client = settings
+            .endpoint(&endpoint, diags)?
+            .and_then(|(host, token)| {
+                CoreClient::new(
+                    &host,
+                    &token,
+                    settings.policy(),
+                    settings.ca_certificate.as_deref(),
+                    stop,
+                )
+                .map_err(|e| {
+                    Diagnostic::error(
+                        "Cannot create the InfluxDB 3 Core/Enterprise client",
+                        e.to_string(),
+                    )
+                })
+            });
         Some(client.map(|c| Arc::new(c) as _))
     }
 
