@@ -172,21 +172,11 @@ impl HttpCore {
         path: &str,
         header: &str,
     ) -> Result<(T, Option<String>), HttpError> {
-        let (headers, bytes) = Call {
-            http: &self.http,
-            auth: &self.auth,
-            policy: self.policy,
-            cancel: &self.cancel,
-            api: self.api,
-            url: format!("{}{}", self.base, path),
-            method: Method::GET,
-            path,
-            body: None,
-            idempotent: true,
-        }
-        .send_full()
-        .await
-        .map_err(|f| f.error)?;
+        let (headers, bytes) = self
+            .request(Method::GET, path, None, true)
+            .send_full()
+            .await
+            .map_err(|f| f.error)?;
         let value = headers
             .get(header)
             .and_then(|v| v.to_str().ok())
@@ -369,7 +359,24 @@ impl HttpCore {
         idempotent: bool,
     ) -> Result<Vec<u8>, Failure> {
         let write = method != Method::GET;
-        let result = Call {
+        let result = self.request(method, path, body, idempotent).send().await;
+        if write {
+            if let Some(s) = &self.snapshots {
+                s.invalidate();
+            }
+        }
+        result
+    }
+
+    /// One call of this API to `path`, with its credentials, retry policy and stop token.
+    fn request<'a>(
+        &'a self,
+        method: Method,
+        path: &'a str,
+        body: Option<Vec<u8>>,
+        idempotent: bool,
+    ) -> Call<'a> {
+        Call {
             http: &self.http,
             auth: &self.auth,
             policy: self.policy,
@@ -381,14 +388,6 @@ impl HttpCore {
             body,
             idempotent,
         }
-        .send()
-        .await;
-        if write {
-            if let Some(s) = &self.snapshots {
-                s.invalidate();
-            }
-        }
-        result
     }
 
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, HttpError> {
