@@ -176,6 +176,15 @@ pub fn attribute(name: &str, optional_computed: bool) -> Attribute {
         .semantic_equality(same_template)
 }
 
+/// A part as a configuration writes it, for the tests of every schema that holds a template.
+#[cfg(test)]
+pub fn part_value(t: &str, v: &str) -> Value {
+    let mut m = std::collections::BTreeMap::new();
+    m.insert("type".to_owned(), Value::from(t));
+    m.insert("value".to_owned(), Value::from(v));
+    Value::Object(m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,13 +250,4 @@ mod tests {
             .unwrap_err()
             .contains("between 1 and 8"));
     }
-}
-
-/// A part as a configuration writes it, for the tests of every schema that holds a template.
-#[cfg(test)]
-pub fn part_value(t: &str, v: &str) -> Value {
-    let mut m = std::collections::BTreeMap::new();
-    m.insert("type".to_owned(), Value::from(t));
-    m.insert("value".to_owned(), Value::from(v));
-    Value::Object(m)
 }
