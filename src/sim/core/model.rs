@@ -83,6 +83,9 @@ pub struct Store {
     pub next_token_id: u64,
     /// By current name.
     pub databases: BTreeMap<String, DatabaseRecord>,
+    /// Reproduce influxdata/influxdb#27620 (Enterprise 3.11.3): a resource token created
+    /// without an expiry expires when it is created. Set by `PUT /__sim/bugs`.
+    pub bug_27620: bool,
 }
 
 impl Store {
