@@ -35,9 +35,19 @@ const START_TIMEOUT: Duration = Duration::from_secs(90);
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    /// Header names in lower case, values as sent.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
+    /// The first value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -364,7 +374,17 @@ pub fn http_request(
     } else {
         rest.to_owned()
     };
-    Ok(Reply { status, body })
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Ok(Reply {
+        status,
+        body,
+        headers,
+    })
 }
 
 fn dechunk(mut s: &str) -> String {

@@ -60,6 +60,11 @@ pub struct TableRecord {
     /// Enterprise: the table's own retention (humantime text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period: Option<String>,
+    /// A soft-deleted table is renamed `NAME-YYYYMMDDTHHMMSS` and kept, as the server does.
+    pub deleted: bool,
+    /// Seconds since the epoch; `None` when it is never hard-deleted (or is live).
+    #[serde(skip)]
+    pub hard_deletion_s: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
