@@ -325,7 +325,15 @@ pub(super) fn delete_table(s: &mut Store, query: &BTreeMap<String, String>) -> R
     let Some(mut t) = d.tables.remove(table) else {
         return text(404, &format!("Table {table} not in DB schema for {db}"));
     };
-    t.name = deleted_name(table, now);
+    // Deleted twice in one second: the server adds `-1`, `-2`, ...
+    let base = deleted_name(table, now);
+    let mut name = base.clone();
+    let mut n = 0;
+    while d.tables.contains_key(&name) {
+        n += 1;
+        name = format!("{base}-{n}");
+    }
+    t.name = name;
     t.deleted = true;
     t.hard_deletion_s = at;
     d.tables.insert(t.name.clone(), t);
