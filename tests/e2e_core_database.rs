@@ -360,8 +360,7 @@ fn demo_on_enterprise(tf: Tf) {
 /// whose answer is lost adopts the database it made (a database has no secret to lose).
 #[test]
 fn retention_drift_and_a_lost_create_answer() {
-    let (target, ws) = setup(Target::sim_enterprise(), Tf::V1_15_5);
-    let sim = &target;
+    let (sim, ws) = setup(Target::sim_enterprise(), Tf::V1_15_5);
     sim.sim().add_fault(serde_json::json!({"method": "POST", "path_suffix": "/api/v3/configure/database", "drop_after_handling": true}));
     ws.write(
         "main.tf",
