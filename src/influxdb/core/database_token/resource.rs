@@ -9,7 +9,9 @@
 //! state. Refresh reads this process's snapshot of `system.tokens` (one query for every token).
 //! Terraform never deletes a token it did not create: a name already taken is an error that
 //! says how to import it; a lost create answer deletes the token of that name made after the
-//! check (its string is lost); destroy checks the token's id before deleting by name.
+//! check (its string is lost); destroy checks the token's id before deleting by name. A token
+//! the server creates already expired although no expiry was asked ([`expiry_bug`],
+//! influxdata/influxdb#27620) is deleted again and the create fails, saying to set `expires_at`.
 
 use async_trait::async_trait;
 
@@ -136,6 +138,19 @@ impl Resource for DatabaseTokenResource {
             expiry_secs,
         };
         match client.create_resource_token(&body).await {
+            Ok(t)
+                if body.expiry_secs.is_none()
+                    && expiry_bug::expired_at_birth(&t.created_at, t.expiry.as_deref()) =>
+            {
+                let expiry = t.expiry.as_deref().unwrap_or_default();
+                let message = expiry_bug::refuse_expired_token(client, &t.name, expiry).await;
+                diags.attribute_error(
+                    AttributePath::root("expires_at"),
+                    "The server created an already expired token",
+                    message,
+                );
+                None
+            }
             Ok(t) => Some(TokenState {
                 id: Some(t.id.to_string()),
                 name: Some(t.name),
