@@ -1,11 +1,12 @@
 //! `influxdb_last_cache` on InfluxDB 3 Core and Enterprise (`/api/v3/configure/last_cache`): a
-//! last-value cache of a table, which keeps the latest `count` values of the value columns for
-//! each combination of the key columns, for `ttl`.
+//! last-value cache of a table, which keeps the latest values of its value columns for each
+//! combination of its key columns: `value_count` of them (the API's `count`, a name Terraform
+//! reserves for its meta-argument), each for `ttl`.
 //!
 //! - The API cannot change a cache: any change replaces it.
 //! - Unset, `name` is the server's default (`TABLE_KEYS_last_cache`, read back from the create
 //!   answer), `key_columns` the table's tags (its series key), `value_columns` every non-key
-//!   column (shown as unset), `count` 1 and `ttl` 4 hours.
+//!   column (shown as unset), `value_count` 1 and `ttl` 4 hours.
 //! - A taken name is refused (409), even with the same settings: import the cache instead.
 //! - Refresh reads the database's `system.last_caches`; a cache (or database) gone outside
 //!   Terraform is removed from the state and created again by the next apply.
@@ -37,7 +38,7 @@ pub struct LastCacheState {
     pub name: Option<String>,
     pub key_columns: Option<Vec<String>>,
     pub value_columns: Option<Vec<String>>,
-    pub count: Option<i64>,
+    pub value_count: Option<i64>,
     pub ttl: Option<String>,
 }
 
@@ -53,7 +54,7 @@ fn state_from_row(
         name: Some(row.name.clone()),
         key_columns: Some(row.key_column_names.clone()),
         value_columns: row.value_column_names.clone(),
-        count: Some(row.count as i64),
+        value_count: Some(row.count as i64),
         ttl: Some(seconds_text(
             current.and_then(|c| c.ttl.as_deref()),
             row.ttl,
@@ -122,11 +123,11 @@ impl Resource for LastCacheResource {
                     .describe("The columns whose values the cache keeps. Unset: every column that is not a key column (including columns that writes add later). A change replaces the cache.")
                     .validate(validate_columns)
                     .requires_replace(),
-                Attribute::optional_computed("count", Type::Number)
-                    .describe("How many values the cache keeps per key (at least 1). Default 1. A change replaces the cache.")
+                Attribute::optional_computed("value_count", Type::Number)
+                    .describe("How many values the cache keeps per key (at least 1), the API's `count` (named so because `count` is a Terraform meta-argument). Default 1. A change replaces the cache.")
                     .validate(|v, path, diags| {
                         if v.as_number().is_some_and(|n| n.as_i64().is_none_or(|n| n < 1)) {
-                            diags.attribute_error(path.clone(), "Invalid count", "The count must be a whole number, at least 1.");
+                            diags.attribute_error(path.clone(), "Invalid value_count", "value_count must be a whole number, at least 1.");
                         }
                     })
                     .default(1i64)
@@ -162,7 +163,7 @@ impl Resource for LastCacheResource {
             name: planned.name.clone(),
             key_columns: planned.key_columns.clone(),
             value_columns: planned.value_columns.clone(),
-            count: planned.count.map(|c| c.max(1) as u64),
+            count: planned.value_count.map(|c| c.max(1) as u64),
             ttl,
         };
         let named = match client.create_last_cache(&body).await {
@@ -295,7 +296,7 @@ mod tests {
             name: None,
             key_columns: Some(vec!["host".into()]),
             value_columns: None,
-            count: Some(1),
+            value_count: Some(1),
             ttl: Some("240m".into()),
         };
         let s = state_from_row("db", Some(&planned), &row);
