@@ -2,6 +2,7 @@
 //! (`DATABASE:TABLE:NAME`), durations the API takes in whole seconds (`ttl`, `max_age`) and
 //! how a cache's duration is read back without a diff, and the diagnostics of a create.
 
+use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::{AttributePath, Diagnostics};
 use crate::influxdb::duration::{format_duration, parse_duration};
 use crate::influxdb::http::CreateError;
@@ -36,13 +37,15 @@ pub fn seconds_text(current: Option<&str>, secs: u64) -> String {
     }
 }
 
-/// `DATABASE:TABLE:NAME` (a database or table name has no `:`; the cache name may).
+/// `DATABASE:TABLE:NAME` (a database or table name has no `:`; the cache name may), or
+/// `DATABASE,TABLE,NAME` as Terraform joins an import identity's attributes.
 pub fn split_import_id<'a>(
     id: &'a str,
     what: &str,
     diags: &mut Diagnostics,
 ) -> Option<(&'a str, &'a str, &'a str)> {
-    let mut parts = id.splitn(3, ':');
+    let sep = if id.contains(':') { ':' } else { ',' };
+    let mut parts = id.splitn(3, sep);
     match (parts.next(), parts.next(), parts.next()) {
         (Some(d), Some(t), Some(n)) if !d.is_empty() && !t.is_empty() && !n.is_empty() => {
             Some((d, t, n))
@@ -55,6 +58,15 @@ pub fn split_import_id<'a>(
             None
         }
     }
+}
+
+/// A cache's identity (Terraform >= 1.12): its database, table and name.
+pub fn identity() -> IdentitySchema {
+    IdentitySchema::new(vec![
+        IdentityAttribute::required("database", "The database's name."),
+        IdentityAttribute::required("table", "The table's name."),
+        IdentityAttribute::required("name", "The cache's name."),
+    ])
 }
 
 /// The diagnostic of a failed cache create, naming the attribute at fault where the server's
@@ -125,6 +137,10 @@ mod tests {
         assert_eq!(
             split_import_id("db:cpu:a:b", "last-value cache", &mut d),
             Some(("db", "cpu", "a:b"))
+        );
+        assert_eq!(
+            split_import_id("db,cpu,c", "last-value cache", &mut d),
+            Some(("db", "cpu", "c"))
         );
         assert_eq!(split_import_id("db:cpu", "last-value cache", &mut d), None);
         assert!(d.has_errors());

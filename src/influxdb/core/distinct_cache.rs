@@ -9,17 +9,18 @@
 //! - A taken name is refused (409), even with the same settings: import the cache instead.
 //! - Refresh reads the database's `system.distinct_caches`; a cache (or database) gone outside
 //!   Terraform is removed from the state and created again by the next apply.
-//! - Import by `DATABASE:TABLE:NAME`.
+//! - Import by `DATABASE:TABLE:NAME`, or by identity (`database`, `table`, `name`).
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::cache::{
-    create_failed, seconds_text, split_import_id, validate_whole_seconds, whole_seconds,
+    create_failed, identity, seconds_text, split_import_id, validate_whole_seconds, whole_seconds,
 };
 use super::client::CoreClient;
 use super::database::validate_name as validate_database_name;
 use super::engine_api::{CreateDistinctCache, DistinctCacheRow};
+use crate::engine::identity::IdentitySchema;
 use crate::engine::schema::validators;
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, Resource, Schema, Type, Value};
@@ -136,6 +137,10 @@ impl Resource for DistinctCacheResource {
                     .requires_replace(),
             ],
         )
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(identity())
     }
 
     async fn create(

@@ -12,7 +12,7 @@
 //! - The server answers 500 for a plugin file it cannot read or a specification it cannot
 //!   parse: the error names `plugin_filename` or `trigger_specification`.
 //! - Destroy deletes the trigger even while it is enabled (`force=true`).
-//! - Import by `DATABASE:NAME`.
+//! - Import by `DATABASE:NAME`, or by identity (`database`, `name`).
 
 use std::collections::BTreeMap;
 
@@ -20,6 +20,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::{same_specification, specification_text, validate_specification};
+use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::schema::validators;
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, Resource, Schema, Type};
@@ -147,6 +148,13 @@ impl Resource for TriggerResource {
                     .requires_replace(),
             ],
         )
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![
+            IdentityAttribute::required("database", "The database's name."),
+            IdentityAttribute::required("name", "The trigger's name."),
+        ]))
     }
 
     async fn create(
