@@ -1,5 +1,7 @@
 //! InfluxDB 3 Core and Enterprise, through their `/api/v3` administration API: the client,
-//! its models, the refresh snapshots, and one folder per concept (a named admin token, a database).
+//! its models, the refresh snapshots, and one folder per concept (a named admin token, a database,
+//! a processing engine trigger) or one file (a table, a last-value or distinct-value cache, a
+//! plugin file).
 //! Whether the server is Core or Enterprise is asked from `GET /ping` once per provider
 //! process ([`CoreClient::server`]).
 //!
@@ -8,14 +10,20 @@
 //! variables set, an empty `provider "influxdb" {}` block talks to Core/Enterprise.
 
 pub mod admin_token;
+pub mod cache;
 pub mod client;
 pub mod database;
 pub mod database_token;
+pub mod distinct_cache;
 pub mod edition;
+pub mod engine_api;
+pub mod last_cache;
 pub mod models;
 pub mod named_token;
+pub mod plugin_file;
 pub mod snapshots;
 pub mod table;
+pub mod trigger;
 
 use std::sync::Arc;
 
@@ -169,6 +177,10 @@ impl Family for Core {
         r.list_resource(database_token::list::DatabaseTokenList);
         r.data_source(database_token::data_source::DatabaseTokenDataSource);
         r.data_source(database_token::data_sources::DatabaseTokensDataSource);
+        r.resource(last_cache::LastCacheResource);
+        r.resource(distinct_cache::DistinctCacheResource);
+        r.resource(plugin_file::PluginFileResource);
+        r.resource(trigger::resource::TriggerResource);
     }
 }
 
