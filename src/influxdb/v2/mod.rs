@@ -11,12 +11,16 @@ pub mod api;
 pub mod authorization;
 pub mod bucket;
 pub mod client;
+pub mod client_influxql;
+pub mod dbrp;
 pub mod models;
+pub mod models_influxql;
 pub mod organization;
 pub mod organization_member;
 pub mod permissions;
 pub mod snapshots;
 pub mod user;
+pub mod v1_authorization;
 
 use std::sync::Arc;
 
@@ -220,5 +224,7 @@ impl Family for V2 {
         r.data_source(organization::data_source::OrganizationDataSource);
         r.resource(user::UserResource);
         r.resource(organization_member::OrganizationMemberResource);
+        r.resource(dbrp::resource::DbrpMappingResource);
+        r.resource(v1_authorization::resource::V1AuthorizationResource);
     }
 }

@@ -124,6 +124,16 @@ impl Resource for UserResource {
         )]))
     }
 
+    /// Cloud Serverless has no users API: refused at plan, naming it.
+    async fn check_server(&self, api: &V2Api, _planned: &Value, diags: &mut Diagnostics) {
+        api.refuse_on_cloud(
+            "influxdb_user",
+            "Cloud Serverless manages its users in its web UI (invite them to the organization there).",
+            diags,
+        )
+        .await;
+    }
+
     async fn create(
         &self,
         api: &V2Api,
