@@ -118,7 +118,12 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB Cloud Serverless",
         simulator: Some("cloud-serverless"),
         needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
-        lacks: &[],
+        // Refused at plan there, naming the product (`V2Api::refuse_on_cloud`).
+        lacks: &[
+            "influxdb_user",
+            "influxdb_organization_member",
+            "influxdb_v1_authorization",
+        ],
     },
 ];
 
