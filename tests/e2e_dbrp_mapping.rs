@@ -121,7 +121,8 @@ fn the_default_rule_is_never_a_diff_and_a_taken_default_is_put_back(tf: Tf) {
     let out = ws.run(&["plan", "-no-color"]);
     out.assert_success();
     assert!(
-        out.stdout.contains("influxdb_dbrp_mapping.long will be updated in-place")
+        out.stdout
+            .contains("influxdb_dbrp_mapping.long will be updated in-place")
             && out.stdout.contains("1 to change"),
         "{}",
         out.stdout
@@ -130,10 +131,7 @@ fn the_default_rule_is_never_a_diff_and_a_taken_default_is_put_back(tf: Tf) {
     ws.apply(&[]);
     assert_eq!(
         writes(&sim),
-        [(
-            "PATCH".to_owned(),
-            format!("/api/v2/dbrps/{long_id}")
-        )]
+        [("PATCH".to_owned(), format!("/api/v2/dbrps/{long_id}"))]
     );
     assert_eq!(server(&sim, &long_id)["default"], true);
     ws.plan_no_changes(&[]);
@@ -264,7 +262,8 @@ fn retention_policy_in_place_database_replaces_drift_import_and_destroy(tf: Tf) 
     ]);
     out.assert_failure();
     assert!(
-        out.stderr.contains("Virtual DBRP mappings cannot be imported"),
+        out.stderr
+            .contains("Virtual DBRP mappings cannot be imported"),
         "{}",
         out.stderr
     );

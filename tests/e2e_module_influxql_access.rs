@@ -39,7 +39,10 @@ fn the_modules_terraform_test_passes_against_the_simulator_and_cleans_up() {
         "{}",
         out.stdout
     );
-    assert!(!out.combined().contains("tftest-Passw0rd"), "no password shown");
+    assert!(
+        !out.combined().contains("tftest-Passw0rd"),
+        "no password shown"
+    );
     // Created once; the second run sent one new password and changed the retention policy in
     // place; the teardown deleted everything.
     assert_eq!(
@@ -59,7 +62,11 @@ fn the_modules_terraform_test_passes_against_the_simulator_and_cleans_up() {
     let buckets = sim
         .v2("GET", &format!("/buckets?orgID={V2_ORG_ID}"), None)
         .json();
-    assert_eq!(buckets["buckets"].as_array().map(Vec::len), Some(2), "{buckets}");
+    assert_eq!(
+        buckets["buckets"].as_array().map(Vec::len),
+        Some(2),
+        "{buckets}"
+    );
 }
 
 /// The test file really checks the module: credentials that may write fail it.

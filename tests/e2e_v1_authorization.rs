@@ -165,7 +165,12 @@ fn grafanas_v1_password_logs_in_and_is_never_stored() {
         )]
     );
     assert_eq!(query_status(&sim, "grafana", NEW_PASSWORD), 401);
-    let a = legacy(&sim, "PATCH", &format!("/{id}"), Some(r#"{"status":"active"}"#));
+    let a = legacy(
+        &sim,
+        "PATCH",
+        &format!("/{id}"),
+        Some(r#"{"status":"active"}"#),
+    );
     assert_eq!(a.status, 200, "{}", a.body);
     let out = ws.run(&["plan", "-no-color"]);
     assert!(
@@ -259,7 +264,8 @@ fn a_lost_create_answer_leaves_no_v1_authorization_and_bad_input_fails_at_plan()
     let out = ws.run(&["apply", "-auto-approve"]);
     out.assert_failure();
     assert!(
-        out.stderr.contains("it was deleted, so that nothing is left outside the state"),
+        out.stderr
+            .contains("it was deleted, so that nothing is left outside the state"),
         "{}",
         out.stderr
     );
@@ -285,7 +291,10 @@ fn a_lost_create_answer_leaves_no_v1_authorization_and_bad_input_fails_at_plan()
         "{}",
         out.stderr
     );
-    assert_eq!(legacy(&sim, "GET", &format!("/{taken_id}"), None).status, 200);
+    assert_eq!(
+        legacy(&sim, "GET", &format!("/{taken_id}"), None).status,
+        200
+    );
 }
 
 #[test]

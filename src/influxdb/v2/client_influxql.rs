@@ -28,7 +28,11 @@ impl V2Client {
     // ---- DBRP mappings ----
 
     fn dbrp_path(org_id: &str, id: &str) -> String {
-        format!("{}{}", item("/dbrps", id), query(&[("orgID", Some(org_id))]))
+        format!(
+            "{}{}",
+            item("/dbrps", id),
+            query(&[("orgID", Some(org_id))])
+        )
     }
 
     /// Creates a mapping; the answer says whether the server made it the default.
@@ -61,10 +65,7 @@ impl V2Client {
         id: &str,
         body: &UpdateDbrp,
     ) -> Result<Dbrp, V2Error> {
-        let c: DbrpContent = self
-            .core
-            .patch(&Self::dbrp_path(org_id, id), body)
-            .await?;
+        let c: DbrpContent = self.core.patch(&Self::dbrp_path(org_id, id), body).await?;
         Ok(c.content)
     }
 
@@ -131,7 +132,9 @@ impl V2Client {
         id: &str,
         body: &UpdateAuthorization,
     ) -> Result<LegacyAuthorization, V2Error> {
-        self.legacy().patch(&item("/authorizations", id), body).await
+        self.legacy()
+            .patch(&item("/authorizations", id), body)
+            .await
     }
 
     pub async fn delete_legacy_authorization(&self, id: &str) -> Result<(), V2Error> {

@@ -120,12 +120,7 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
             && eq("db", "database")
             && eq("rp", "retention_policy")
             && want_default.is_none_or(|d| v["default"] == d)
-            && call.allowed(
-                "read",
-                "buckets",
-                Some(&org_id),
-                v["bucketID"].as_str(),
-            )
+            && call.allowed("read", "buckets", Some(&org_id), v["bucketID"].as_str())
     };
     let physical = s
         .dbrps

@@ -281,11 +281,7 @@ fn set_password(s: &mut Store, call: &Call<'_>, id: &str) -> Resp {
 /// The v1 authorization whose user name is `user`, when `password` is its password: `Ok`;
 /// `Err(true)` when there is no v1 authorization of that name (the v2 token is tried next),
 /// `Err(false)` when the password is wrong.
-pub(super) fn login(
-    s: &Store,
-    user: &str,
-    password: &str,
-) -> Result<LegacyAuthorization, bool> {
+pub(super) fn login(s: &Store, user: &str, password: &str) -> Result<LegacyAuthorization, bool> {
     let Some(a) = s.legacy_authorizations.values().find(|a| a.token == user) else {
         return Err(true);
     };

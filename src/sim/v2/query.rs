@@ -122,7 +122,10 @@ pub(super) fn handle(s: &Store, req: &Request<'_>) -> Resp {
     let Some(db) = params.get("db").filter(|d| !d.is_empty()) else {
         return reply(200, &json!({"results": [{"statement_id": 0}]}));
     };
-    let rp = params.get("rp").map(String::as_str).filter(|r| !r.is_empty());
+    let rp = params
+        .get("rp")
+        .map(String::as_str)
+        .filter(|r| !r.is_empty());
     let Some(bucket) = bucket_of(s, &who.org_id, db, rp) else {
         return reply(
             200,
@@ -131,7 +134,10 @@ pub(super) fn handle(s: &Store, req: &Request<'_>) -> Resp {
     };
     let want = Permission::new("read", "buckets", Some(&who.org_id), Some(&bucket));
     if !who.permissions.iter().any(|p| p.matches(&want)) {
-        return error(403, &format!("insufficient permissions to read bucket {bucket}"));
+        return error(
+            403,
+            &format!("insufficient permissions to read bucket {bucket}"),
+        );
     }
     reply(200, &json!({"results": [{"statement_id": 0}]}))
 }

@@ -57,7 +57,9 @@ pub fn state_from(d: Dbrp, asked_default: bool) -> DbrpState {
 /// printable, not empty, not `.` or `..`, without `/` or `\`.
 pub fn validate_name(s: &str) -> Result<(), String> {
     if s.is_empty() || s == "." || s == ".." {
-        Err(format!("{s:?} is not a name InfluxDB accepts (empty, `.` and `..` are not)."))
+        Err(format!(
+            "{s:?} is not a name InfluxDB accepts (empty, `.` and `..` are not)."
+        ))
     } else if s.contains(['/', '\\']) {
         Err(format!("{s:?} contains `/` or `\\`, which InfluxDB does not allow here (a bucket named `db/rp` is mapped by the server itself, as a virtual mapping)."))
     } else if s.chars().any(|c| c.is_control()) {

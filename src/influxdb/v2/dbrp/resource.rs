@@ -38,10 +38,14 @@ impl DbrpMappingResource {
             ..Default::default()
         };
         crate::influxdb::http::cleanup(async {
-            client.list_dbrps(&body.org_id, &f).await.ok().and_then(|l| {
-                l.into_iter()
-                    .find(|d| !d.is_virtual && d.bucket_id == body.bucket_id)
-            })
+            client
+                .list_dbrps(&body.org_id, &f)
+                .await
+                .ok()
+                .and_then(|l| {
+                    l.into_iter()
+                        .find(|d| !d.is_virtual && d.bucket_id == body.bucket_id)
+                })
         })
         .await
     }
@@ -161,7 +165,10 @@ impl Resource for DbrpMappingResource {
                 diags.attribute_error(
                     AttributePath::root("bucket_id"),
                     "Bucket not found",
-                    format!("{}\n\nThere is no bucket {} visible to the provider's token.", e.error, body.bucket_id),
+                    format!(
+                        "{}\n\nThere is no bucket {} visible to the provider's token.",
+                        e.error, body.bucket_id
+                    ),
                 );
                 None
             }

@@ -52,7 +52,9 @@ pub fn check_token(s: &str) -> Result<(), String> {
     if s.trim().is_empty() {
         Err("The v1 user name must not be empty.".into())
     } else if s.contains(':') {
-        Err(format!("{s:?} contains `:`, which 1.x clients cannot send as a user name."))
+        Err(format!(
+            "{s:?} contains `:`, which 1.x clients cannot send as a user name."
+        ))
     } else {
         Ok(())
     }
