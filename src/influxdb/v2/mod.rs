@@ -230,6 +230,7 @@ impl Family for V2 {
         r.resource(user::UserResource);
         r.resource(organization_member::OrganizationMemberResource);
         r.resource(dbrp::resource::DbrpMappingResource);
+        r.list_resource(dbrp::list::DbrpMappingList);
         r.resource(v1_authorization::resource::V1AuthorizationResource);
     }
 }

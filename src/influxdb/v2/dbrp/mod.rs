@@ -18,6 +18,7 @@
 //! is never a diff. `is_default` says what the server says now. Virtual mappings (the server's
 //! own, one per bucket, with the bucket's ID) are not managed.
 
+pub mod list;
 pub mod resource;
 
 use serde::{Deserialize, Serialize};
