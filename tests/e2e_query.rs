@@ -527,7 +527,8 @@ list "influxdb_dbrp_mapping" "virtual" {
     let out = ws.run(&["query"]);
     out.assert_success();
     assert!(
-        out.stdout.contains(&format!("telegraf/autogen ({mapping})")),
+        out.stdout
+            .contains(&format!("telegraf/autogen ({mapping})")),
         "{}",
         out.stdout
     );
