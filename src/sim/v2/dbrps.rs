@@ -23,21 +23,26 @@ use super::{error, error_code, new_id, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// The organization a call names (`orgID`, else `org` by name).
-fn org_of(s: &Store, call: &Call<'_>) -> Result<String, Resp> {
+fn org_of(s: &Store, call: &Call<'_>) -> Result<String, Box<Resp>> {
     org_from(s, call.query.get("orgID"), call.query.get("org"))
 }
 
-fn org_from(s: &Store, id: Option<&String>, name: Option<&String>) -> Result<String, Resp> {
+fn org_from(s: &Store, id: Option<&String>, name: Option<&String>) -> Result<String, Box<Resp>> {
     match (id.filter(|i| !i.is_empty()), name.filter(|n| !n.is_empty())) {
-        (Some(id), _) if !valid_id(id) => Err(error(400, &format!("invalid org ID {id:?}"))),
+        (Some(id), _) if !valid_id(id) => {
+            Err(Box::new(error(400, &format!("invalid org ID {id:?}"))))
+        }
         (Some(id), _) => Ok(id.clone()),
         (None, Some(name)) => s
             .orgs
             .values()
             .find(|o| &o.name == name)
             .map(|o| o.id.clone())
-            .ok_or_else(|| error(404, &format!("invalid org name {name:?}: not found"))),
-        (None, None) => Err(error(400, "either 'org' or 'orgID' must be provided")),
+            .ok_or_else(|| Box::new(error(404, &format!("invalid org name {name:?}: not found")))),
+        (None, None) => Err(Box::new(error(
+            400,
+            "either 'org' or 'orgID' must be provided",
+        ))),
     }
 }
 
@@ -95,7 +100,7 @@ fn first_but(s: &Store, org_id: &str, db: &str, skip: &str) -> Option<String> {
 pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     let org_id = match org_of(s, call) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let q = &call.query;
     for k in ["id", "bucketID"] {
@@ -158,7 +163,7 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
     };
     let org_id = match org_from(s, b.org_id.as_ref(), b.org.as_ref()) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if !valid_id(&b.bucket_id) {
         return error(400, &format!("invalid bucket ID {:?}", b.bucket_id));
@@ -208,7 +213,7 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
     }
     let org_id = match org_of(s, call) {
         Ok(o) => o,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let action = if method == "GET" { "read" } else { "write" };
     let physical = s.dbrps.get(id).filter(|d| d.org_id == org_id).cloned();
