@@ -146,6 +146,17 @@ impl HttpCore {
         self
     }
 
+    /// The same connection (pool, token, policy, snapshots) for another API root of the same
+    /// server: `prefix` of this root replaced by `other` (for example InfluxDB OSS's
+    /// `/private/legacy` beside `/api/v2`).
+    pub fn rebased(&self, prefix: &str, other: &str) -> HttpCore {
+        let root = self.base.strip_suffix(prefix).unwrap_or(&self.base);
+        HttpCore {
+            base: format!("{root}{other}"),
+            ..self.clone()
+        }
+    }
+
     /// The API's root URL.
     pub fn base_url(&self) -> &str {
         &self.base

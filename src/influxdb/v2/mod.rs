@@ -11,12 +11,16 @@ pub mod api;
 pub mod authorization;
 pub mod bucket;
 pub mod client;
+pub mod client_influxql;
+pub mod dbrp;
 pub mod models;
+pub mod models_influxql;
 pub mod organization;
 pub mod organization_member;
 pub mod permissions;
 pub mod snapshots;
 pub mod user;
+pub mod v1_authorization;
 
 use std::sync::Arc;
 
@@ -116,7 +120,12 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB Cloud Serverless",
         simulator: Some("cloud-serverless"),
         needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
-        lacks: &[],
+        // Refused at plan there, naming the product (`V2Api::refuse_on_cloud`).
+        lacks: &[
+            "influxdb_user",
+            "influxdb_organization_member",
+            "influxdb_v1_authorization",
+        ],
     },
 ];
 
@@ -210,5 +219,8 @@ impl Family for V2 {
         r.data_source(organization::data_source::OrganizationDataSource);
         r.resource(user::UserResource);
         r.resource(organization_member::OrganizationMemberResource);
+        r.resource(dbrp::resource::DbrpMappingResource);
+        r.list_resource(dbrp::list::DbrpMappingList);
+        r.resource(v1_authorization::resource::V1AuthorizationResource);
     }
 }
