@@ -104,9 +104,12 @@ pub fn schema(s: &Schema) -> pb::Schema {
 
 /// `plan_destroy`: Terraform >= 1.3 then plans destroys through PlanResourceChange, where the
 /// engine can refuse them (deletion protection) before anything is applied.
+/// `move_resource_state`: Terraform >= 1.8 may then hand us another type's state named in a
+/// `moved` block (MoveResourceState).
 pub fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
+        move_resource_state: true,
         ..Default::default()
     }
 }
