@@ -24,14 +24,27 @@ const INFLUXDB3: &str = "registry.terraform.io/komminarlabs/influxdb3";
 const KOMMINARLABS_V2: &str = "registry.terraform.io/komminarlabs/influxdb";
 const SLCP_V2: &str = "registry.terraform.io/slcp/influxdb-v2";
 
+/// A workspace, and the filesystem mirror it installs from (removed with it).
+struct Switch {
+    ws: Workspace,
+    _mirror: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Switch {
+    type Target = Workspace;
+    fn deref(&self) -> &Workspace {
+        &self.ws
+    }
+}
+
 /// A workspace whose CLI configuration is only a filesystem mirror (unpacked layout) holding
 /// this provider and the stand-ins for `sources`, pointed at `sim`.
-fn workspace(sim: &SimProcess, sources: &[&str]) -> Workspace {
-    let mirror = tempfile::Builder::new()
+fn workspace(sim: &SimProcess, sources: &[&str]) -> Switch {
+    let tmp = tempfile::Builder::new()
         .prefix("tf-mirror-")
         .tempdir()
-        .expect("temp dir")
-        .keep();
+        .expect("temp dir");
+    let mirror = tmp.path().to_path_buf();
     let ours = provider_dir().join("terraform-provider-influxdb");
     let dir = mirror.join(PROVIDER_SOURCE).join("0.1.0/linux_amd64");
     std::fs::create_dir_all(&dir).unwrap();
@@ -59,7 +72,7 @@ fn workspace(sim: &SimProcess, sources: &[&str]) -> Workspace {
     );
     let mut ws = Workspace::with_cli_config(Tf::V1_15_5, &config);
     ws.set_envs(sim.provider_env());
-    ws
+    Switch { ws, _mirror: tmp }
 }
 
 /// Our `required_providers` and empty provider block (settings come from the environment).
@@ -115,7 +128,12 @@ fn plan_moves_and_apply_writes_nothing(ws: &Workspace, sim: &SimProcess, moves: 
         "nothing but moves:\n{}",
         plan.stdout
     );
-    for word in ["must be replaced", "will be created", "will be destroyed", "will be updated"] {
+    for word in [
+        "must be replaced",
+        "will be created",
+        "will be destroyed",
+        "will be updated",
+    ] {
         assert!(!said.contains(word), "{word}:\n{}", plan.stdout);
     }
     let apply = ws.apply(&[]);
@@ -214,4 +232,300 @@ moved {
         ws.state_attributes("influxdb_database.sensors")["retention_period"],
         "30d"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// komminarlabs/influxdb (InfluxDB OSS v2, Cloud Serverless): terraform state replace-provider
+
+/// `POST /api/v2{path}` on the simulator; the created object.
+fn v2_create(sim: &SimProcess, path: &str, body: J) -> J {
+    let a = sim.v2("POST", path, Some(&body.to_string()));
+    assert_eq!(a.status, 201, "{path}: {}", a.body);
+    a.json()
+}
+
+#[test]
+fn from_komminarlabs_influxdb_with_replace_provider() {
+    let sim = SimProcess::oss_v2();
+    let org = v2_create(
+        &sim,
+        "/orgs",
+        json!({"name": "team", "description": "the team"}),
+    );
+    let user_id = sim.v2_user("alice");
+    let bucket = v2_create(
+        &sim,
+        "/buckets",
+        json!({"orgID": sim::V2_ORG_ID, "name": "metrics",
+               "retentionRules": [{"type": "expire", "everySeconds": 2_592_000}]}),
+    );
+    let auth = v2_create(
+        &sim,
+        "/authorizations",
+        json!({"orgID": sim::V2_ORG_ID, "description": "dashboards",
+               "permissions": [{"action": "read", "resource": {"type": "buckets", "id": bucket["id"], "orgID": sim::V2_ORG_ID}}]}),
+    );
+    // What komminarlabs/influxdb 1.4.1 writes, attributes we lack included.
+    let state = state_file(&[
+        (
+            "influxdb_organization",
+            "team",
+            KOMMINARLABS_V2,
+            json!({"id": org["id"], "name": "team", "description": "the team",
+                   "created_at": org["createdAt"], "updated_at": org["updatedAt"]}),
+        ),
+        (
+            "influxdb_user",
+            "alice",
+            KOMMINARLABS_V2,
+            json!({"id": user_id, "name": "alice", "password": "correct horse battery",
+                   "org_id": null, "org_role": null, "status": "active"}),
+        ),
+        (
+            "influxdb_bucket",
+            "metrics",
+            KOMMINARLABS_V2,
+            json!({"id": bucket["id"], "org_id": sim::V2_ORG_ID, "type": "user", "description": "",
+                   "name": "metrics", "created_at": bucket["createdAt"],
+                   "updated_at": bucket["updatedAt"], "retention_period": 2_592_000}),
+        ),
+        (
+            "influxdb_authorization",
+            "dashboards",
+            KOMMINARLABS_V2,
+            json!({"id": auth["id"], "token": auth["token"], "status": "active",
+                   "description": "dashboards", "org_id": sim::V2_ORG_ID, "org": auth["org"],
+                   "user_id": auth["userID"], "user": auth["user"],
+                   "created_at": auth["createdAt"], "updated_at": auth["updatedAt"],
+                   "permissions": [{"action": "read", "resource": {"id": bucket["id"], "name": "metrics",
+                       "org": sim::V2_ORG, "org_id": sim::V2_ORG_ID, "type": "buckets"}}]}),
+        ),
+    ]);
+    let ws = workspace(&sim, &[KOMMINARLABS_V2]);
+    ws.write("terraform.tfstate", &state);
+    ws.write(
+        "main.tf",
+        &ours(&format!(
+            r#"
+resource "influxdb_organization" "team" {{
+  name        = "team"
+  description = "the team"
+}}
+
+resource "influxdb_user" "alice" {{
+  name = "alice" # password removed: password_wo sets it, when you want to change it
+}}
+
+resource "influxdb_bucket" "metrics" {{
+  org_id           = "{org}"
+  name             = "metrics"
+  retention_period = "30d" # was 2592000 (seconds)
+}}
+
+resource "influxdb_authorization" "dashboards" {{
+  org_id      = "{org}"
+  description = "dashboards"
+  permissions = [{{ action = "read", resource = {{ type = "buckets", id = influxdb_bucket.metrics.id }} }}]
+}}
+"#,
+            org = sim::V2_ORG_ID
+        )),
+    );
+    ws.run(&["init"]).assert_success();
+    sim.clear_requests();
+    ws.run(&[
+        "state",
+        "replace-provider",
+        "-auto-approve",
+        KOMMINARLABS_V2,
+        PROVIDER_SOURCE,
+    ])
+    .assert_success();
+    let plan = ws.plan_no_changes(&[]);
+    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    ws.apply(&[]);
+    assert_eq!(
+        writes(&sim),
+        Vec::<(String, String)>::new(),
+        "no write call"
+    );
+    let moved = ws.state_attributes("influxdb_authorization.dashboards");
+    assert_eq!(moved["token"], auth["token"]);
+    assert_eq!(moved["id"], auth["id"]);
+    assert_eq!(
+        ws.state_attributes("influxdb_bucket.metrics")["retention_period"],
+        "30d"
+    );
+    ws.plan_no_changes(&[]);
+    assert_eq!(
+        writes(&sim),
+        Vec::<(String, String)>::new(),
+        "no write call"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// slcp/influxdb-v2 (InfluxDB OSS v2): moved blocks
+
+#[test]
+fn from_slcp_influxdb_v2_with_moved_blocks() {
+    let sim = SimProcess::oss_v2();
+    let bucket = v2_create(
+        &sim,
+        "/buckets",
+        json!({"orgID": sim::V2_ORG_ID, "name": "telegraf",
+               "retentionRules": [{"type": "expire", "everySeconds": 604_800}]}),
+    );
+    let auth = v2_create(
+        &sim,
+        "/authorizations",
+        json!({"orgID": sim::V2_ORG_ID, "description": "telegraf writes",
+               "permissions": [{"action": "write", "resource": {"type": "buckets", "id": bucket["id"], "orgID": sim::V2_ORG_ID}}]}),
+    );
+    // What slcp/influxdb-v2 0.5.3 (terraform-plugin-sdk v2) writes.
+    let state = state_file(&[
+        (
+            "influxdb-v2_bucket",
+            "telegraf",
+            SLCP_V2,
+            json!({"id": bucket["id"], "description": "", "name": "telegraf",
+                   "org_id": sim::V2_ORG_ID, "rp": "", "type": "user",
+                   "created_at": bucket["createdAt"], "updated_at": bucket["updatedAt"],
+                   "retention_rules": [{"every_seconds": 604_800, "shard_group_duration_seconds": 0, "type": "expire"}]}),
+        ),
+        (
+            "influxdb-v2_authorization",
+            "telegraf",
+            SLCP_V2,
+            json!({"id": auth["id"], "org_id": sim::V2_ORG_ID, "description": "telegraf writes",
+                   "status": "active", "user_id": auth["userID"], "user_org_id": sim::V2_ORG_ID,
+                   "token": auth["token"],
+                   "permissions": [{"action": "write", "resource": [{"id": bucket["id"], "org": "",
+                       "org_id": sim::V2_ORG_ID, "type": "buckets"}]}]}),
+        ),
+    ]);
+    let ws = workspace(&sim, &[SLCP_V2]);
+    ws.write("terraform.tfstate", &state);
+    ws.write(
+        "main.tf",
+        &ours(&format!(
+            r#"
+resource "influxdb_bucket" "telegraf" {{
+  org_id           = "{org}"
+  name             = "telegraf"
+  retention_period = "7d" # was retention_rules {{ every_seconds = 604800 }}
+}}
+
+resource "influxdb_authorization" "telegraf" {{
+  org_id      = "{org}"
+  description = "telegraf writes"
+  permissions = [{{
+    action   = "write"
+    resource = {{ type = "buckets", id = influxdb_bucket.telegraf.id, org_id = "{org}" }}
+  }}]
+}}
+
+moved {{
+  from = influxdb-v2_bucket.telegraf
+  to   = influxdb_bucket.telegraf
+}}
+
+moved {{
+  from = influxdb-v2_authorization.telegraf
+  to   = influxdb_authorization.telegraf
+}}
+"#,
+            org = sim::V2_ORG_ID
+        )),
+    );
+    plan_moves_and_apply_writes_nothing(
+        &ws,
+        &sim,
+        &[
+            ("influxdb-v2_bucket.telegraf", "influxdb_bucket.telegraf"),
+            (
+                "influxdb-v2_authorization.telegraf",
+                "influxdb_authorization.telegraf",
+            ),
+        ],
+    );
+    let moved = ws.state_attributes("influxdb_authorization.telegraf");
+    assert_eq!(moved["token"], auth["token"]);
+    assert_eq!(moved["id"], auth["id"]);
+    assert_eq!(
+        ws.state_attributes("influxdb_bucket.telegraf")["retention_period"],
+        "7d"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A move no migration reads
+
+/// A source state of a schema version we were not written for, and a source type we have no
+/// migration for: the plan fails naming the source, and the state file is left as it was.
+#[test]
+fn a_move_that_cannot_be_read_fails_and_leaves_the_state_as_it_was() {
+    let sim = SimProcess::dedicated();
+    let (_, token) = influxdb3_objects(&sim);
+    for (source_type, version, says) in [
+        (
+            "influxdb3_token",
+            7,
+            "schema version 7 is not one this provider reads",
+        ),
+        ("influxdb3_table", 0, "no migration for that type"),
+    ] {
+        let ws = workspace(&sim, &[INFLUXDB3]);
+        let mut state: J = serde_json::from_str(&state_file(&[(
+            source_type,
+            "ingest",
+            INFLUXDB3,
+            token.clone(),
+        )]))
+        .unwrap();
+        state["resources"][0]["instances"][0]["schema_version"] = json!(version);
+        let state = serde_json::to_string_pretty(&state).unwrap();
+        ws.write("terraform.tfstate", &state);
+        ws.write(
+            "main.tf",
+            &ours(&format!(
+                r#"
+resource "influxdb_database_token" "ingest" {{
+  description = "Telegraf ingest"
+  permissions = [{{ action = "write", resource = "sensors" }}]
+}}
+
+moved {{
+  from = {source_type}.ingest
+  to   = influxdb_database_token.ingest
+}}
+"#
+            )),
+        );
+        ws.run(&["init"]).assert_success();
+        sim.clear_requests();
+        let out = ws.run(&["apply", "-auto-approve"]);
+        out.assert_failure();
+        let said = flat(&out.combined());
+        for part in [
+            source_type,
+            &format!("schema version {version}"),
+            INFLUXDB3,
+            says,
+            "The state was left as it was",
+            "docs/guides/migrating.md",
+        ] {
+            assert!(said.contains(part), "{part:?} is not in:\n{said}");
+        }
+        assert_eq!(
+            ws.read("terraform.tfstate"),
+            state,
+            "the state is unchanged"
+        );
+        assert_eq!(
+            writes(&sim),
+            Vec::<(String, String)>::new(),
+            "no write call"
+        );
+    }
 }

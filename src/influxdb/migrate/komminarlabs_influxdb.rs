@@ -5,7 +5,9 @@
 //! Both schemas are version 0, so Terraform drops the attributes our schema lacks before we see
 //! the state (their bucket's `type`, `created_at` and `updated_at`, their user's `password`,
 //! `org_id` and `org_role`). What is left of their organization and user is already our state;
-//! their authorization is too, its `token` included, save the permissions' `org`. Their bucket's
+//! their authorization is too, its `token` included, save the permissions' resources: their
+//! computed `org` and `name` are left out, and so is an `org_id` that is the authorization's
+//! own organization (ours leaves it out to mean that one). Their bucket's
 //! `retention_period` is a number of seconds (ours: a duration string): that is how a bucket of
 //! theirs is recognised, and the one value rewritten.
 
@@ -72,6 +74,7 @@ fn bucket(state: &StoredState<'_>) -> Result<J, String> {
 fn authorization(state: &StoredState<'_>) -> Result<J, String> {
     known_version(state, &[0])?;
     let m = object(&state.json)?;
+    let org_id = text(m, "org_id")?;
     let mut permissions = Vec::new();
     for p in elements(m, "permissions")? {
         let p = object(p).map_err(|_| "`permissions` holds a non-object".to_owned())?;
@@ -81,12 +84,13 @@ fn authorization(state: &StoredState<'_>) -> Result<J, String> {
             .ok_or_else(|| "a permission has no `resource`".to_owned())?;
         permissions.push(json!({
             "action": required_text(p, "action")?,
-            "resource": resource(r)?,
+            "resource": resource(r, &org_id)?,
         }));
     }
     Ok(json!({
         "id": required_text(m, "id")?,
-        "token": required_text(m, "token")?,
+        // Null when they imported the authorization (as ours after an import).
+        "token": text(m, "token")?,
         "status": text(m, "status")?,
         "description": text(m, "description")?,
         "org_id": text(m, "org_id")?,
@@ -99,13 +103,19 @@ fn authorization(state: &StoredState<'_>) -> Result<J, String> {
     }))
 }
 
-/// A permission's resource without their `org` (a name we read from the server).
-fn resource(r: &Map<String, J>) -> Result<J, String> {
+/// A permission's resource as a configuration of ours spells it: their `org` and `name` are
+/// read from the server (computed), and their `org_id`, when it is the authorization's own
+/// organization, is what ours means by leaving it out.
+fn resource(r: &Map<String, J>, own_org: &J) -> Result<J, String> {
+    let org_id = match text(r, "org_id")? {
+        o if &o == own_org => J::Null,
+        o => o,
+    };
     Ok(json!({
         "type": required_text(r, "type")?,
         "id": text(r, "id")?,
-        "name": text(r, "name")?,
-        "org_id": text(r, "org_id")?,
+        "name": J::Null,
+        "org_id": org_id,
     }))
 }
 
@@ -142,7 +152,13 @@ mod tests {
         assert!(permission_with_org(&theirs));
         let ours = authorization(&theirs).unwrap();
         assert_eq!(ours["token"], "tok==");
-        assert!(ours["permissions"][0]["resource"].get("org").is_none());
+        let resource = &ours["permissions"][0]["resource"];
+        assert!(resource.get("org").is_none());
+        assert_eq!(
+            resource["org_id"],
+            J::Null,
+            "the authorization's own organization"
+        );
         assert!(!permission_with_org(&stored(
             json!({"id": "a", "all_access": null, "permissions": []})
         )));

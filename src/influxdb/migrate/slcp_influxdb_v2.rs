@@ -98,7 +98,8 @@ fn authorization(state: &StoredState<'_>) -> Result<J, String> {
     }
     Ok(json!({
         "id": required_text(m, "id")?,
-        "token": required_text(m, "token")?,
+        // Null when they imported the authorization (as ours after an import).
+        "token": text(m, "token")?,
         "org_id": text(m, "org_id")?,
         "user_id": text(m, "user_id")?,
         "description": text(m, "description")?,

@@ -108,7 +108,9 @@ impl Resource for SchemaOnly {
 fn main() -> ExitCode {
     let wanted = std::env::var("STAND_IN_SOURCE").unwrap_or_default();
     let Some(source) = schemas::SOURCES.iter().find(|s| s.address == wanted) else {
-        eprintln!("stand-in-provider: STAND_IN_SOURCE={wanted:?} is none of the providers it plays");
+        eprintln!(
+            "stand-in-provider: STAND_IN_SOURCE={wanted:?} is none of the providers it plays"
+        );
         return ExitCode::from(2);
     };
     serve::main(
