@@ -4,7 +4,8 @@
 //!
 //! Both schemas are version 0, so Terraform drops the attributes our schema lacks before we see
 //! the state (their bucket's `type`, `created_at` and `updated_at`, their user's `password`,
-//! `org_id` and `org_role`). What is left of their organization and user is already our state;
+//! `org_id` and `org_role`). What is left of their organization and user is already our state
+//! (the migrations below also read them whole, should a Terraform keep those attributes);
 //! their authorization is too, its `token` included, save the permissions' resources: their
 //! computed `org` and `name` are left out, and so is an `org_id` that is the authorization's
 //! own organization (ours leaves it out to mean that one). Their bucket's
@@ -34,7 +35,57 @@ pub static MIGRATIONS: &[Migration] = &[
         recognise: permission_with_org,
         map: authorization,
     },
+    Migration {
+        source_provider: PROVIDER,
+        source_type: "influxdb_organization",
+        target_type: "influxdb_organization",
+        recognise: with_timestamps,
+        map: organization,
+    },
+    Migration {
+        source_provider: PROVIDER,
+        source_type: "influxdb_user",
+        target_type: "influxdb_user",
+        recognise: without_password_version,
+        map: user,
+    },
 ];
+
+/// Their organization, if Terraform kept the attributes ours lacks (once it drops them, the
+/// state is ours as it is).
+fn with_timestamps(state: &StoredState<'_>) -> bool {
+    state.json.get("created_at").is_some() || state.json.get("updated_at").is_some()
+}
+
+/// Their user: no `password_wo_version`, which every state of ours holds (null or not).
+fn without_password_version(state: &StoredState<'_>) -> bool {
+    state
+        .json
+        .as_object()
+        .is_some_and(|m| !m.contains_key("password_wo_version"))
+}
+
+fn organization(state: &StoredState<'_>) -> Result<J, String> {
+    known_version(state, &[0])?;
+    let m = object(&state.json)?;
+    Ok(json!({
+        "id": required_text(m, "id")?,
+        "name": required_text(m, "name")?,
+        "description": text(m, "description")?,
+    }))
+}
+
+/// Their `password` is never kept (ours is write-only), nor their `org_id` and `org_role`
+/// (an `influxdb_organization_member` here).
+fn user(state: &StoredState<'_>) -> Result<J, String> {
+    known_version(state, &[0])?;
+    let m = object(&state.json)?;
+    Ok(json!({
+        "id": required_text(m, "id")?,
+        "name": required_text(m, "name")?,
+        "status": text(m, "status")?,
+    }))
+}
 
 /// Their bucket: `retention_period` is a number (ours is always a string).
 fn retention_in_seconds(state: &StoredState<'_>) -> bool {
@@ -141,6 +192,16 @@ mod tests {
         assert!(!retention_in_seconds(&stored(
             json!({"id": "b", "retention_period": "30d"})
         )));
+    }
+
+    #[test]
+    fn their_user_loses_its_password() {
+        let theirs =
+            stored(json!({"id": "u", "name": "alice", "password": "secret", "status": "active"}));
+        assert!(without_password_version(&theirs));
+        let ours = user(&theirs).unwrap();
+        assert!(ours.get("password").is_none());
+        assert_eq!(ours["name"], "alice");
     }
 
     #[test]
