@@ -171,6 +171,12 @@ mod tests {
     use crate::engine::Type;
 
     #[test]
+    fn the_provider_announces_plan_destroy_and_move_resource_state() {
+        let c = server_capabilities();
+        assert!(c.plan_destroy && c.move_resource_state);
+    }
+
+    #[test]
     fn a_nested_attribute_is_sent_as_nested_type_without_a_type() {
         let a = Attribute::optional("rules", Type::Dynamic).nested(
             Nesting::Set,

@@ -22,7 +22,7 @@ pub fn text(m: &Map<String, J>, key: &str) -> Result<J, String> {
         None | Some(J::Null) => Ok(J::Null),
         Some(J::String(s)) if s.is_empty() => Ok(J::Null),
         Some(J::String(s)) => Ok(J::String(s.clone())),
-        Some(other) => Err(format!("`{key}` is not a string ({other})")),
+        Some(other) => Err(format!("`{key}` is {}, not a string", kind(other))),
     }
 }
 
@@ -42,7 +42,7 @@ pub fn integer(m: &Map<String, J>, key: &str) -> Result<Option<i64>, String> {
             .as_i64()
             .map(Some)
             .ok_or_else(|| format!("`{key}` is not a whole number ({n})")),
-        Some(other) => Err(format!("`{key}` is not a number ({other})")),
+        Some(other) => Err(format!("`{key}` is {}, not a number", kind(other))),
     }
 }
 
@@ -51,7 +51,19 @@ pub fn elements<'a>(m: &'a Map<String, J>, key: &str) -> Result<&'a [J], String>
     match m.get(key) {
         None | Some(J::Null) => Ok(&[]),
         Some(J::Array(a)) => Ok(a),
-        Some(other) => Err(format!("`{key}` is not a list ({other})")),
+        Some(other) => Err(format!("`{key}` is {}, not a list", kind(other))),
+    }
+}
+
+/// What a JSON value is, for an error: never the value itself, which may be a secret.
+fn kind(j: &J) -> &'static str {
+    match j {
+        J::Null => "null",
+        J::Bool(_) => "a boolean",
+        J::Number(_) => "a number",
+        J::String(_) => "a string",
+        J::Array(_) => "a list",
+        J::Object(_) => "an object",
     }
 }
 
@@ -82,7 +94,10 @@ mod tests {
         let m = object(&j).unwrap();
         assert_eq!(text(m, "a").unwrap(), J::Null);
         assert_eq!(text(m, "b").unwrap(), json!("x"));
-        assert!(text(m, "c").unwrap_err().contains("`c`"));
+        assert_eq!(text(m, "c").unwrap_err(), "`c` is a number, not a string");
+        let secret = json!({"token": ["s3cr3t"]});
+        let e = text(object(&secret).unwrap(), "token").unwrap_err();
+        assert!(!e.contains("s3cr3t"), "a value never reaches an error: {e}");
         assert!(required_text(m, "a").unwrap_err().contains("`a`"));
     }
 
