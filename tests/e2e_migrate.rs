@@ -228,6 +228,11 @@ moved {
     let moved = ws.state_attributes("influxdb_database_token.ingest");
     assert_eq!(moved["access_token"], token["access_token"]);
     assert_eq!(moved["id"], token["id"]);
+    assert_eq!(moved["created_at"], token["created_at"]);
+    assert_eq!(
+        ws.state_attributes("influxdb_database.sensors")["deletion_protection"],
+        false
+    );
     assert_eq!(
         ws.state_attributes("influxdb_database.sensors")["retention_period"],
         "30d"
@@ -452,6 +457,10 @@ moved {{
     let moved = ws.state_attributes("influxdb_authorization.telegraf");
     assert_eq!(moved["token"], auth["token"]);
     assert_eq!(moved["id"], auth["id"]);
+    // What slcp/influxdb-v2 lacks was read from the server at the refresh.
+    assert_eq!(moved["org"], sim::V2_ORG);
+    assert_eq!(moved["created_at"], auth["createdAt"]);
+    assert_eq!(moved["user"], auth["user"]);
     assert_eq!(
         ws.state_attributes("influxdb_bucket.telegraf")["retention_period"],
         "7d"
