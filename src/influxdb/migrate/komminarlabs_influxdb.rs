@@ -57,12 +57,14 @@ fn with_timestamps(state: &StoredState<'_>) -> bool {
     state.json.get("created_at").is_some() || state.json.get("updated_at").is_some()
 }
 
-/// Their user: no `password_wo_version`, which every state of ours holds (null or not).
+/// Their user: a `status` (which they always write) and no `password_wo_version`, which every
+/// state of ours holds (null or not). Another provider's `influxdb_user` without a status (an
+/// InfluxDB 1.x user) is not theirs.
 fn without_password_version(state: &StoredState<'_>) -> bool {
     state
         .json
         .as_object()
-        .is_some_and(|m| !m.contains_key("password_wo_version"))
+        .is_some_and(|m| m.contains_key("status") && !m.contains_key("password_wo_version"))
 }
 
 fn organization(state: &StoredState<'_>) -> Result<J, String> {
@@ -199,6 +201,9 @@ mod tests {
         let theirs =
             stored(json!({"id": "u", "name": "alice", "password": "secret", "status": "active"}));
         assert!(without_password_version(&theirs));
+        assert!(!without_password_version(&stored(
+            json!({"id": "alice", "name": "alice"})
+        )));
         let ours = user(&theirs).unwrap();
         assert!(ours.get("password").is_none());
         assert_eq!(ours["name"], "alice");
