@@ -1,6 +1,6 @@
 //! Switching from another InfluxDB provider to this one without an API write and without
 //! changing a token string (docs/guides/migrating.md), under Terraform 1.15.5 (a `moved` block
-//! across providers needs Terraform 1.8).
+//! across providers needs Terraform 1.8); `terraform state replace-provider` under 1.0.3 too.
 //!
 //! Each source provider is played by `stand-in-provider` (tests/support/stand_in/), installed
 //! at the source's address in a filesystem mirror beside this provider: it serves the source's
@@ -40,6 +40,11 @@ impl std::ops::Deref for Switch {
 /// A workspace whose CLI configuration is only a filesystem mirror (unpacked layout) holding
 /// this provider and the stand-ins for `sources`, pointed at `sim`.
 fn workspace(sim: &SimProcess, sources: &[&str]) -> Switch {
+    workspace_for(Tf::V1_15_5, sim, sources)
+}
+
+/// [`workspace`] under Terraform `tf`.
+fn workspace_for(tf: Tf, sim: &SimProcess, sources: &[&str]) -> Switch {
     let tmp = tempfile::Builder::new()
         .prefix("tf-mirror-")
         .tempdir()
@@ -70,7 +75,7 @@ fn workspace(sim: &SimProcess, sources: &[&str]) -> Switch {
         "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
         hcl_escape(&mirror.to_string_lossy())
     );
-    let mut ws = Workspace::with_cli_config(Tf::V1_15_5, &config);
+    let mut ws = Workspace::with_cli_config(tf, &config);
     ws.set_envs(sim.provider_env());
     Switch { ws, _mirror: tmp }
 }
@@ -249,8 +254,12 @@ fn v2_create(sim: &SimProcess, path: &str, body: J) -> J {
     a.json()
 }
 
-#[test]
-fn from_komminarlabs_influxdb_with_replace_provider() {
+// The route of any Terraform: under 1.0.3 the organization and the bucket (our authorization
+// needs Terraform 1.3, nested attributes; our user 1.11, write-only attributes).
+terraform::every_terraform!(from_komminarlabs_influxdb_with_replace_provider);
+
+fn from_komminarlabs_influxdb_with_replace_provider(tf: Tf) {
+    let modern = tf >= Tf::V1_15_5;
     let sim = SimProcess::oss_v2();
     let org = v2_create(
         &sim,
@@ -271,7 +280,7 @@ fn from_komminarlabs_influxdb_with_replace_provider() {
                "permissions": [{"action": "read", "resource": {"type": "buckets", "id": bucket["id"], "orgID": sim::V2_ORG_ID}}]}),
     );
     // What komminarlabs/influxdb 1.4.1 writes, attributes we lack included.
-    let state = state_file(&[
+    let mut resources = vec![
         (
             "influxdb_organization",
             "team",
@@ -305,26 +314,33 @@ fn from_komminarlabs_influxdb_with_replace_provider() {
                    "permissions": [{"action": "read", "resource": {"id": bucket["id"], "name": "metrics",
                        "org": sim::V2_ORG, "org_id": sim::V2_ORG_ID, "type": "buckets"}}]}),
         ),
-    ]);
-    let ws = workspace(&sim, &[KOMMINARLABS_V2]);
+    ];
+    if !modern {
+        resources.retain(|(ty, ..)| *ty != "influxdb_authorization" && *ty != "influxdb_user");
+    }
+    let state = state_file(&resources);
+    let ws = workspace_for(tf, &sim, &[KOMMINARLABS_V2]);
     ws.write("terraform.tfstate", &state);
-    ws.write(
-        "main.tf",
-        &ours(&format!(
-            r#"
+    let mut config = format!(
+        r#"
 resource "influxdb_organization" "team" {{
   name        = "team"
   description = "the team"
-}}
-
-resource "influxdb_user" "alice" {{
-  name = "alice" # password removed: password_wo sets it, when you want to change it
 }}
 
 resource "influxdb_bucket" "metrics" {{
   org_id           = "{org}"
   name             = "metrics"
   retention_period = "30d" # was 2592000 (seconds)
+}}
+"#,
+        org = sim::V2_ORG_ID
+    );
+    if modern {
+        config.push_str(&format!(
+            r#"
+resource "influxdb_user" "alice" {{
+  name = "alice" # password removed: password_wo sets it, when you want to change it
 }}
 
 resource "influxdb_authorization" "dashboards" {{
@@ -334,8 +350,9 @@ resource "influxdb_authorization" "dashboards" {{
 }}
 "#,
             org = sim::V2_ORG_ID
-        )),
-    );
+        ));
+    }
+    ws.write("main.tf", &ours(&config));
     ws.run(&["init"]).assert_success();
     sim.clear_requests();
     ws.run(&[
@@ -354,9 +371,18 @@ resource "influxdb_authorization" "dashboards" {{
         Vec::<(String, String)>::new(),
         "no write call"
     );
-    let moved = ws.state_attributes("influxdb_authorization.dashboards");
-    assert_eq!(moved["token"], auth["token"]);
-    assert_eq!(moved["id"], auth["id"]);
+    if modern {
+        let moved = ws.state_attributes("influxdb_authorization.dashboards");
+        assert_eq!(moved["token"], auth["token"]);
+        assert_eq!(moved["id"], auth["id"]);
+        let user = ws.state_attributes("influxdb_user.alice");
+        assert_eq!(user["id"], json!(user_id));
+        assert!(user.get("password").is_none(), "{user}");
+    }
+    assert_eq!(
+        ws.state_attributes("influxdb_organization.team")["id"],
+        org["id"]
+    );
     assert_eq!(
         ws.state_attributes("influxdb_bucket.metrics")["retention_period"],
         "30d"
