@@ -10,7 +10,7 @@
 mod komminarlabs_influxdb;
 mod komminarlabs_influxdb3;
 mod slcp_influxdb_v2;
-pub mod values;
+mod values;
 
 use crate::engine::provider::StoredState;
 use crate::engine::Diagnostics;
