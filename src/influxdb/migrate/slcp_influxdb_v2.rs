@@ -1,5 +1,6 @@
 //! `slcp/influxdb-v2` (InfluxDB OSS v2, to 0.5.3): `influxdb-v2_bucket` and
-//! `influxdb-v2_authorization`, moved with `moved` blocks (MoveResourceState). Both schemas are
+//! `influxdb-v2_authorization`, moved with `moved` blocks (MoveResourceState); their unreleased
+//! `shard_group_duration_seconds = -1` (the server's choice) is read as unset. Both schemas are
 //! version 0 (terraform-plugin-sdk v2, which also writes an `id` and `""` for an unset optional
 //! string).
 //!
@@ -133,6 +134,17 @@ mod tests {
         assert_eq!(b["retention_period"], "1d");
         assert_eq!(b["shard_group_duration"], J::Null);
         assert_eq!(b["description"], J::Null);
+        // After 0.5.3 (unreleased) -1 means the server's choice: null, as 0.
+        let b = bucket(&stored(
+            "influxdb-v2_bucket",
+            json!({"id": "b", "name": "n",
+                   "retention_rules": [{"every_seconds": 0, "shard_group_duration_seconds": -1}]}),
+        ))
+        .unwrap();
+        assert_eq!(
+            (&b["retention_period"], &b["shard_group_duration"]),
+            (&json!("0s"), &J::Null)
+        );
     }
 
     #[test]
