@@ -93,19 +93,26 @@ fn the_committed_docs_are_exactly_what_the_generator_writes() {
         "docs/ is not what the schemas, templates/ and examples/ give:\n{}",
         problems.join("\n")
     );
-    // One page per resource, data source, ephemeral resource and list resource, the index, and
-    // README.md's product table.
+    // One page per resource, data source, ephemeral resource and list resource, the index,
+    // README.md's product table, and one page per guide (templates/guides/).
     let engine = Engine::new(InfluxProvider);
     let schemas = engine.schemas();
     assert!(!schemas.ephemeral_resources.is_empty() && !schemas.list_resources.is_empty());
     assert!(generated.iter().any(|g| g.path.ends_with("README.md")));
+    let guides = std::fs::read_dir(root().join("templates/guides"))
+        .map(|d| d.count())
+        .unwrap_or(0);
     assert_eq!(
         generated.len(),
         2 + schemas.resources.len()
             + schemas.data_sources.len()
             + schemas.ephemeral_resources.len()
             + schemas.list_resources.len()
+            + guides
     );
+    assert!(generated
+        .iter()
+        .any(|g| g.path.ends_with("docs/guides/migrating.md")));
     for dir in [
         "resources",
         "data-sources",
