@@ -1,11 +1,12 @@
-//! This family's `/__sim/` endpoints: `GET /__sim/state` (never tokens nor passwords;
-//! orgs, users, buckets, members, authorizations), `POST
-//! /__sim/authenticate` `{"token": "..."}` -> `{"id", "active"}` or 404, and `DELETE
-//! /__sim/state` (back to the start).
+//! This family's `/__sim/` endpoints: `GET /__sim/state` (never tokens nor passwords nor secret
+//! values; orgs, users, buckets, members, authorizations, tasks, secret keys by org), `POST
+//! /__sim/authenticate` `{"token": "..."}` -> `{"id", "active"}` or 404, `POST /__sim/secret`
+//! `{"org_id", "key", "value"}` -> `{"matches": bool}` or 404 (whether the org keeps that
+//! value under that key), and `DELETE /__sim/state` (back to the start).
 
 use serde_json::json;
 
-use super::{authorizations, buckets, error, orgs, reply, users, OssV2};
+use super::{authorizations, buckets, error, orgs, reply, secrets, tasks, users, OssV2};
 use crate::sim::harness::http::{no_content, token_hash_of_body, Resp};
 use crate::sim::harness::Request;
 
@@ -29,6 +30,8 @@ impl OssV2 {
                             "buckets": s.buckets.values().map(|b| buckets::view(&s, b)).collect::<Vec<_>>(),
                             "members": s.mappings.iter().map(|m| json!({"resourceID": m.resource_id, "userID": m.user_id, "role": m.role})).collect::<Vec<_>>(),
                             "authorizations": auths,
+                            "tasks": s.tasks.values().map(|t| tasks::view(&s, t)).collect::<Vec<_>>(),
+                            "secrets": s.secrets.iter().map(|(o, m)| (o.clone(), json!(m.keys().collect::<Vec<_>>()))).collect::<serde_json::Map<_, _>>(),
                         }),
                     )
                 }
@@ -44,6 +47,18 @@ impl OssV2 {
                             &json!({"id": a.id, "active": a.status == "active" && s.users.contains_key(&a.user_id)}),
                         ),
                         None => error(404, "no authorization has this token"),
+                    }
+                }
+                ("POST", "/__sim/secret") => {
+                    let b: serde_json::Value = match serde_json::from_slice(req.body) {
+                        Ok(b) => b,
+                        Err(e) => return Some(error(400, &e.to_string())),
+                    };
+                    let field = |k: &str| b[k].as_str().unwrap_or_default().to_owned();
+                    let s = self.lock();
+                    match secrets::matches(&s, &field("org_id"), &field("key"), &field("value")) {
+                        Some(m) => reply(200, &json!({ "matches": m })),
+                        None => error(404, "the org keeps no secret with this key"),
                     }
                 }
                 ("DELETE", "/__sim/state") => {

@@ -9,7 +9,8 @@
 //! value InfluxData's clients look for); `GET /api/v2/resources`; orgs (CRUD, with system buckets, members
 //! and owners); users (CRUD, password, `POST /api/v2/signin`); buckets (CRUD, paged lists);
 //! authorizations (create, list with `userID`/`user`/`orgID`/`org`, get, patch
-//! `status`/`description` ignoring every other key, delete). `--product cloud-serverless`
+//! `status`/`description` ignoring every other key, delete); tasks ([`tasks`], options read
+//! from the script by [`task_options`]); org secrets ([`secrets`]). `--product cloud-serverless`
 //! serves the same API with Cloud Serverless's differences (see [`buckets`]).
 //!
 //! As the real server: `Authorization: Token <token>` (a missing, unknown or inactive token,
@@ -32,6 +33,9 @@ mod buckets;
 mod control;
 pub mod model;
 mod orgs;
+mod secrets;
+mod task_options;
+mod tasks;
 mod users;
 
 use std::collections::BTreeMap;
@@ -130,6 +134,11 @@ impl Family for OssV2 {
             ("GET", ["buckets"]) => buckets::list(&s, &call),
             ("POST", ["buckets"]) => buckets::create(&mut s, &call),
             (m, ["buckets", id]) => buckets::one(&mut s, &call, m, id),
+            ("GET", ["tasks"]) => tasks::list(&s, &call),
+            ("POST", ["tasks"]) => tasks::create(&mut s, &call),
+            (m, ["tasks", id]) => tasks::one(&mut s, &call, m, id),
+            (m, ["orgs", id, "secrets"]) => secrets::handle(&mut s, &call, m, id, None),
+            (m, ["orgs", id, "secrets", key]) => secrets::handle(&mut s, &call, m, id, Some(key)),
             ("GET", ["authorizations"]) => authorizations::list(&s, &call),
             ("POST", ["authorizations"]) => authorizations::create(&mut s, &call),
             (m, ["authorizations", id]) => authorizations::one(&mut s, &call, m, id),
