@@ -15,7 +15,9 @@ pub mod models;
 pub mod organization;
 pub mod organization_member;
 pub mod permissions;
+pub mod secret;
 pub mod snapshots;
+pub mod task;
 pub mod user;
 
 use std::sync::Arc;
@@ -220,5 +222,9 @@ impl Family for V2 {
         r.data_source(organization::data_source::OrganizationDataSource);
         r.resource(user::UserResource);
         r.resource(organization_member::OrganizationMemberResource);
+        r.resource(task::resource::TaskResource);
+        r.data_source(task::data_source::TaskDataSource);
+        r.list_resource(task::list::TaskList);
+        r.resource(secret::SecretResource);
     }
 }

@@ -1,15 +1,18 @@
 //! The v2 client's refresh snapshots: the authorization list and the bucket list, each fetched
 //! once per provider process between writes (see [`crate::influxdb::http::snapshot`] for the
 //! design). A refresh of N authorizations costs one list call; of N buckets, one paginated
-//! listing (pages of 100).
+//! listing (pages of 100); of N tasks, one paginated listing per organization (pages of 500).
 
 use super::models::{Authorization, Bucket};
+use super::task::api::TaskSnapshots;
 use crate::influxdb::http::{Invalidate, Snapshot};
 
 /// The snapshots one client (and its clones) share.
 pub struct Snapshots {
     pub(super) authorizations: Snapshot<Authorization>,
     pub(super) buckets: Snapshot<Bucket>,
+    /// One listing per organization (see [`super::task::api`]).
+    pub(super) tasks: TaskSnapshots,
 }
 
 impl Default for Snapshots {
@@ -17,6 +20,7 @@ impl Default for Snapshots {
         Snapshots {
             authorizations: Snapshot::new(|a| a.id.as_str()),
             buckets: Snapshot::new(|b| b.id.as_str()),
+            tasks: TaskSnapshots::default(),
         }
     }
 }
@@ -26,6 +30,7 @@ impl Invalidate for Snapshots {
     fn invalidate(&self) {
         self.authorizations.invalidate();
         self.buckets.invalidate();
+        self.tasks.invalidate();
     }
 }
 
