@@ -1,6 +1,6 @@
 //! InfluxDB OSS v2 and Cloud Serverless, through `/api/v2`: the client, its models and refresh
 //! snapshots, the provider's default organization ([`api`]), and one folder or file per
-//! concept (authorization, bucket, organization, organization member, user), holding the
+//! concept (authorization, bucket, organization, organization member, user, task, secret), holding the
 //! concept's rules and its resource, data sources, ephemeral and list resources. Both products serve
 //! the same API; a provider block with `host`, `token` and `org` talks to one of them.
 //!
@@ -101,7 +101,7 @@ static NAME: FamilyName = FamilyName {
     key: "v2",
     title: "InfluxDB OSS v2 and Cloud Serverless (/api/v2)",
     configured_as: "InfluxDB OSS v2 / Cloud Serverless (host, token, org)",
-    summary: "API tokens (authorizations), buckets, organizations, users and memberships of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`",
+    summary: "API tokens (authorizations), buckets, organizations, users, memberships, tasks and secrets of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`",
     products: &PRODUCTS,
 };
 
