@@ -92,6 +92,20 @@ fn a_task_changes_in_place_ignores_formatting_and_shows_edits_made_outside(tf: T
     let reformatted = "option task = {\n    name: \"downsample\",\n    every: 1h,\n    offset: 5m,\n}\n\nfrom(bucket: \"raw\") |> range(start: -1h) |> aggregateWindow(every: 1h, fn: mean) |> to(bucket: \"hourly\")";
     patch_flux(&sim, &id, reformatted);
     ws.plan_no_changes(&[]);
+    // Options sent back unchanged (as the official clients' update_task does) make the server
+    // rewrite and reformat the whole script: still no change.
+    let r = sim.v2(
+        "PATCH",
+        &format!("/tasks/{id}"),
+        Some(r#"{"every":"1h","offset":"5m","description":"raw to hourly"}"#),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let stored = server_task(&sim, &id)["flux"].as_str().unwrap().to_owned();
+    assert!(
+        stored.contains("\n    |> range"),
+        "reformatted by the server: {stored}"
+    );
+    ws.plan_no_changes(&[]);
 
     // A new schedule and a status: one PATCH, same ID, the schedule read back.
     ws.write(

@@ -34,6 +34,7 @@ mod control;
 pub mod model;
 mod orgs;
 mod secrets;
+mod task_format;
 mod task_options;
 mod tasks;
 mod users;

@@ -1,19 +1,21 @@
 //! `/api/v2/tasks`: list (filters `orgID`, `org`, `name`, `status`; pages of `limit` (1 to
 //! 500, default 100) by ID with `after`), create, get, patch (`flux`, `status`,
-//! `description`), delete. Written from InfluxDB 2.7 (`task/taskmodel/task.go`,
+//! `description`, and the options `name`, `every`, `cron`, `offset`), delete. Written from InfluxDB 2.7 (`task/taskmodel/task.go`,
 //! `kv/task.go`, `http/task_service.go`).
 //!
 //! As the server: the options `name`, `every`, `cron` and `offset` are read from the script's
 //! `option task = {...}` ([`super::task_options`]) on create and whenever `flux` is patched; a
 //! script the options cannot be read from is a 400 `invalid options: ...`; the script is
-//! stored as sent (2.7 reformats only when a PATCH sends options instead of a script, which
-//! this simulator does not serve); `every` is shown as written and `offset` in hours, minutes
+//! stored as sent, except when a PATCH sends options (as the official clients' `update_task`
+//! does): they are written into the script's `option task`, and the whole script is
+//! reformatted ([`super::task_format`]); `every` is shown as written and `offset` in hours, minutes
 //! and seconds; empty `description`, `every`, `cron` and `offset` are left out of answers; the
 //! caller's user becomes the task's owner. Permissions: `read`/`write` on `tasks` of the org.
 
 use serde_json::{json, Value};
 
 use super::model::{Store, Task};
+use super::task_format::{edit_options, OptionEdit};
 use super::task_options::{from_script, show_offset};
 use super::{error, error_code, new_id, now, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, Resp};
@@ -196,8 +198,18 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
                 b["status"].as_str(),
                 b["description"].as_str(),
             );
-            if flux.is_none() && status.is_none() && description.is_none() {
+            let opt = |k: &str| b[k].as_str().map(str::to_owned);
+            let edit = OptionEdit {
+                name: opt("name").filter(|n| !n.is_empty()),
+                every: opt("every").filter(|e| !e.is_empty()),
+                cron: opt("cron").filter(|c| !c.is_empty()),
+                offset: opt("offset"),
+            };
+            if flux.is_none() && status.is_none() && description.is_none() && edit.is_empty() {
                 return error(400, "cannot update task without content");
+            }
+            if edit.every.is_some() && edit.cron.is_some() {
+                return error(400, "cannot specify both every and cron");
             }
             if let Some(st) = status {
                 if let Err(r) = check_status(st) {
@@ -205,12 +217,21 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
                 }
                 task.status = st.to_owned();
             }
-            if let Some(f) = flux {
-                let opts = match from_script(f) {
+            // Options sent beside (or instead of) a script are written into it, and the whole
+            // script is reformatted, as `TaskUpdate.UpdateFlux` does.
+            let new_flux = match (flux, edit.is_empty()) {
+                (f, true) => f.map(str::to_owned),
+                (f, false) => match edit_options(f.unwrap_or(&task.flux), &edit) {
+                    Some(edited) => Some(edited),
+                    None => return error(400, "failed to update task: unable to edit option"),
+                },
+            };
+            if let Some(f) = new_flux {
+                let opts = match from_script(&f) {
                     Ok(o) => o,
                     Err(e) => return error(400, &format!("failed to update task: {e}")),
                 };
-                task.flux = f.to_owned();
+                task.flux = f;
                 task.name = opts.name;
                 task.every = opts.every;
                 task.cron = opts.cron;
