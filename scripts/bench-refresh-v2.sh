@@ -3,7 +3,8 @@
 # (`--product oss-v2`): applies N authorizations and N buckets (defaults 1000 each) in two
 # separate workspaces, then counts the API calls of one `terraform plan` of each from the
 # simulator's request log. Targets for N = 1000: authorizations at most 3 calls per plan,
-# buckets at most 12 (one paginated listing, pages of 100).
+# buckets at most 12 (one paginated listing, pages of 100). Then N tasks (block below):
+# at most 4 calls per plan (one listing of the organization's tasks, pages of 500).
 #
 #   scripts/bench-refresh-v2.sh [N]
 set -euo pipefail
@@ -60,3 +61,30 @@ for kind in authorizations buckets; do
     calls="$(curl -sf "$SIM_URL/__sim/requests" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), sorted({x["method"]+" "+x["path"] for x in r}))')"
     echo "refresh of $N $kind: $calls API calls per plan (plan took $secs s)"
 done
+
+# ---- tasks: N tasks of the provider's organization, at most 4 calls per plan ----
+mkdir -p "$WORK/tasks"
+cd "$WORK/tasks"
+{
+    printf '%s\n' "$header"
+    cat <<'HCL'
+resource "influxdb_task" "t" {
+  count = N
+  flux  = <<-EOT
+    option task = {name: "bench-${count.index}", every: 1h}
+
+    from(bucket: "raw")
+      |> range(start: -task.every)
+      |> to(bucket: "hourly")
+  EOT
+}
+HCL
+} | sed "s/count = N/count = $N/" > main.tf
+say "applying $N tasks..."
+"$TF" apply -auto-approve -no-color -parallelism=20 > apply.log 2>&1 || { tail -30 apply.log >&2; exit 1; }
+curl -sf -X DELETE "$SIM_URL/__sim/requests" > /dev/null
+started=$EPOCHREALTIME
+"$TF" plan -no-color -detailed-exitcode > plan.log 2>&1 || { tail -30 plan.log >&2; exit 1; }
+secs=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+calls="$(curl -sf "$SIM_URL/__sim/requests" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), sorted({x["method"]+" "+x["path"] for x in r}))')"
+echo "refresh of $N tasks: $calls API calls per plan (plan took $secs s)"
