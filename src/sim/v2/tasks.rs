@@ -114,12 +114,10 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     reply(200, &json!({"links": links, "tasks": tasks}))
 }
 
-fn check_status(status: &str) -> Result<(), Resp> {
-    if status == "active" || status == "inactive" {
-        Ok(())
-    } else {
-        Err(error(400, &format!("invalid task status: \"{status}\"")))
-    }
+/// The error for a status other than `active` and `inactive`.
+fn bad_status(status: &str) -> Option<Resp> {
+    (status != "active" && status != "inactive")
+        .then(|| error(400, &format!("invalid task status: \"{status}\"")))
 }
 
 pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
@@ -149,7 +147,7 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
         .as_str()
         .filter(|st| !st.is_empty())
         .unwrap_or("active");
-    if let Err(r) = check_status(status) {
+    if let Some(r) = bad_status(status) {
         return r;
     }
     let opts = match from_script(flux) {
@@ -212,7 +210,7 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
                 return error(400, "cannot specify both every and cron");
             }
             if let Some(st) = status {
-                if let Err(r) = check_status(st) {
+                if let Some(r) = bad_status(st) {
                     return r;
                 }
                 task.status = st.to_owned();
