@@ -1,7 +1,7 @@
 //! InfluxData's official Python client (`influxdb-client` 1.50.0, generated from the v2 OpenAPI)
 //! against the simulator: `tests/python/influxdb_client_scenario.py` creates, finds, updates and
-//! deletes organizations, buckets, users (with passwords), organization members and
-//! authorizations, and checks every answer against what InfluxDB OSS 2.7 answers. The client
+//! deletes organizations, buckets, users (with passwords), organization members,
+//! authorizations, tasks and secrets, and checks every answer against what InfluxDB OSS 2.7 answers. The client
 //! shares nothing with the provider nor with the simulator, so this checks the simulator's
 //! fidelity independently of the provider's own tests.
 //!
@@ -90,6 +90,12 @@ fn the_official_python_client_scenario_passes_against_the_oss_v2_simulator() {
         ("POST", "/api/v2/authorizations"),
         ("PATCH", "/api/v2/authorizations/*"),
         ("DELETE", "/api/v2/authorizations/*"),
+        ("POST", "/api/v2/tasks"),
+        ("PATCH", "/api/v2/tasks/*"),
+        ("DELETE", "/api/v2/tasks/*"),
+        ("PATCH", "/api/v2/orgs/*/secrets"),
+        ("DELETE", "/api/v2/orgs/*/secrets/*"),
+        ("POST", "/api/v2/orgs/*/secrets/delete"),
     ] {
         assert!(
             calls

@@ -1,7 +1,7 @@
 """Drives the simulator (`influxdb-sim --product oss-v2`) with InfluxData's official Python client
 (influxdb-client 1.50.0, generated from the v2 OpenAPI): organizations, buckets, users, passwords,
-organization members and authorizations, each created, found, updated and deleted, with every
-answer checked against what InfluxDB OSS 2.7 answers.
+organization members, authorizations, tasks and secrets, each created, found, updated and
+deleted, with every answer checked against what InfluxDB OSS 2.7 answers.
 
 The client shares no code with the provider nor with the simulator, so a misreading of the API on
 both sides of the provider's own tests shows up here. Run by tests/python_client.rs.
@@ -21,6 +21,9 @@ from influxdb_client import (
     OrganizationsService,
     Permission,
     PermissionResource,
+    SecretKeys,
+    SecretsService,
+    TaskUpdateRequest,
     User,
 )
 from influxdb_client.rest import ApiException
@@ -343,6 +346,100 @@ def scenario(url, token, org_name):
             404,
             "find_authorization_by_id of a deleted authorization",
         )
+
+        # --- tasks ---
+        tasks_api = client.tasks_api()
+        flux = f'from(bucket: "{bucket.name}")\n  |> range(start: -task.every)\n  |> to(bucket: "{bucket.name}")'
+        # The client appends `option task = {name: ..., every: 1h}` to the script.
+        task = tasks_api.create_task_every(f"py-task-{suffix}", flux, "1h", org)
+        check(task.id and len(task.id) == 16, f"task id {task.id!r} is 16 hex digits")
+        equal(
+            (task.name, task.every, task.cron, task.offset, task.status, task.org_id),
+            (f"py-task-{suffix}", "1h", None, None, "active", org.id),
+            "created task: options read from the script",
+        )
+        equal(
+            task.flux,
+            f'{flux} \n\noption task = {{name: "py-task-{suffix}", every: 1h}}',
+            "the script is stored as sent",
+        )
+        equal(tasks_api.find_task_by_id(task.id).flux, task.flux, "find_task_by_id")
+        equal(
+            [t.id for t in tasks_api.find_tasks(name=task.name, org_id=org.id)],
+            [task.id],
+            "find_tasks(name=..., org_id=...)",
+        )
+        cron_task = tasks_api.create_task_cron(f"py-cron-{suffix}", flux, "0 * * * *", org.id)
+        equal((cron_task.cron, cron_task.every), ("0 * * * *", None), "a cron task")
+        first_page = tasks_api.find_tasks(org_id=org.id, limit=1)
+        equal(len(first_page), 1, "find_tasks(limit=1)")
+        rest = tasks_api.find_tasks(org_id=org.id, after=first_page[0].id)
+        equal(
+            sorted([first_page[0].id] + [t.id for t in rest]),
+            sorted([task.id, cron_task.id]),
+            "find_tasks pages by ID with after",
+        )
+        equal(
+            failure_of(
+                lambda: tasks_api.create_task_every(f"py-day-{suffix}", flux, "1d", org),
+                "every: 1d",
+            ),
+            (400, "invalid"),
+            "a task with every: 1d (the largest unit tasks support is h)",
+        )
+        equal(
+            tasks_api.find_tasks(name=f"py-day-{suffix}", org_id=org.id),
+            [],
+            "a refused task is not created",
+        )
+        # update_task sends the options back beside the script: the server writes them into the
+        # script's `option task` and reformats the whole script.
+        found = tasks_api.find_task_by_id(task.id)
+        found.every = "2h"
+        found.offset = "90m"
+        found.description = "made by the python client"
+        updated = tasks_api.update_task(found)
+        equal(
+            (updated.id, updated.every, updated.offset, updated.description),
+            (task.id, "2h", "1h30m", "made by the python client"),
+            "update_task with options",
+        )
+        check("every: 2h, offset: 90m}" in updated.flux, f"the options in the script: {updated.flux!r}")
+        check("\n    |> range(start: -task.every)" in updated.flux, f"the script reformatted: {updated.flux!r}")
+        paused = tasks_api.update_task_request(task.id, TaskUpdateRequest(status="inactive"))
+        equal((paused.status, paused.flux), ("inactive", updated.flux), "update_task_request(status)")
+        equal(
+            failure_of(
+                lambda: tasks_api.update_task_request(task.id, TaskUpdateRequest(flux="from(bucket: \"x\")")),
+                "a script without option task",
+            ),
+            (400, "invalid"),
+            "a script without option task",
+        )
+        tasks_api.delete_task(task.id)
+        tasks_api.delete_task(cron_task.id)
+        equal(
+            failure_of(lambda: tasks_api.find_task_by_id(task.id), "a deleted task"),
+            (404, "not found"),
+            "a deleted task",
+        )
+        equal(tasks_api.find_tasks(org_id=org.id), [], "the tasks after delete")
+
+        # --- secrets: the server lists keys only ---
+        secrets_api = SecretsService(client.api_client)
+        secrets_api.patch_orgs_id_secrets(org_id=org.id, request_body={"PY_A": "one", "PY_B": "two"})
+        equal(
+            sorted(secrets_api.get_orgs_id_secrets(org_id=org.id).secrets),
+            ["PY_A", "PY_B"],
+            "get_orgs_id_secrets lists the keys",
+        )
+        secrets_api.patch_orgs_id_secrets(org_id=org.id, request_body={"PY_A": "one again"})
+        secrets_api.delete_orgs_id_secrets_id(org_id=org.id, secret_id="PY_A")
+        equal(secrets_api.get_orgs_id_secrets(org_id=org.id).secrets, ["PY_B"], "after a delete")
+        # Deleting a key that does not exist is no error.
+        secrets_api.delete_orgs_id_secrets_id(org_id=org.id, secret_id="PY_A")
+        secrets_api.post_orgs_id_secrets(org_id=org.id, secret_keys=SecretKeys(secrets=["PY_B"]))
+        equal(secrets_api.get_orgs_id_secrets(org_id=org.id).secrets, [], "after the deprecated delete")
 
         # --- deletes ---
         members_api.delete_orgs_id_members_id(user_id=user.id, org_id=org.id)
