@@ -323,8 +323,9 @@ fn terraform_1_0_3_is_refused_with_a_clear_message() {
 }
 
 /// Cloud Serverless lacks users, members and v1 authorizations: each fails at plan, naming the
-/// product, after one look at `/ping`; nothing is written. DBRP mappings, tasks and secrets are
-/// served there, and are applied.
+/// product, after one look at `/ping`; nothing is written. It creates no organization either (a
+/// create fails at plan; its own organization is imported and updated). DBRP mappings, tasks
+/// and secrets are served there, and are applied.
 #[test]
 fn types_cloud_serverless_lacks_fail_at_plan_naming_it() {
     let sim = SimProcess::start(&["--product", "cloud-serverless"]);
@@ -356,6 +357,38 @@ fn types_cloud_serverless_lacks_fail_at_plan_naming_it() {
         );
         assert!(writes(&sim).is_empty(), "{ty}: {:?}", writes(&sim));
     }
+    // Nor does it create organizations (one per account): a create fails at plan, naming the
+    // product; the account's organization is imported and described in place.
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"influxdb_organization\" \"o\" {{\n  name = \"{}\"\n  description = \"the account's\"\n}}\n",
+            provider_block(""),
+            sim::V2_ORG
+        ),
+    );
+    sim.clear_requests();
+    let out = ws.run(&["plan", "-no-color"]);
+    out.assert_failure();
+    assert!(
+        terraform::flat(&out.stderr)
+            .contains("Creating an organization is not available on InfluxDB Cloud Serverless"),
+        "{}",
+        out.stderr
+    );
+    assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
+    ws.run(&["import", "influxdb_organization.o", V2_ORG_ID])
+        .assert_success();
+    sim.clear_requests();
+    ws.apply(&[]);
+    assert_eq!(
+        writes(&sim),
+        [("PATCH".to_owned(), format!("/api/v2/orgs/{V2_ORG_ID}"))]
+    );
+    ws.plan_no_changes(&[]);
+    ws.run(&["state", "rm", "influxdb_organization.o"])
+        .assert_success();
+
     // A DBRP mapping is served there.
     let bucket = sim.v2(
         "POST",
