@@ -89,16 +89,11 @@ pub(super) fn serve(
             }
         }
     }
-    let d = s
-        .databases
-        .entry(db.clone())
-        .or_insert_with(|| DatabaseRecord {
-            name: db.clone(),
-            retention_period_ns: None,
-            deleted: false,
-            hard_deletion_s: None,
-            tables: BTreeMap::new(),
-        });
+    let next_db_id = &mut s.next_db_id;
+    let d = s.databases.entry(db.clone()).or_insert_with(|| {
+        *next_db_id += 1;
+        DatabaseRecord::new(*next_db_id, db.clone(), None)
+    });
     if d.deleted {
         return text(
             409,
@@ -123,24 +118,20 @@ pub(super) fn serve(
             }));
             continue;
         }
-        let t = d
-            .tables
-            .entry(table.clone())
-            .or_insert_with(|| TableRecord {
-                name: table,
-                tags: Vec::new(),
-                fields: Vec::new(),
-                retention_period: None,
-                deleted: false,
-                hard_deletion_s: None,
-            });
+        let next_table_id = &mut d.next_table_id;
+        let t = d.tables.entry(table.clone()).or_insert_with(|| {
+            *next_table_id += 1;
+            TableRecord::new(*next_table_id - 1, table, Vec::new(), Vec::new())
+        });
         for tag in tags {
             if !t.tags.contains(&tag) {
+                t.columns.push(tag.clone());
                 t.tags.push(tag);
             }
         }
         for f in fields {
             if !t.fields.iter().any(|x| x.name == f.name) {
+                t.columns.push(f.name.clone());
                 t.fields.push(f);
             }
         }
