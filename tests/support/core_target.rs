@@ -50,6 +50,29 @@ macro_rules! on_sim_and_real_core {
 #[allow(unused_imports)]
 pub(crate) use on_sim_and_real_core;
 
+/// As [`on_sim_and_real_core!`], under Terraform 1.15.5 only (`sim_terraform_1_15_5`,
+/// `real_terraform_1_15_5`): for the scenarios of resources that no provider release run
+/// under 1.0.3 ever had (caches, plugin files, triggers).
+#[allow(unused_macros)]
+macro_rules! on_sim_and_real_core_latest {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            use super::core_target::Target;
+            use super::terraform::Tf;
+            #[test]
+            fn sim_terraform_1_15_5() {
+                super::$scenario(Target::sim_core(), Tf::V1_15_5)
+            }
+            #[test]
+            fn real_terraform_1_15_5() {
+                super::$scenario(Target::real(), Tf::V1_15_5)
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use on_sim_and_real_core_latest;
+
 impl Target {
     pub fn sim_core() -> Target {
         Target::Sim(SimProcess::core())
@@ -68,6 +91,25 @@ impl Target {
 
     pub fn is_real(&self) -> bool {
         matches!(self, Target::Real(..))
+    }
+
+    /// The real server, for what only it can do (run a plugin's Python).
+    pub fn real_server(&self) -> Option<&CoreServer> {
+        match self {
+            Target::Real(server, _) => Some(server),
+            Target::Sim(_) => None,
+        }
+    }
+
+    /// The content of the plugin directory's file `name`, if there is one: read from the real
+    /// server's disk, or from the simulator's state.
+    pub fn plugin_file(&self, name: &str) -> Option<String> {
+        match self {
+            Target::Real(server, _) => std::fs::read_to_string(server.plugin_dir.join(name)).ok(),
+            Target::Sim(s) => s.state()["plugin_files"][name]["content"]
+                .as_str()
+                .map(str::to_owned),
+        }
     }
 
     /// The simulator, for what only it can do (faults, `/__sim/` switches).
