@@ -14,7 +14,8 @@
 //!   `series_key_columns`, `last_cache_count`, `distinct_cache_count`, `deleted`,
 //!   `hard_deletion_time` (soft-deleted tables under their new names);
 //! - `system.influxdb_schema` (any live database): `measurement`, `key`, `data_type` (`tag`,
-//!   `time`, `string`, `integer`, `uinteger`, `float`, `boolean`);
+//!   `time`, `string`, `integer`, `uinteger`, `float`, `boolean`), a table's columns sorted by
+//!   name;
 //! - `system.last_caches`, `system.distinct_caches` (any database; see [`super::caches`]),
 //!   `system.processing_engine_triggers`, `system.processing_engine_trigger_arguments` (any
 //!   database; `_internal` has none) and `system.plugin_files` (`_internal`; see
@@ -182,7 +183,9 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
                 return Err(not_found(db));
             };
             let mut out = Vec::new();
+            // Each table's columns sorted by name, as the real server lists them.
             for t in d.tables.values() {
+                let start = out.len();
                 let row = |key: &str, kind: &str| {
                     obj(json!({"measurement": t.name, "key": key, "data_type": kind}))
                 };
@@ -198,6 +201,10 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
                     };
                     row(&f.name, kind)
                 }));
+                out[start..].sort_by(|a, b| {
+                    let key = |r: &Map<String, Value>| r["key"].as_str().unwrap_or("").to_owned();
+                    key(a).cmp(&key(b))
+                });
             }
             out
         }
