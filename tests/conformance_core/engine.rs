@@ -245,6 +245,29 @@ fn caches() -> Vec<Step> {
             "sensors",
             "SELECT * FROM system.distinct_caches",
         ),
+        // A table a write made numbers its columns: the line's tags, fields, `time`, then
+        // what later writes add (the ids a cache's row shows).
+        Step {
+            body: Some("wr,b=1,a=2 y=1,x=2i 1".into()),
+            ..step("a table made by a write", "POST", "/api/v3/write_lp?db=sensors", None)
+        },
+        Step {
+            body: Some("wr,c=3 z=1 2".into()),
+            ..step("a write adding columns", "POST", "/api/v3/write_lp?db=sensors", None)
+        },
+        step(
+            "a cache on every column of the written table",
+            "POST",
+            LAST,
+            Some(
+                json!({"db": "sensors", "table": "wr", "name": "w", "key_columns": ["b"], "value_columns": ["a", "y", "x", "time", "c", "z"]}),
+            ),
+        ),
+        sql(
+            "the written table's cache",
+            "sensors",
+            "SELECT * FROM system.last_caches WHERE name = 'w'",
+        ),
         // The caches of a soft-deleted table are not listed.
         step(
             "a table that goes",

@@ -10,8 +10,10 @@
 //! answer, a status) with the simulator's fault spec, so fault cases run on the real server.
 //!
 //! Synchronous (plain `std::net`), like `sim.rs`, so it works from async and blocking tests.
-//! A server is about 4 s to healthy on 2 cores: one per test (nextest runs each test in its own
-//! process, so a server cannot be shared across tests without outliving them).
+//! A server answers `/health` in about half a second once the shared Python environment exists
+//! (`target/tmp/influxdb3-core-venv`; the first server of a build makes it, about 5 s): one per
+//! test (nextest runs each test in its own process, so a server cannot be shared across tests
+//! without outliving them).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -99,6 +101,59 @@ fn missing_libraries(binary: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The Python virtual environment every test server of this build shares
+/// (`target/tmp/influxdb3-core-venv`, a build artifact like the rest of `target/`). The server
+/// makes it when it is missing, which is most of its start-up time; with it, a server answers
+/// `/health` within about half a second. Servers only read it (no test installs packages).
+fn shared_venv() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("influxdb3-core-venv")
+}
+
+/// Marks a shared environment complete (a server made it and answered `/health`).
+const VENV_READY: &str = ".made-by-a-test-server";
+
+/// An exclusive lock (`flock`) on `<venv>.lock`, held while the first server makes the shared
+/// environment, so that concurrent test processes do not make it twice.
+struct VenvLock {
+    file: std::fs::File,
+    venv: PathBuf,
+}
+
+impl VenvLock {
+    /// `None` when the environment is already made; else the lock, once no other process holds
+    /// it, with a half-made environment (its maker killed) removed.
+    fn if_missing(venv: &Path) -> Option<VenvLock> {
+        use std::os::unix::io::AsRawFd;
+        if venv.join(VENV_READY).is_file() {
+            return None;
+        }
+        let parent = venv.parent().expect("the venv's directory");
+        std::fs::create_dir_all(parent).expect("target/tmp");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(venv.with_extension("lock"))
+            .expect("the venv lock file");
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        assert_eq!(rc, 0, "flock on the venv lock file");
+        if venv.join(VENV_READY).is_file() {
+            return None; // made by another process while this one waited
+        }
+        let _ = std::fs::remove_dir_all(venv);
+        Some(VenvLock {
+            file,
+            venv: venv.to_owned(),
+        })
+    }
+
+    /// The server answered `/health`: its environment is complete.
+    fn made(self) {
+        let _ = std::fs::write(self.venv.join(VENV_READY), "");
+        drop(self.file); // releases the lock
+    }
+}
+
 /// A free port on 127.0.0.1 (the listener is closed before the server binds it).
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -146,19 +201,28 @@ impl CoreServer {
             binary.display(),
             missing.join("\n  ")
         );
+        // The first server of a build makes the shared Python environment; the others wait for
+        // it, then start in well under a second instead of about five.
+        let venv = shared_venv();
+        let first = VenvLock::if_missing(&venv);
         // The port is free when asked; another process may take it before the server binds it,
         // so a start that fails on the port is tried again on another.
         let mut last = String::new();
         for _ in 0..3 {
-            match Self::try_start(&binary) {
-                Ok(s) => return s,
+            match Self::try_start(&binary, &venv) {
+                Ok(s) => {
+                    if let Some(lock) = first {
+                        lock.made();
+                    }
+                    return s;
+                }
                 Err(e) => last = e,
             }
         }
         panic!("the real InfluxDB 3 Core server could not start:\n{last}");
     }
 
-    fn try_start(binary: &Path) -> Result<CoreServer, String> {
+    fn try_start(binary: &Path, venv: &Path) -> Result<CoreServer, String> {
         let dir = tempfile::tempdir().expect("temp dir for the server");
         let token = random_token();
         let token_file = dir.path().join("admin.json");
@@ -183,6 +247,8 @@ impl CoreServer {
             .arg(&token_file)
             .arg("--plugin-dir")
             .arg(&plugin_dir)
+            .arg("--virtual-env-location")
+            .arg(venv)
             .arg("--disable-telemetry-upload")
             .env_remove("INFLUXDB3_AUTH_TOKEN")
             .env("LOG_FILTER", "info")

@@ -118,10 +118,24 @@ pub(super) fn serve(
             }));
             continue;
         }
+        // A new table numbers its columns as the server does: the line's tags, its fields,
+        // then `time`; columns written later come after.
         let next_table_id = &mut d.next_table_id;
         let t = d.tables.entry(table.clone()).or_insert_with(|| {
             *next_table_id += 1;
-            TableRecord::new(*next_table_id - 1, table, Vec::new(), Vec::new())
+            let mut seen_tags: Vec<String> = Vec::new();
+            for tag in &tags {
+                if !seen_tags.contains(tag) {
+                    seen_tags.push(tag.clone());
+                }
+            }
+            let mut seen_fields: Vec<Field> = Vec::new();
+            for f in &fields {
+                if !seen_fields.iter().any(|x| x.name == f.name) {
+                    seen_fields.push(f.clone());
+                }
+            }
+            TableRecord::new(*next_table_id - 1, table, seen_tags, seen_fields)
         });
         for tag in tags {
             if !t.tags.contains(&tag) {
