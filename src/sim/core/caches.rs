@@ -86,12 +86,11 @@ fn column_kind<'a>(t: &'a TableRecord, name: &str) -> Option<&'a str> {
 
 /// The 201 answer: the catalog batch with one operation.
 fn created(db_id: u64, db: &str, op: Value) -> Resp {
-    let time_ns = now_ms() as i128 * 1_000_000;
     json_response(
         201,
         &json!({
             "catalog_batch": {"Database": {
-                "time_ns": time_ns as i64,
+                "time_ns": now_ms() * 1_000_000,
                 "database_id": db_id,
                 "database_name": db,
                 "ops": [op],
