@@ -366,13 +366,16 @@ impl Schema {
     /// shows up in our unit tests rather than as a Terraform error.
     pub fn check(&self) -> Result<(), String> {
         check_attributes(&self.attributes)?;
-        if self.attributes.iter().any(|a| a.write_only) {
+        // An optional write-only attribute is refused at validate by a Terraform older than
+        // 1.11 only when it is set (so a type may offer it beside a stored alternative, as
+        // `password` beside `password_wo`); a required one needs 1.11 for the whole type.
+        if self.attributes.iter().any(|a| a.write_only && a.required) {
             let min = self
                 .min_terraform
                 .as_ref()
                 .and_then(|m| parse_terraform_version(m.version));
             if min.is_none_or(|m| m < WRITE_ONLY_TERRAFORM) {
-                return Err("a schema with a write-only attribute must require Terraform 1.11.0 or later (requires_terraform)".into());
+                return Err("a schema with a required write-only attribute must require Terraform 1.11.0 or later (requires_terraform)".into());
             }
         }
         Ok(())

@@ -7,7 +7,10 @@
 //! - the schema is the union of the families' schemas: an attribute several families declare
 //!   must have the same type there (checked when the provider starts, and by a unit test); one
 //!   only some families declare is optional in the union, and its description says which
-//!   products have it. A schema version or minimum Terraform version is the highest declared.
+//!   products have it. The schema version is the highest declared; the minimum Terraform
+//!   version is the lowest (none when a family declares none), so that one family's need (the
+//!   v2 user's write-only password) does not refuse another family's use of the type under an
+//!   older Terraform: a write-only attribute is still refused there, naming it.
 //! - the resource identity is the union of the families' identities; an attribute is required
 //!   for import only where every family requires it, so families sharing a type must share at
 //!   least one required identity attribute (an `id` or a `name`).
@@ -32,7 +35,7 @@ use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::list::DynListResource;
 use crate::engine::resource::{DynDataSource, DynResource};
-use crate::engine::schema::{Attribute, Validator};
+use crate::engine::schema::{Attribute, MinTerraform, Validator};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, PlanChange, Schema, Type, Value};
 
 /// One family's implementation of a shared type.
@@ -217,13 +220,16 @@ fn merge_schemas<T: ?Sized + Described>(
     let mut order: Vec<String> = Vec::new();
     let mut description = String::new();
     let mut version = 0;
-    let mut min_terraform = None;
+    let mut min_terraform = served
+        .first()
+        .and_then(|s| s.item.described_schema().min_terraform.clone());
     for s in served {
         let schema = s.item.described_schema();
         version = version.max(schema.version);
-        if schema.min_terraform.is_some() {
-            min_terraform = schema.min_terraform.clone();
-        }
+        min_terraform = match (min_terraform, &schema.min_terraform) {
+            (Some(a), Some(b)) => Some(lowest(a, b.clone())),
+            _ => None,
+        };
         if description.is_empty() {
             description = schema.description.clone();
         } else {
@@ -290,6 +296,16 @@ fn merge_schemas<T: ?Sized + Described>(
         },
         shared,
     ))
+}
+
+/// The lower of two minimum Terraform versions.
+fn lowest(a: MinTerraform, b: MinTerraform) -> MinTerraform {
+    let v = |m: &MinTerraform| crate::engine::schema::parse_terraform_version(m.version);
+    if v(&b) < v(&a) {
+        b
+    } else {
+        a
+    }
 }
 
 /// The union's rule for an attribute several families declare: a value is refused only when

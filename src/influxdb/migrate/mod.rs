@@ -7,6 +7,8 @@
 //! null and read from the server at the next refresh. A state no migration recognises is kept
 //! as it is for an upgrade (it is ours) and refused, naming its type and version, for a move.
 
+pub mod drfaust92;
+
 use crate::engine::provider::StoredState;
 use crate::engine::Diagnostics;
 
@@ -25,7 +27,7 @@ pub struct Migration {
 }
 
 /// Every migration this provider knows, one entry per source type.
-pub static MIGRATIONS: &[&[Migration]] = &[];
+pub static MIGRATIONS: &[&[Migration]] = &[drfaust92::DRFAUST92];
 
 fn all() -> impl Iterator<Item = &'static Migration> {
     MIGRATIONS.iter().flat_map(|m| m.iter())
