@@ -11,9 +11,11 @@
 //! environment) it stays InfluxDB 3 Cloud Dedicated/Clustered (see [`super::products`]).
 
 pub mod client;
+pub mod continuous_query;
 pub mod influxql;
 pub mod models;
 pub mod snapshots;
+pub mod user;
 
 use std::sync::Arc;
 
@@ -217,7 +219,10 @@ impl Family for V1 {
         Some(client.map(|c| Arc::new(c) as _))
     }
 
-    fn register(&self, _r: &mut Registry) {}
+    fn register(&self, r: &mut Registry) {
+        r.resource(user::resource::UserResource);
+        r.resource(continuous_query::resource::ContinuousQueryResource);
+    }
 }
 
 impl super::connection::FamilyClient for V1Client {}
