@@ -12,8 +12,10 @@ mod terraform;
 use influxd::Influxd;
 use terraform::{hcl_escape, provider_block, Tf, Workspace};
 
-const QUERY: &str = r#"SELECT mean("value") INTO "long"."mean_value" FROM "short"."value" GROUP BY time(60m)"#;
-const OTHER: &str = r#"SELECT max("value") INTO "long"."mean_value" FROM "short"."value" GROUP BY time(1h)"#;
+const QUERY: &str =
+    r#"SELECT mean("value") INTO "long"."mean_value" FROM "short"."value" GROUP BY time(60m)"#;
+const OTHER: &str =
+    r#"SELECT max("value") INTO "long"."mean_value" FROM "short"."value" GROUP BY time(1h)"#;
 
 fn config(resample: Option<&str>) -> String {
     let resample = resample
@@ -45,7 +47,9 @@ fn lifecycle(tf: Tf) {
     ws.apply(&[]);
     let text = stored(&server, "cq_mean").expect("the query exists");
     assert!(
-        text.contains("mean(value) INTO metrics.long.mean_value FROM metrics.short.value GROUP BY time(1h)"),
+        text.contains(
+            "mean(value) INTO metrics.long.mean_value FROM metrics.short.value GROUP BY time(1h)"
+        ),
         "the server rewrites the text: {text}"
     );
     assert_eq!(
@@ -86,8 +90,12 @@ fn lifecycle(tf: Tf) {
     // Import by DATABASE:NAME: the server's text in the state, no change against ours.
     ws.run(&["state", "rm", "influxdb_continuous_query.mean"])
         .assert_success();
-    ws.run(&["import", "influxdb_continuous_query.mean", "metrics:cq_mean"])
-        .assert_success();
+    ws.run(&[
+        "import",
+        "influxdb_continuous_query.mean",
+        "metrics:cq_mean",
+    ])
+    .assert_success();
     let imported = ws.state_attributes("influxdb_continuous_query.mean");
     assert_eq!(imported["database"], "metrics");
     assert_eq!(imported["resample"], "EVERY 30m FOR 2h");
@@ -130,5 +138,9 @@ fn a_query_on_a_missing_database_fails_naming_it_and_a_whole_statement_fails_at_
     );
     let out = ws.run(&["plan"]);
     out.assert_failure();
-    assert!(out.stderr.contains("SELECT statement alone"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("SELECT statement alone"),
+        "{}",
+        out.stderr
+    );
 }

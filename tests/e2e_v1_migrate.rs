@@ -11,6 +11,10 @@ mod influxd;
 #[path = "support/terraform.rs"]
 mod terraform;
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
 use influxd::{quote_ident, quote_string, Influxd};
 use serde_json::json;
 use terraform::{hcl_escape, provider_block, Tf, Workspace, PROVIDER_SOURCE};
@@ -19,7 +23,8 @@ const PASSWORD: &str = "app-Passw0rd'x";
 /// `sha256(PASSWORD)` in hexadecimal: what DrFaust92/influxdb keeps in its state.
 const PASSWORD_SHA256: &str = "67120541d77256922c211a492b4d6352ad622408a9985655fc5dce68f6f5414b";
 const SOURCE: &str = "registry.terraform.io/drfaust92/influxdb";
-const QUERY: &str = r#"SELECT mean("value") INTO "long"."mean_value" FROM "short"."value" GROUP BY time(1h)"#;
+const QUERY: &str =
+    r#"SELECT mean("value") INTO "long"."mean_value" FROM "short"."value" GROUP BY time(1h)"#;
 
 /// The configuration as it was written for DrFaust92/influxdb; only `required_providers`
 /// changes.
@@ -124,12 +129,56 @@ fn their_objects(server: &Influxd) {
     ));
 }
 
+/// The provider packaged by `scripts/release.sh` into a filesystem mirror (once per process):
+/// `terraform init` installs it from there as users do, with nothing else reachable.
+fn mirror() -> &'static Path {
+    static MIRROR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &MIRROR
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("dist");
+            let res = Command::new("bash")
+                .arg(terraform::repo_root().join("scripts/release.sh"))
+                .arg("--binary")
+                .arg(env!("CARGO_BIN_EXE_terraform-provider-influxdb"))
+                .arg("--out")
+                .arg(&out)
+                .env("CARGO", env!("CARGO"))
+                .output()
+                .expect("run scripts/release.sh");
+            assert!(
+                res.status.success(),
+                "scripts/release.sh failed: {}",
+                String::from_utf8_lossy(&res.stderr)
+            );
+            (dir, out.join("mirror"))
+        })
+        .1
+}
+
 fn switch(tf: Tf) {
     let server = Influxd::start();
     their_objects(&server);
-    let ws = Workspace::with_env(tf, server.provider_env());
+    // Only our provider, from a mirror: the old provider is neither installed nor reachable.
+    let mut ws = Workspace::with_cli_config(
+        tf,
+        &format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+            hcl_escape(&mirror().to_string_lossy())
+        ),
+    );
+    ws.set_envs(server.provider_env());
     ws.write("terraform.tfstate", &their_state());
     ws.write("main.tf", &config());
+
+    // Before the switch, init would need the old provider too (the state names it).
+    let early = ws.run(&["init"]);
+    early.assert_failure();
+    assert!(
+        early.combined().contains("drfaust92/influxdb"),
+        "{}",
+        early.combined()
+    );
 
     ws.run(&[
         "state",
@@ -147,8 +196,9 @@ fn switch(tf: Tf) {
             "{r}"
         );
     }
-    // init needs only our provider now (a development override here; the registry for users).
+    // init needs only our provider now (from a mirror here; from its registry for users).
     ws.run(&["init"]).assert_success();
+    assert!(ws.path().join(".terraform.lock.hcl").is_file());
 
     // The next plan: a password-only update for each user, nothing else.
     let plan = ws.run(&["plan", "-detailed-exitcode"]);
@@ -176,10 +226,7 @@ fn switch(tf: Tf) {
         server.query_as("app", PASSWORD, "SHOW DATABASES").status,
         200
     );
-    assert_eq!(
-        server.query_as("ops", PASSWORD, "SHOW USERS").status,
-        200
-    );
+    assert_eq!(server.query_as("ops", PASSWORD, "SHOW USERS").status, 200);
     let grants = server.rows(&format!("SHOW GRANTS FOR {}", quote_ident("app")));
     assert_eq!(grants.len(), 2, "{grants:?}");
     ws.plan_no_changes(&[]);

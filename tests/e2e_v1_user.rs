@@ -214,11 +214,7 @@ fn a_grant_on_a_missing_database_fails_with_the_servers_words_and_bad_privileges
         ws.write("main.tf", &user_config(PASSWORD, false, &[("x", "OWNER")]));
         let out = ws.run(&["plan"]);
         out.assert_failure();
-        assert!(
-            out.stderr.contains("READ, WRITE or ALL"),
-            "{}",
-            out.stderr
-        );
+        assert!(out.stderr.contains("READ, WRITE or ALL"), "{}", out.stderr);
         drop(server);
     }
 }

@@ -12,9 +12,10 @@
 //!   `resample` (`""` when unset).
 //!
 //! Each is recognised by what our own state always has and theirs lacks (the attributes only
-//! this provider declares; Terraform writes every attribute of the schema, null or not). Empty
-//! sets become null (what an unset argument is here); the stored password hash is kept, so the
-//! next plan shows a password-only update, and applying it sets the same password again.
+//! this provider declares; Terraform writes every attribute of the schema, null or not). An
+//! empty set of grants becomes null (an unset argument here), no policy blocks an empty list;
+//! the stored password hash is kept, so the next plan shows a password-only update, and
+//! applying it sets the same password again.
 
 use serde_json::{json, Map, Value as J};
 
@@ -73,8 +74,18 @@ fn name(j: &J) -> Result<String, String> {
     }
 }
 
-/// A set of objects, each keeping `keys`; an empty or absent set is null.
+/// A set of objects, each keeping `keys`; an empty or absent set is null (what an unset
+/// attribute is here). See [`blocks_of`] for a nested block.
 fn set_of(j: Option<&J>, keys: &[&str]) -> J {
+    match blocks_of(j, keys) {
+        J::Array(a) if a.is_empty() => J::Null,
+        other => other,
+    }
+}
+
+/// Nested blocks (`retention_policies`), each keeping `keys`; none is an empty list, as
+/// Terraform writes a block that is not there.
+fn blocks_of(j: Option<&J>, keys: &[&str]) -> J {
     let items: Vec<J> = j
         .and_then(J::as_array)
         .map(|a| {
@@ -89,11 +100,7 @@ fn set_of(j: Option<&J>, keys: &[&str]) -> J {
                 .collect()
         })
         .unwrap_or_default();
-    if items.is_empty() {
-        J::Null
-    } else {
-        J::Array(items)
-    }
+    J::Array(items)
 }
 
 fn database(s: &StoredState<'_>) -> Result<J, String> {
@@ -101,7 +108,7 @@ fn database(s: &StoredState<'_>) -> Result<J, String> {
     Ok(json!({
         "id": name,
         "name": name,
-        "retention_policies": set_of(
+        "retention_policies": blocks_of(
             s.json.get("retention_policies"),
             &["name", "duration", "replication", "shardgroupduration", "default"],
         ),
