@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use super::text::{same_query, same_resample};
 use super::{continuous_queries_snapshot, create_statement, drop_statement, id_of};
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
+use crate::engine::{
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
+    Type, Value,
+};
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::v1::client::{statement_error, Effect, V1Client};
 use crate::influxdb::v1::influxql::check_name;
@@ -122,6 +125,14 @@ impl Resource for ContinuousQueryResource {
                     .validate_str("Invalid resample", check_resample),
             ],
         )
+    }
+
+    fn identity(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(vec![
+            IdentityAttribute::required("id", "`DATABASE:NAME`."),
+            IdentityAttribute::optional("database", "The database."),
+            IdentityAttribute::optional("name", "The continuous query's name."),
+        ]))
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
