@@ -215,6 +215,17 @@ fn a_grant_on_a_missing_database_fails_with_the_servers_words_and_bad_privileges
         let out = ws.run(&["plan"]);
         out.assert_failure();
         assert!(out.stderr.contains("READ, WRITE or ALL"), "{}", out.stderr);
+        // A name with a line break cannot go into a statement: refused at plan.
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\nresource \"influxdb_user\" \"nl\" {{\n  name     = \"a\\nb\"\n  password = \"x-pass-1\"\n}}\n",
+                provider_block("")
+            ),
+        );
+        let out = ws.run(&["plan"]);
+        out.assert_failure();
+        assert!(out.stderr.contains("line break"), "{}", out.stderr);
         drop(server);
     }
 }
