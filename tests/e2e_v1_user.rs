@@ -225,7 +225,7 @@ fn a_grant_on_a_missing_database_fails_with_the_servers_words_and_bad_privileges
         );
         let out = ws.run(&["plan"]);
         out.assert_failure();
-        assert!(out.stderr.contains("line break"), "{}", out.stderr);
+        assert!(out.stderr.contains("Invalid user name"), "{}", out.stderr);
         drop(server);
     }
 }
