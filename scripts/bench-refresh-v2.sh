@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Refresh cost for InfluxDB OSS v2 with the real Terraform 1.15.5 against the simulator
-# (`--product oss-v2`): applies N authorizations and N buckets (defaults 1000 each) in two
-# separate workspaces, then counts the API calls of one `terraform plan` of each from the
-# simulator's request log. Targets for N = 1000: authorizations at most 3 calls per plan,
-# buckets at most 12 (one paginated listing, pages of 100).
+# (`--product oss-v2`): applies N objects of each kind (default 1000) in separate workspaces,
+# then counts the API calls of one `terraform plan` of each from the simulator's request log.
+# Targets for N = 1000: authorizations at most 3 calls per plan, buckets at most 12 (one
+# paginated listing, pages of 100), DBRP mappings (one bucket and N mappings) at most 3, v1
+# authorizations at most 3.
 #
-#   scripts/bench-refresh-v2.sh [N]
+#   scripts/bench-refresh-v2.sh [N]            # every kind
+#   KINDS="dbrp_mappings" scripts/bench-refresh-v2.sh 1000
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -45,11 +47,24 @@ header='terraform {
 }
 provider "influxdb" {}
 '
-mkdir -p "$WORK/authorizations" "$WORK/buckets"
-printf '%s\nresource "influxdb_authorization" "a" {\n  count       = %s\n  description = "bench ${count.index}"\n  permissions = [{ action = "read", resource = { type = "buckets" } }]\n}\n' "$header" "$N" > "$WORK/authorizations/main.tf"
-printf '%s\nresource "influxdb_bucket" "b" {\n  count = %s\n  name  = "bench-${count.index}"\n}\n' "$header" "$N" > "$WORK/buckets/main.tf"
+# One configuration per kind: N objects of it.
+config() {
+    case "$1" in
+    authorizations)
+        printf '%s\nresource "influxdb_authorization" "a" {\n  count       = %s\n  description = "bench ${count.index}"\n  permissions = [{ action = "read", resource = { type = "buckets" } }]\n}\n' "$header" "$N" ;;
+    buckets)
+        printf '%s\nresource "influxdb_bucket" "b" {\n  count = %s\n  name  = "bench-${count.index}"\n}\n' "$header" "$N" ;;
+    dbrp_mappings)
+        printf '%s\nresource "influxdb_bucket" "b" {\n  name = "bench-dbrp"\n}\n\nresource "influxdb_dbrp_mapping" "m" {\n  count     = %s\n  bucket_id = influxdb_bucket.b.id\n  database  = "bench-${count.index}"\n}\n' "$header" "$N" ;;
+    v1_authorizations)
+        printf '%s\nresource "influxdb_v1_authorization" "a" {\n  count       = %s\n  token       = "bench-${count.index}"\n  permissions = [{ action = "read", resource = { type = "buckets" } }]\n}\n' "$header" "$N" ;;
+    *) say "unknown kind $1"; exit 2 ;;
+    esac
+}
 
-for kind in authorizations buckets; do
+for kind in ${KINDS:-authorizations buckets dbrp_mappings v1_authorizations}; do
+    mkdir -p "$WORK/$kind"
+    config "$kind" > "$WORK/$kind/main.tf"
     cd "$WORK/$kind"
     say "applying $N $kind..."
     "$TF" apply -auto-approve -no-color -parallelism=20 > apply.log 2>&1 || { tail -30 apply.log >&2; exit 1; }

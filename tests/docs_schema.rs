@@ -93,19 +93,26 @@ fn the_committed_docs_are_exactly_what_the_generator_writes() {
         "docs/ is not what the schemas, templates/ and examples/ give:\n{}",
         problems.join("\n")
     );
-    // One page per resource, data source, ephemeral resource and list resource, the index, and
-    // README.md's product table.
+    // One page per resource, data source, ephemeral resource and list resource, the index,
+    // README.md's product table, and one page per guide (templates/guides/).
     let engine = Engine::new(InfluxProvider);
     let schemas = engine.schemas();
     assert!(!schemas.ephemeral_resources.is_empty() && !schemas.list_resources.is_empty());
     assert!(generated.iter().any(|g| g.path.ends_with("README.md")));
+    let guides = std::fs::read_dir(root().join("templates/guides"))
+        .map(|d| d.count())
+        .unwrap_or(0);
     assert_eq!(
         generated.len(),
         2 + schemas.resources.len()
             + schemas.data_sources.len()
             + schemas.ephemeral_resources.len()
             + schemas.list_resources.len()
+            + guides
     );
+    assert!(generated
+        .iter()
+        .any(|g| g.path.ends_with("docs/guides/migrating.md")));
     for dir in [
         "resources",
         "data-sources",
@@ -312,8 +319,11 @@ fn every_page_has_its_example_every_attribute_and_its_import_section() {
             );
         }
         // Every importable resource has an import section; influxdb_table cannot be imported
-        // (the API cannot read a table: see its page's "No import" section).
-        if page.doc.starts_with("docs/resources") && page.name != "influxdb_table" {
+        // (the API cannot read a table: see its page's "No import" section), nor
+        // influxdb_plugin_file (the server cannot show a plugin file).
+        if page.doc.starts_with("docs/resources")
+            && !["influxdb_table", "influxdb_plugin_file"].contains(&page.name.as_str())
+        {
             assert!(
                 root.join(&page.import).is_file(),
                 "{}: {} is missing",
@@ -400,8 +410,8 @@ fn every_resource_with_an_identity_documents_it_and_shows_an_import_by_identity(
     let engine = Engine::new(InfluxProvider);
     let (identities, d) = engine.identity_schemas();
     assert!(!d.has_errors(), "{d:?}");
-    // Every importable resource has an identity; influxdb_table has neither, by design (the API
-    // cannot read a table, see its page).
+    // Every importable resource has an identity; influxdb_table and influxdb_plugin_file have
+    // neither, by design (the API cannot read a table or a plugin file, see their pages).
     let without: Vec<&str> = engine
         .schemas()
         .resources
@@ -409,7 +419,11 @@ fn every_resource_with_an_identity_documents_it_and_shows_an_import_by_identity(
         .map(|(n, _)| *n)
         .filter(|n| !identities.iter().any(|i| i.type_name == *n))
         .collect();
-    assert_eq!(without, ["influxdb_table"], "resources without an identity");
+    assert_eq!(
+        without,
+        ["influxdb_table", "influxdb_plugin_file"],
+        "resources without an identity"
+    );
 
     let root = root();
     let pages = pages();

@@ -1,30 +1,42 @@
 //! `influxdb_database` (and the `influxdb_database`/`influxdb_databases` data sources) on
 //! InfluxDB 3 Core and Enterprise, end to end: the real Terraform in its normal output mode, an
 //! empty `provider "influxdb" {}` block with only `INFLUXDB3_HOST_URL` and
-//! `INFLUXDB3_AUTH_TOKEN` set, against the simulator's Core and Enterprise modes. The
-//! Management family's scenarios of the same type live in `e2e_database.rs`.
+//! `INFLUXDB3_AUTH_TOKEN` set. The Core scenarios run against both the simulator and the real
+//! InfluxDB 3 Core server (`support/core_target.rs`); the Enterprise ones, and those that need
+//! an injected fault, against the simulator. The Management family's scenarios of the same
+//! type live in `e2e_database.rs`.
 
+#[path = "support/core_server.rs"]
+mod core_server;
+#[path = "support/core_target.rs"]
+#[macro_use]
+mod core_target;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
-use sim::SimProcess;
+use core_target::Target;
 use terraform::{flat, provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
-    lifecycle_on_core,
     lifecycle_on_enterprise,
-    a_database_deleted_outside_is_created_again,
-    a_dedicated_only_argument_fails_at_plan_naming_it,
     a_rename_is_a_replacement_that_deletion_protection_refuses,
-    hard_delete_deletes_at_once,
-    import_by_name,
 );
 
-fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
-    let ws = Workspace::with_env(tf, sim.provider_env());
-    (sim, ws)
+on_sim_and_real_core!(
+    lifecycle_on_core,
+    a_database_deleted_outside_is_created_again,
+    a_dedicated_only_argument_fails_at_plan_naming_it,
+    hard_delete_deletes_at_once,
+    import_by_name,
+    the_name_rules_are_cores,
+    demo_on_core,
+);
+
+fn setup(target: Target, tf: Tf) -> (Target, Workspace) {
+    let ws = Workspace::with_env(tf, target.provider_env());
+    (target, ws)
 }
 
 fn config(body: &str) -> String {
@@ -35,32 +47,21 @@ fn database(name: &str, extra: &str) -> String {
     format!("resource \"influxdb_database\" \"db\" {{\n  name = \"{name}\"\n{extra}\n}}\n")
 }
 
-/// The simulator's live database `name`.
-fn live(sim: &SimProcess, name: &str) -> Option<serde_json::Value> {
-    sim.state()["databases"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|d| d["name"] == name && d["deleted"] == false)
+/// The live database `name` (`system.databases`).
+fn live(target: &Target, name: &str) -> Option<serde_json::Value> {
+    target.live_database(name)
 }
 
-/// Every database the simulator holds whose current name starts with `prefix` (soft-deleted
-/// ones are renamed `NAME-YYYYMMDDTHHMMSS`).
-fn held(sim: &SimProcess, prefix: &str) -> Vec<serde_json::Value> {
-    sim.state()["databases"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|d| d["name"].as_str().unwrap_or("").starts_with(prefix))
-        .collect()
+/// Every database whose current name starts with `prefix` (soft-deleted ones are renamed
+/// `NAME-YYYYMMDDTHHMMSS`).
+fn held(target: &Target, prefix: &str) -> Vec<serde_json::Value> {
+    target.databases_named(prefix)
 }
 
 const DAY_NS: u64 = 86_400_000_000_000;
 
-fn lifecycle(sim: SimProcess, tf: Tf) {
-    let (sim, ws) = setup(sim, tf);
+fn lifecycle(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     let readers = "data \"influxdb_database\" \"one\" {\n  name = influxdb_database.db.name\n}\n\ndata \"influxdb_databases\" \"all\" {\n  depends_on = [influxdb_database.db]\n}\n\noutput \"retention\" {\n  value = data.influxdb_database.one.retention_period\n}\n\noutput \"names\" {\n  value = join(\",\", [for d in data.influxdb_databases.all.databases : d.name])\n}\n";
     ws.write(
         "main.tf",
@@ -141,16 +142,16 @@ fn lifecycle(sim: SimProcess, tf: Tf) {
     assert_eq!(left[0]["deleted"], true);
 }
 
-fn lifecycle_on_core(tf: Tf) {
-    lifecycle(SimProcess::core(), tf);
+fn lifecycle_on_core(target: Target, tf: Tf) {
+    lifecycle(target, tf);
 }
 
 fn lifecycle_on_enterprise(tf: Tf) {
-    lifecycle(SimProcess::enterprise(), tf);
+    lifecycle(Target::sim_enterprise(), tf);
 }
 
-fn a_database_deleted_outside_is_created_again(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn a_database_deleted_outside_is_created_again(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write(
         "main.tf",
         &config(&database("sensors", "  retention_period = \"30d\"")),
@@ -177,8 +178,8 @@ fn a_database_deleted_outside_is_created_again(tf: Tf) {
     ws.plan_no_changes(&[]);
 }
 
-fn a_dedicated_only_argument_fails_at_plan_naming_it(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn a_dedicated_only_argument_fails_at_plan_naming_it(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write(
         "main.tf",
         &config(&database("sensors", "  max_tables = 100")),
@@ -193,15 +194,11 @@ fn a_dedicated_only_argument_fails_at_plan_naming_it(tf: Tf) {
     assert!(text.contains("Cloud Dedicated"), "{text}");
     ws.run(&["apply", "-auto-approve"]).assert_failure();
     assert!(held(&sim, "sensors").is_empty(), "nothing was written");
-    assert!(
-        sim.requests().iter().all(|r| r["method"] == "GET"),
-        "no write: {:?}",
-        sim.requests()
-    );
+    assert!(sim.only_reads(), "no write: {:?}", sim.calls());
 }
 
 fn a_rename_is_a_replacement_that_deletion_protection_refuses(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::enterprise(), tf);
+    let (sim, ws) = setup(Target::sim_enterprise(), tf);
     ws.write(
         "main.tf",
         &config(&database("old", "  deletion_protection = true")),
@@ -221,7 +218,7 @@ fn a_rename_is_a_replacement_that_deletion_protection_refuses(tf: Tf) {
     );
     assert!(text.contains("\"old\""), "{text}");
     assert!(live(&sim, "old").is_some());
-    assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
+    assert!(sim.only_reads());
 
     ws.write("main.tf", &config(&database("new", "")));
     let out = ws.run(&["plan"]);
@@ -242,8 +239,11 @@ fn a_rename_is_a_replacement_that_deletion_protection_refuses(tf: Tf) {
     assert!(live(&sim, "old").is_none() && live(&sim, "new").is_some());
 }
 
-fn hard_delete_deletes_at_once(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+/// `hard_delete = true`: the database is deleted with `hard_delete_at=now`. The server keeps
+/// listing it (deleted, under its new name) until its background deletion; its hard deletion
+/// time is the destroy's, not three days later.
+fn hard_delete_deletes_at_once(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write(
         "main.tf",
         &config(&database("sensors", "  hard_delete = true")),
@@ -251,14 +251,21 @@ fn hard_delete_deletes_at_once(tf: Tf) {
     ws.apply(&[]);
     ws.plan_no_changes(&[]);
     ws.apply(&["-destroy"]);
-    assert!(
-        held(&sim, "sensors").is_empty(),
-        "hard-deleted, nothing kept"
-    );
+    assert!(live(&sim, "sensors").is_none());
+    let tomorrow = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    for d in held(&sim, "sensors") {
+        assert_eq!(d["deleted"], true, "{d}");
+        let at = d["hard_deletion_time"]
+            .as_str()
+            .expect("a hard deletion time");
+        let at = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+            .expect("RFC 3339");
+        assert!(at < tomorrow, "hard-deleted now, not in 3 days: {d}");
+    }
 }
 
-fn import_by_name(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn import_by_name(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     let a = sim.v3(
         "POST",
         "/api/v3/configure/database",
@@ -281,7 +288,7 @@ fn import_by_name(tf: Tf) {
 
 #[test]
 fn import_by_identity() {
-    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
+    let (sim, ws) = setup(Target::sim_enterprise(), Tf::V1_15_5);
     let a = sim.v3(
         "POST",
         "/api/v3/configure/database",
@@ -304,9 +311,8 @@ fn import_by_identity() {
 
 /// The name rules are the configured product's: Core allows 511 bytes (Cloud Dedicated 64),
 /// and refuses at plan what Core refuses, before any API call.
-#[test]
-fn the_name_rules_are_cores() {
-    let (sim, ws) = setup(SimProcess::core(), Tf::V1_15_5);
+fn the_name_rules_are_cores(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     let long = format!("s{}", "x".repeat(99));
     ws.write("main.tf", &config(&database(&long, "")));
     ws.apply(&[]);
@@ -319,12 +325,12 @@ fn the_name_rules_are_cores() {
     let text = flat(&out.combined());
     assert!(text.contains("Invalid database name"), "{text}");
     assert!(text.contains("one `/`"), "{text}");
-    assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
+    assert!(sim.only_reads());
 }
 
 /// `examples/demo/core/main.tf` (what `scripts/demo.sh core|enterprise` applies), as it is.
-fn the_demo_configuration_applies(sim: SimProcess, tf: Tf) {
-    let (sim, ws) = setup(sim, tf);
+fn the_demo_configuration_applies(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     let text =
         std::fs::read_to_string(terraform::repo_root().join("examples/demo/core/main.tf")).unwrap();
     ws.write("main.tf", &text);
@@ -337,25 +343,25 @@ fn the_demo_configuration_applies(sim: SimProcess, tf: Tf) {
     ws.plan_no_changes(&[]);
     ws.apply(&["-destroy"]);
     assert!(live(&sim, "sensors").is_none());
-    assert_eq!(sim.v3_tokens().len(), 1);
+    assert_eq!(sim.tokens().len(), 1, "only _admin: {:?}", sim.tokens());
 }
 
-terraform::every_terraform!(demo_on_core, demo_on_enterprise);
+terraform::every_terraform!(demo_on_enterprise);
 
-fn demo_on_core(tf: Tf) {
-    the_demo_configuration_applies(SimProcess::core(), tf);
+fn demo_on_core(target: Target, tf: Tf) {
+    the_demo_configuration_applies(target, tf);
 }
 
 fn demo_on_enterprise(tf: Tf) {
-    the_demo_configuration_applies(SimProcess::enterprise(), tf);
+    the_demo_configuration_applies(Target::sim_enterprise(), tf);
 }
 
 /// A retention changed outside Terraform shows in the plan and is put back in place; a create
 /// whose answer is lost adopts the database it made (a database has no secret to lose).
 #[test]
 fn retention_drift_and_a_lost_create_answer() {
-    let (sim, ws) = setup(SimProcess::enterprise(), Tf::V1_15_5);
-    sim.add_fault(serde_json::json!({"method": "POST", "path_suffix": "/api/v3/configure/database", "drop_after_handling": true}));
+    let (sim, ws) = setup(Target::sim_enterprise(), Tf::V1_15_5);
+    sim.sim().add_fault(serde_json::json!({"method": "POST", "path_suffix": "/api/v3/configure/database", "drop_after_handling": true}));
     ws.write(
         "main.tf",
         &config(&database("sensors", "  retention_period = \"30d\"")),

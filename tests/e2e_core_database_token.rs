@@ -23,6 +23,7 @@ terraform::every_terraform!(
     no_token_in_the_trace_log,
     import_by_name_or_id,
     the_module_database_with_tokens_works_unchanged,
+    a_token_the_server_creates_expired_is_deleted_and_the_error_says_to_set_expires_at,
 );
 
 fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
@@ -265,6 +266,48 @@ fn a_token_deleted_outside_is_created_again(tf: Tf) {
     assert_ne!(before, after);
     assert_eq!(sim.v3_authenticate(&after), Some(("grafana".into(), true)));
     ws.plan_no_changes(&[]);
+}
+
+/// influxdata/influxdb#27620 (Enterprise 3.11.3), reproduced by the simulator's switch: a
+/// resource token created without an expiry comes back already expired. The provider deletes
+/// it and fails naming the issue and `expires_at`; with `expires_at` set the token works.
+fn a_token_the_server_creates_expired_is_deleted_and_the_error_says_to_set_expires_at(tf: Tf) {
+    let (sim, ws) = setup(SimProcess::enterprise(), tf);
+    let a = sim.request("PUT", "/__sim/bugs", Some(r#"{"27620": true}"#), false);
+    assert_eq!(a.status, 204, "{}", a.body);
+    ws.write("main.tf", &one_token("grafana"));
+    let out = ws.run(&["apply", "-auto-approve"]);
+    out.assert_failure();
+    let text = flat(&out.combined());
+    assert!(
+        text.contains("The server created an already expired token"),
+        "{text}"
+    );
+    assert!(text.contains("influxdata/influxdb#27620"), "{text}");
+    assert!(text.contains("Set expires_at to a future time"), "{text}");
+    assert!(text.contains("was deleted again"), "{text}");
+    assert!(
+        sim.v3_token("grafana").is_none(),
+        "the expired token is deleted"
+    );
+    assert_eq!(sim.count_requests("DELETE", "/api/v3/configure/token"), 1);
+    if ws.path().join("terraform.tfstate").exists() {
+        let state = ws.state_json();
+        assert!(
+            state["resources"].as_array().is_none_or(|r| r.is_empty()),
+            "nothing stored: {state}"
+        );
+    }
+
+    // With an expiry the server keeps it, and the token works.
+    let with_expiry = one_token("grafana").replace(
+        "  permissions = [",
+        "  expires_at  = \"2099-01-01T00:00:00Z\"\n  permissions = [",
+    );
+    ws.write("main.tf", &with_expiry);
+    ws.apply(&[]);
+    let secret = ws.output_raw("t");
+    assert_eq!(sim.v3_authenticate(&secret), Some(("grafana".into(), true)));
 }
 
 fn a_lost_create_answer_leaves_no_token_and_the_next_apply_converges(tf: Tf) {

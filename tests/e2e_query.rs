@@ -496,3 +496,69 @@ fn the_tokens_data_source_on_enterprise_lists_resource_tokens_only() {
     let id = a.json()["id"].to_string();
     assert_eq!(ws.output_raw("names"), format!("grafana:{id}"));
 }
+
+// ---- InfluxDB OSS v2: `list "influxdb_dbrp_mapping"` ----
+
+#[test]
+fn v2_query_adopts_dbrp_mappings_made_with_the_influx_cli_and_leaves_virtual_ones_out() {
+    let (sim, ws) = setup(SimProcess::oss_v2());
+    let bucket = sim.v2_bucket("made-by-hand");
+    let body = json!({"orgID": sim::V2_ORG_ID, "bucketID": bucket, "database": "telegraf", "retention_policy": "autogen", "default": true});
+    let m = sim.v2("POST", "/dbrps", Some(&body.to_string()));
+    assert_eq!(m.status, 201, "{}", m.body);
+    let mapping = m.json()["id"].as_str().unwrap().to_owned();
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "dbrp.tfquery.hcl",
+        r#"
+list "influxdb_dbrp_mapping" "all" {
+  provider         = influxdb
+  include_resource = true
+}
+
+list "influxdb_dbrp_mapping" "virtual" {
+  provider = influxdb
+  config {
+    include_virtual = true
+  }
+}
+"#,
+    );
+    let out = ws.run(&["query"]);
+    out.assert_success();
+    assert!(
+        out.stdout
+            .contains(&format!("telegraf/autogen ({mapping})")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout
+            .matches(&format!("made-by-hand/autogen ({bucket})"))
+            .count(),
+        1,
+        "the bucket's virtual mapping, in the list that asks for it only: {}",
+        out.stdout
+    );
+
+    ws.write(
+        "dbrp.tfquery.hcl",
+        "list \"influxdb_dbrp_mapping\" \"all\" {\n  provider         = influxdb\n  include_resource = true\n}\n",
+    );
+    let out = ws.run(&["query", "-generate-config-out=generated.tf"]);
+    out.assert_success();
+    let generated = ws.read("generated.tf");
+    assert_eq!(generated.matches("import {").count(), 1, "{generated}");
+    assert!(generated.contains(&mapping), "{generated}");
+    ws.run(&["apply", "-auto-approve"]).assert_success();
+    ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
+    let resources = state_resources(&ws);
+    let r = resources
+        .iter()
+        .find(|r| r.0 == "influxdb_dbrp_mapping")
+        .expect("the mapping");
+    assert_eq!(
+        (r.1["database"].as_str(), r.2["id"].as_str()),
+        (Some("telegraf"), Some(mapping.as_str()))
+    );
+}

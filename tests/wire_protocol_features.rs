@@ -44,7 +44,8 @@ async fn metadata_schemas_and_identity_schemas_announce_the_new_features() {
             "influxdb_authorization",
             "influxdb_bucket",
             "influxdb_database",
-            "influxdb_database_token"
+            "influxdb_database_token",
+            "influxdb_dbrp_mapping",
         ]
     );
 

@@ -17,13 +17,15 @@
 //!   schema section built from the schema ([`markdown`]).
 //!
 //! The provider's own page is `templates/index.md.tmpl` + `examples/provider/provider.tf` ->
-//! `docs/index.md`. A new kind of thing Terraform knows (ephemeral resources, list resources,
+//! `docs/index.md`; guides are `templates/guides/NAME.md.tmpl` -> `docs/guides/NAME.md`
+//! ([`guides`]). A new kind of thing Terraform knows (ephemeral resources, list resources,
 //! ...) is one entry in [`KINDS`]; a new page is one template and its example.
 //!
 //! A kind or a schema that needs a newer Terraform than 1.0 ([`Kind::min_terraform`],
 //! [`Schema::requires_terraform`]) must say so on its page: the generator refuses a page that
 //! does not contain "Requires Terraform VERSION or later".
 
+pub mod guides;
 pub mod markdown;
 pub mod template;
 
@@ -188,6 +190,10 @@ pub fn generate(root: &Path, pages: &[Page]) -> Result<Vec<Generated>, Vec<Strin
         }
     }
     problems.extend(orphans(root, pages));
+    match guides::generate(root) {
+        Ok(mut g) => out.append(&mut g),
+        Err(mut p) => problems.append(&mut p),
+    }
     match readme(root) {
         Ok(Some(g)) => out.push(g),
         Ok(None) => {}

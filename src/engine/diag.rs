@@ -121,3 +121,34 @@ impl From<Diagnostic> for Diagnostics {
         Diagnostics(vec![d])
     }
 }
+
+/// A result whose error becomes a diagnostic: `client.read(..).await.or_error(diags, "Reading
+/// the database failed")?` in place of a `match` that records the error and gives up.
+pub trait OrError<T> {
+    /// The value, or `None` with the error recorded under `summary`.
+    fn or_error(self, diags: &mut Diagnostics, summary: impl Into<String>) -> Option<T>;
+    /// The value, or `None` with the error recorded under `summary`, pointing at `attribute`.
+    fn or_attribute_error(
+        self,
+        diags: &mut Diagnostics,
+        attribute: &str,
+        summary: impl Into<String>,
+    ) -> Option<T>;
+}
+
+impl<T, E: std::fmt::Display> OrError<T> for Result<T, E> {
+    fn or_error(self, diags: &mut Diagnostics, summary: impl Into<String>) -> Option<T> {
+        self.map_err(|e| diags.error(summary, e.to_string())).ok()
+    }
+    fn or_attribute_error(
+        self,
+        diags: &mut Diagnostics,
+        attribute: &str,
+        summary: impl Into<String>,
+    ) -> Option<T> {
+        self.map_err(|e| {
+            diags.attribute_error(AttributePath::root(attribute), summary, e.to_string())
+        })
+        .ok()
+    }
+}

@@ -15,8 +15,6 @@ use serde::Serialize;
 
 use super::diag::Diagnostics;
 use super::schema::Schema;
-use super::typed::{bridge_error, from_typed, to_typed};
-use super::types::Type;
 use super::value::Value;
 
 /// What a successful open returns: the result (the configured attributes and the computed
@@ -72,74 +70,7 @@ pub trait DynEphemeralResource<C>: Send + Sync {
     async fn close(&self, c: &C, private: &[u8], diags: &mut Diagnostics);
 }
 
-struct TypedEphemeral<E: EphemeralResource> {
-    inner: E,
-    schema: Schema,
-    ty: Type,
-}
-
-/// Registers a typed ephemeral resource with the engine.
+/// Registers a typed ephemeral resource with the engine, called with its own client.
 pub fn ephemeral_resource<E: EphemeralResource>(e: E) -> Arc<dyn DynEphemeralResource<E::Client>> {
-    let schema = e.schema();
-    let ty = schema.ty();
-    Arc::new(TypedEphemeral {
-        inner: e,
-        schema,
-        ty,
-    })
-}
-
-#[async_trait]
-impl<E: EphemeralResource> DynEphemeralResource<E::Client> for TypedEphemeral<E> {
-    fn type_name(&self) -> &'static str {
-        self.inner.type_name()
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        self.inner.validate(config, diags)
-    }
-    fn check_provider(&self, c: &E::Client, config: &Value, diags: &mut Diagnostics) {
-        self.inner.check_provider(c, config, diags)
-    }
-    async fn open(
-        &self,
-        c: &E::Client,
-        config: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<OpenedValue> {
-        let model = to_typed(config, &self.ty)
-            .map_err(|e| bridge_error(diags, self.inner.type_name(), "configuration", e))
-            .ok()?;
-        let opened = self.inner.open(c, model, diags).await?;
-        let converted = serde_json::to_vec(&opened.private)
-            .map_err(|e| ("private data", e.to_string()))
-            .and_then(|p| {
-                from_typed(&opened.result, &self.ty)
-                    .map(|r| (r, p))
-                    .map_err(|e| ("result", e))
-            });
-        match converted {
-            Ok((result, private)) => Some(OpenedValue { result, private }),
-            Err((what, e)) => {
-                // Opened but unusable: release it now, Terraform will never close it.
-                bridge_error(diags, self.inner.type_name(), what, e);
-                self.inner.close(c, opened.private, diags).await;
-                None
-            }
-        }
-    }
-    async fn close(&self, c: &E::Client, private: &[u8], diags: &mut Diagnostics) {
-        match serde_json::from_slice::<E::Private>(private) {
-            Ok(p) => self.inner.close(c, p, diags).await,
-            Err(e) => diags.error(
-                "Invalid private data from Terraform",
-                format!(
-                    "{}: the data kept since open could not be read ({e}); nothing was closed.",
-                    self.inner.type_name()
-                ),
-            ),
-        }
-    }
+    super::bridge::ephemeral_resource_with(e, super::bridge::Direct)
 }

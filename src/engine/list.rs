@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use super::diag::Diagnostics;
 use super::schema::Schema;
-use super::typed::{bridge_error, from_typed, to_typed};
 use super::types::Type;
 use super::value::Value;
 
@@ -56,63 +55,14 @@ pub trait DynListResource<C>: Send + Sync {
     /// The objects as (display name, state of type `state_ty`).
     async fn list(
         &self,
-        c: &C,
+        client: &C,
         config: &Value,
         state_ty: &Type,
         diags: &mut Diagnostics,
     ) -> Vec<(String, Value)>;
 }
 
-struct TypedList<L: ListResource> {
-    inner: L,
-    schema: Schema,
-    ty: Type,
-}
-
-/// Registers a typed list resource with the engine.
+/// Registers a typed list resource with the engine, called with its own client.
 pub fn list_resource<L: ListResource>(l: L) -> Arc<dyn DynListResource<L::Client>> {
-    let schema = l.schema();
-    let ty = schema.ty();
-    Arc::new(TypedList {
-        inner: l,
-        schema,
-        ty,
-    })
-}
-
-#[async_trait]
-impl<L: ListResource> DynListResource<L::Client> for TypedList<L> {
-    fn type_name(&self) -> &'static str {
-        self.inner.type_name()
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        self.inner.validate(config, diags)
-    }
-    async fn list(
-        &self,
-        c: &L::Client,
-        config: &Value,
-        state_ty: &Type,
-        diags: &mut Diagnostics,
-    ) -> Vec<(String, Value)> {
-        let name = self.inner.type_name();
-        let config = match to_typed(config, &self.ty) {
-            Ok(c) => c,
-            Err(e) => {
-                bridge_error(diags, name, "list configuration", e);
-                return Vec::new();
-            }
-        };
-        let mut out = Vec::new();
-        for item in self.inner.list(c, config, diags).await {
-            match from_typed(&item.state, state_ty) {
-                Ok(v) => out.push((item.display_name, v)),
-                Err(e) => bridge_error(diags, name, "listed object", e),
-            }
-        }
-        out
-    }
+    super::bridge::list_resource_with(l, super::bridge::Direct)
 }

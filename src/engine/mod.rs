@@ -2,6 +2,7 @@
 //! traits domain code implements, and Terraform's plan/apply rules enforced for every resource.
 //! Nothing here knows about gRPC or protobuf.
 
+pub mod bridge;
 pub mod diag;
 pub mod ephemeral;
 pub mod identity;
@@ -16,7 +17,7 @@ pub mod typed;
 pub mod types;
 pub mod value;
 
-pub use diag::{AttributePath, Diagnostic, Diagnostics, Severity};
+pub use diag::{AttributePath, Diagnostic, Diagnostics, OrError, Severity};
 pub use ephemeral::{ephemeral_resource, EphemeralResource, Opened};
 pub use identity::{IdentityAttribute, IdentitySchema};
 pub use list::{list_resource, ListResource, Listed};

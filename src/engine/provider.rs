@@ -80,6 +80,26 @@ pub trait Provider: Send + Sync + 'static {
     ) -> Option<serde_json::Value> {
         Some(state.json)
     }
+    /// Reads another type's stored state for a `moved` block (MoveResourceState), before it is
+    /// decoded with the target type's schema. `None` with an error in `diags` refuses it. The
+    /// default refuses every move, naming the source.
+    fn move_state(
+        &self,
+        state: StoredState<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value> {
+        diags.error(
+            "Cannot move the resource",
+            format!(
+                "This provider cannot read the state of {} (schema version {}) from {} as {}. The state was left as it was.",
+                state.source_type,
+                state.source_version,
+                state.source_provider.unwrap_or("another provider"),
+                state.target_type
+            ),
+        );
+        None
+    }
     /// Everything the provider offers, asked once when the engine starts. The default asks the
     /// four methods above; a provider that makes them together answers at once.
     fn offerings(&self) -> Offerings<Self::Client> {

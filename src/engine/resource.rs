@@ -12,8 +12,6 @@ use serde::Serialize;
 use super::diag::{AttributePath, Diagnostics};
 use super::identity::IdentitySchema;
 use super::schema::Schema;
-use super::typed::bridge_error;
-use super::types::Type;
 use super::value::Value;
 
 // Their home is now `provider` and `typed`; re-exported so that `engine::resource::...` paths
@@ -193,7 +191,7 @@ pub trait DynResource<C>: Send + Sync {
     async fn read(&self, c: &C, current: &Value, diags: &mut Diagnostics) -> Option<Value>;
     async fn update(
         &self,
-        c: &C,
+        client: &C,
         prior: &Value,
         planned: &Value,
         diags: &mut Diagnostics,
@@ -202,106 +200,9 @@ pub trait DynResource<C>: Send + Sync {
     async fn import(&self, c: &C, id: &str, diags: &mut Diagnostics) -> Option<Value>;
 }
 
-struct TypedResource<R: Resource> {
-    inner: R,
-    schema: Schema,
-    identity: Option<IdentitySchema>,
-    ty: Type,
-}
-
-/// Registers a typed resource with the engine.
+/// Registers a typed resource with the engine, called with its own client.
 pub fn resource<R: Resource>(r: R) -> Arc<dyn DynResource<R::Client>> {
-    let schema = r.schema();
-    let ty = schema.ty();
-    let identity = r.identity();
-    Arc::new(TypedResource {
-        inner: r,
-        schema,
-        identity,
-        ty,
-    })
-}
-
-impl<R: Resource> TypedResource<R> {
-    fn typed(&self, v: &Value, what: &str, diags: &mut Diagnostics) -> Option<R::State> {
-        to_typed(v, &self.ty)
-            .map_err(|e| bridge_error(diags, self.inner.type_name(), what, e))
-            .ok()
-    }
-    fn value(&self, s: Option<R::State>, diags: &mut Diagnostics) -> Option<Value> {
-        from_typed(&s?, &self.ty)
-            .map_err(|e| bridge_error(diags, self.inner.type_name(), "new state", e))
-            .ok()
-    }
-}
-
-#[async_trait]
-impl<R: Resource> DynResource<R::Client> for TypedResource<R> {
-    fn type_name(&self) -> &'static str {
-        self.inner.type_name()
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn identity(&self) -> Option<&IdentitySchema> {
-        self.identity.as_ref()
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        self.inner.validate(config, diags)
-    }
-    fn modify_plan(
-        &self,
-        c: Option<&R::Client>,
-        change: &mut PlanChange<'_>,
-        diags: &mut Diagnostics,
-    ) {
-        self.inner.modify_plan_with(c, change, diags)
-    }
-    fn guard_destroy(&self, _c: Option<&R::Client>, prior: &Value, diags: &mut Diagnostics) {
-        self.inner.guard_destroy(prior, diags)
-    }
-    fn check_provider(&self, c: &R::Client, config: &Value, diags: &mut Diagnostics) {
-        self.inner.check_provider(c, config, diags)
-    }
-    async fn check_server(&self, c: &R::Client, planned: &Value, diags: &mut Diagnostics) {
-        self.inner.check_server(c, planned, diags).await
-    }
-    async fn create(
-        &self,
-        c: &R::Client,
-        planned: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let planned = self.typed(planned, "planned state", diags)?;
-        let out = self.inner.create(c, planned, diags).await;
-        self.value(out, diags)
-    }
-    async fn read(&self, c: &R::Client, current: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        let current = self.typed(current, "current state", diags)?;
-        let out = self.inner.read(c, current, diags).await;
-        self.value(out, diags)
-    }
-    async fn update(
-        &self,
-        c: &R::Client,
-        prior: &Value,
-        planned: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let prior = self.typed(prior, "prior state", diags)?;
-        let planned = self.typed(planned, "planned state", diags)?;
-        let out = self.inner.update(c, prior, planned, diags).await;
-        self.value(out, diags)
-    }
-    async fn delete(&self, c: &R::Client, prior: &Value, diags: &mut Diagnostics) {
-        if let Some(prior) = self.typed(prior, "prior state", diags) {
-            self.inner.delete(c, prior, diags).await
-        }
-    }
-    async fn import(&self, c: &R::Client, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let out = self.inner.import(c, id, diags).await;
-        self.value(out, diags)
-    }
+    super::bridge::resource_with(r, super::bridge::Direct)
 }
 
 #[async_trait]
@@ -313,45 +214,7 @@ pub trait DynDataSource<C>: Send + Sync {
     async fn read(&self, c: &C, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
 }
 
-struct TypedDataSource<D: DataSource> {
-    inner: D,
-    schema: Schema,
-    ty: Type,
-}
-
-/// Registers a typed data source with the engine.
+/// Registers a typed data source with the engine, called with its own client.
 pub fn data_source<D: DataSource>(d: D) -> Arc<dyn DynDataSource<D::Client>> {
-    let schema = d.schema();
-    let ty = schema.ty();
-    Arc::new(TypedDataSource {
-        inner: d,
-        schema,
-        ty,
-    })
-}
-
-#[async_trait]
-impl<D: DataSource> DynDataSource<D::Client> for TypedDataSource<D> {
-    fn type_name(&self) -> &'static str {
-        self.inner.type_name()
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        self.inner.validate(config, diags)
-    }
-    fn check_provider(&self, c: &D::Client, config: &Value, diags: &mut Diagnostics) {
-        self.inner.check_provider(c, config, diags)
-    }
-    async fn read(&self, c: &D::Client, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        let name = self.inner.type_name();
-        let model = to_typed(config, &self.ty)
-            .map_err(|e| bridge_error(diags, name, "configuration", e))
-            .ok()?;
-        let out = self.inner.read(c, model, diags).await?;
-        from_typed(&out, &self.ty)
-            .map_err(|e| bridge_error(diags, name, "result", e))
-            .ok()
-    }
+    super::bridge::data_source_with(d, super::bridge::Direct)
 }

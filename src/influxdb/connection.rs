@@ -1,10 +1,13 @@
 //! What a configured provider block holds: the API family it talks to and that family's client
-//! (or why there is none), and how a resource of another family is refused, in words that say
-//! which settings each product needs.
+//! (or why there is none), how a resource of another family is refused, in words that say
+//! which settings each product needs, and the [`ClientOf`] lens through which a family's typed
+//! resources get their client from it.
 
 use std::any::Any;
+use std::marker::PhantomData;
 
 use super::family::{Connected, FamilyName};
+use crate::engine::bridge::Lens;
 use crate::engine::{Diagnostic, Diagnostics, Value};
 
 /// A client type that an API family hands to its resources.
@@ -108,4 +111,38 @@ pub fn mismatch(what: &str, wanted: &FamilyName, configured: &Connection) -> Dia
             wanted.title, configured.family.configured_as, configured.products_help
         ),
     )
+}
+
+/// The client `X` of `family`, found in the configured provider: how the engine's typed bridge
+/// hands a family's resource its client.
+pub struct ClientOf<X> {
+    family: &'static FamilyName,
+    client: PhantomData<fn() -> X>,
+}
+
+impl<X> ClientOf<X> {
+    pub fn new(family: &'static FamilyName) -> Self {
+        ClientOf {
+            family,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<X: FamilyClient> Lens<Connection> for ClientOf<X> {
+    type Client = X;
+    fn client<'a>(
+        &self,
+        c: &'a Connection,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&'a X> {
+        c.client_for::<X>(self.family, type_name, diags)
+    }
+    fn client_quietly<'a>(&self, c: &'a Connection) -> Option<&'a X> {
+        c.client_quietly::<X>(self.family)
+    }
+    fn check(&self, c: &Connection, type_name: &str, config: &Value, diags: &mut Diagnostics) {
+        c.check::<X>(self.family, type_name, config, diags)
+    }
 }

@@ -1,22 +1,26 @@
-//! One Terraform type served by several API families: `influxdb_database` is a database of
-//! Cloud Dedicated (Management API) and of InfluxDB 3 Core (`/api/v3`) alike, so that one module
-//! serves both. Each family registers its own implementation under the same type name, written
-//! against its own client as usual; [`super::family::Registry`] finds the names registered more
-//! than once and serves each through a [`Dispatch`]:
+//! The one wrapper between the engine and the families: every Terraform type is served through
+//! a [`Dispatch`] of the families that register it, usually one (`influxdb_bucket`), sometimes
+//! several (`influxdb_database` is a database of Cloud Dedicated (Management API) and of
+//! InfluxDB 3 Core (`/api/v3`) alike, so that one module serves both). Each family registers
+//! its own implementation, written against its own client and bridged to the engine with the
+//! [`super::connection::ClientOf`] lens; [`super::registry::Registry`] groups them by name:
 //!
-//! - the schema is the union of the families' schemas: an attribute several families declare
-//!   must have the same type there (checked when the provider starts, and by a unit test); one
-//!   only some families declare is optional in the union, and its description says which
-//!   products have it. The schema version is the highest declared; the minimum Terraform
-//!   version is the lowest (none when a family declares none), so that one family's need (the
-//!   v2 user's write-only password) does not refuse another family's use of the type under an
-//!   older Terraform: a write-only attribute is still refused there, naming it.
+//! - every call goes to the implementation of the configured family; under a provider block of
+//!   a family that does not serve the type, it fails saying which products have it (and what
+//!   each product needs). This is the only place where the configured family meets a type.
+//! - the schema is the union of the families' schemas (of one family: its own): an attribute
+//!   several families declare must have the same type there (checked when the provider starts,
+//!   and by a unit test); one only some families declare is optional in the union, and its
+//!   description says which products have it. The schema version is the highest declared; the
+//!   minimum Terraform version is the lowest (none when a family declares none), so that one
+//!   family's need (the v2 user's write-only password) does not refuse another family's use of
+//!   the type under an older Terraform: a write-only attribute is still refused there, naming it.
 //! - the resource identity is the union of the families' identities; an attribute is required
 //!   for import only where every family requires it, so families sharing a type must share at
 //!   least one required identity attribute (an `id` or a `name`).
-//! - every call goes to the implementation of the configured family. At plan, an argument set in
-//!   the configuration that this family does not have fails naming the argument and the products
-//!   that have it, and an argument this family requires but the union does not is checked.
+//! - at plan, an argument set in the configuration that the configured family does not have
+//!   fails naming the argument and the products that have it, and an argument this family
+//!   requires but the union does not is checked.
 //! - `validate` runs without a configured provider, so it runs every family's rules: the
 //!   `validate` of a shared type holds only rules true for every family; a family's own rules
 //!   belong in its `modify_plan` (which, like every other call, reaches only that family). An
@@ -29,7 +33,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::connection::Connection;
+use super::connection::{mismatch, Connection};
 use super::family::{product_names, FamilyName};
 use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
@@ -44,7 +48,7 @@ pub struct Served<T: ?Sized> {
     pub item: Arc<T>,
 }
 
-/// A type several families serve, dispatched on the configured family.
+/// A type the families of `served` serve, dispatched on the configured family.
 pub struct Dispatch<T: ?Sized> {
     type_name: &'static str,
     schema: Schema,
@@ -104,7 +108,9 @@ impl<T: ?Sized + Described> Dispatch<T> {
     fn for_family(&self, c: &Connection, diags: &mut Diagnostics) -> Option<&T> {
         let key = c.family().key;
         let found = self.served.iter().find(|s| s.family.key == key);
-        if found.is_none() {
+        if let (None, [only]) = (found, &self.served[..]) {
+            diags.push(mismatch(self.type_name, only.family, c));
+        } else if found.is_none() {
             let families: Vec<_> = self.served.iter().map(|s| s.family).collect();
             diags.error(
                 "Resource and provider are for different InfluxDB products",
@@ -154,7 +160,7 @@ impl<T: ?Sized + Described> Dispatch<T> {
                         .at(AttributePath::root(&a.name)),
                     );
                 }
-                Some(mine) if mine.required && value.is_null() => diags.push(
+                Some(mine) if mine.required && !a.required && value.is_null() => diags.push(
                     Diagnostic::error(
                         format!("Missing required argument {}", a.name),
                         format!(
@@ -370,7 +376,7 @@ fn merge_identities<T: ?Sized + Described>(
             }
         }
     }
-    if !attributes.iter().any(|a| a.required_for_import) {
+    if served.len() > 1 && !attributes.iter().any(|a| a.required_for_import) {
         return Err(format!(
             "{type_name}: the families share no identity attribute required for import"
         ));
@@ -381,21 +387,17 @@ fn merge_identities<T: ?Sized + Described>(
     }))
 }
 
-#[async_trait]
-impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
-    fn type_name(&self) -> &'static str {
-        self.type_name
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn identity(&self) -> Option<&IdentitySchema> {
-        self.identity.as_ref()
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+impl<T: ?Sized> Dispatch<T> {
+    /// Every family's `validate` (it runs before any provider is configured); of several
+    /// families, what is already said (by another family, or the union's validators) is said
+    /// once.
+    fn validate_each(&self, diags: &mut Diagnostics, validate: impl Fn(&T, &mut Diagnostics)) {
+        if let [only] = &self.served[..] {
+            return validate(&only.item, diags);
+        }
         let mut all = Diagnostics::default();
         for s in &self.served {
-            s.item.validate(config, &mut all);
+            validate(&s.item, &mut all);
         }
         for d in all.iter() {
             if !diags.iter().any(|x| x == d) {
@@ -403,14 +405,53 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
             }
         }
     }
+}
+
+/// What every kind answers alike: its name, union schema and every family's validation, and
+/// (but for a list resource) the plan-time check of the configured family and its arguments.
+macro_rules! dispatched {
+    () => {
+        fn type_name(&self) -> &'static str {
+            self.type_name
+        }
+        fn schema(&self) -> &Schema {
+            &self.schema
+        }
+        fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+            self.validate_each(diags, |item, d| item.validate(config, d))
+        }
+    };
+    (checked) => {
+        dispatched!();
+        fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
+            if let Some(item) = self.check_arguments(c, config, diags) {
+                item.check_provider(c, &self.narrow(item, config), diags);
+            }
+        }
+    };
+}
+
+#[async_trait]
+impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
+    dispatched!(checked);
+    fn identity(&self) -> Option<&IdentitySchema> {
+        self.identity.as_ref()
+    }
     fn modify_plan(
         &self,
         c: Option<&Connection>,
         change: &mut PlanChange<'_>,
         diags: &mut Diagnostics,
     ) {
+        // The configured family's rules; a type of one family keeps its rules when there is no
+        // provider to ask (its client is then `None`).
         let mut quiet = Diagnostics::default();
-        if let Some(item) = c.and_then(|c| self.for_family(c, &mut quiet)) {
+        let configured = c.and_then(|c| self.for_family(c, &mut quiet));
+        let only = match &self.served[..] {
+            [only] => Some(&*only.item),
+            _ => None,
+        };
+        if let Some(item) = configured.or(only) {
             item.modify_plan(c, change, diags);
             // The attributes only other families have stay null here (they are null after
             // every call, see `widen`), not "known after apply".
@@ -432,11 +473,6 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
                     s.item.guard_destroy(None, prior, diags);
                 }
             }
-        }
-    }
-    fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
-        if let Some(item) = self.check_arguments(c, config, diags) {
-            item.check_provider(c, &self.narrow(item, config), diags);
         }
     }
     async fn check_server(&self, c: &Connection, planned: &Value, diags: &mut Diagnostics) {
@@ -492,22 +528,7 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
 
 #[async_trait]
 impl DynDataSource<Connection> for Dispatch<dyn DynDataSource<Connection>> {
-    fn type_name(&self) -> &'static str {
-        self.type_name
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        for s in &self.served {
-            s.item.validate(config, diags);
-        }
-    }
-    fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
-        if let Some(item) = self.check_arguments(c, config, diags) {
-            item.check_provider(c, &self.narrow(item, config), diags);
-        }
-    }
+    dispatched!(checked);
     async fn read(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let item = self.for_family(c, diags)?;
         let config = self.narrow(item, config);
@@ -517,22 +538,7 @@ impl DynDataSource<Connection> for Dispatch<dyn DynDataSource<Connection>> {
 
 #[async_trait]
 impl DynEphemeralResource<Connection> for Dispatch<dyn DynEphemeralResource<Connection>> {
-    fn type_name(&self) -> &'static str {
-        self.type_name
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        for s in &self.served {
-            s.item.validate(config, diags);
-        }
-    }
-    fn check_provider(&self, c: &Connection, config: &Value, diags: &mut Diagnostics) {
-        if let Some(item) = self.check_arguments(c, config, diags) {
-            item.check_provider(c, &self.narrow(item, config), diags);
-        }
-    }
+    dispatched!(checked);
     async fn open(
         &self,
         c: &Connection,
@@ -556,17 +562,7 @@ impl DynEphemeralResource<Connection> for Dispatch<dyn DynEphemeralResource<Conn
 
 #[async_trait]
 impl DynListResource<Connection> for Dispatch<dyn DynListResource<Connection>> {
-    fn type_name(&self) -> &'static str {
-        self.type_name
-    }
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        for s in &self.served {
-            s.item.validate(config, diags);
-        }
-    }
+    dispatched!();
     async fn list(
         &self,
         c: &Connection,

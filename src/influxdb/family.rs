@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::http::Policy;
-use crate::engine::Diagnostic;
+use crate::engine::{Diagnostic, Diagnostics};
 
 /// One InfluxDB product, as users know it.
 pub struct Product {
@@ -78,11 +78,68 @@ impl Settings {
     }
 
     /// The configured value, else the environment variable's.
+    /// The value of `setting`; a sensitive one (a token) is registered for redaction first, so
+    /// it never reaches a log or a message.
     pub fn get(&self, setting: &Setting) -> Option<String> {
-        self.configured(setting.name)
+        let value = self
+            .configured(setting.name)
             .map(str::to_owned)
-            .or_else(|| setting.env.and_then(env))
+            .or_else(|| setting.env.and_then(env));
+        if let (true, Some(secret)) = (setting.sensitive, &value) {
+            crate::log::redact(secret);
+        }
+        value
     }
+
+    /// The server's URL (checked) and the token of a family that connects with the two;
+    /// `None` when the URL is invalid (with the error), `Some(Err(..))` when one is missing
+    /// (plans may proceed: the error is said when a call needs the server).
+    pub fn endpoint(
+        &self,
+        e: &Endpoint,
+        diags: &mut Diagnostics,
+    ) -> Option<Result<(String, String), Diagnostic>> {
+        let (url, token) = (self.get(e.url), self.get(e.token));
+        let (u, t) = (e.url.name, e.token.name);
+        let (u_env, t_env) = (
+            e.url.env.unwrap_or_default(),
+            e.token.env.unwrap_or_default(),
+        );
+        if let Some(Err(err)) = url.as_deref().map(validate_url) {
+            diags.error(
+                format!("Invalid provider {u}"),
+                format!(
+                    "{err} Check the provider's {u} setting or the {u_env} environment variable."
+                ),
+            );
+            return None;
+        }
+        Some(match (url, token) {
+            (None, _) => Err(Diagnostic::error(
+                format!("Missing provider {u}"),
+                format!("This provider block is for {}, which needs the server's URL: set the provider's {u} or {u_env} (for example {}).", e.product, e.example),
+            )),
+            (Some(_), None) => Err(Diagnostic::error(
+                format!("Missing provider {t}"),
+                format!("This operation calls {}, which needs {}: set the provider's {t} or the {t_env} environment variable.", e.calls, e.token_kind),
+            )),
+            (Some(url), Some(token)) => Ok((url, token)),
+        })
+    }
+}
+
+/// How a family that connects with a URL and a token names them in its errors.
+pub struct Endpoint {
+    pub url: &'static Setting,
+    pub token: &'static Setting,
+    /// The products, as a provider block is for them: "InfluxDB OSS v2 / Cloud Serverless".
+    pub product: &'static str,
+    /// A URL to show: "http://localhost:8086".
+    pub example: &'static str,
+    /// What a call reaches: "the InfluxDB v2 API".
+    pub calls: &'static str,
+    /// The token it needs: "an API token".
+    pub token_kind: &'static str,
 }
 
 /// An environment variable that is set and not blank.

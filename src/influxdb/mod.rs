@@ -7,18 +7,19 @@
 //! snapshots), [`duration`] and [`timestamp`] (values as users write them), and the glue
 //! between the engine and the families: [`family`] and [`registry`] (what a family declares), [`products`] (the
 //! table of families), [`provider`] (the provider schema and configuration), [`connection`]
-//! (the configured provider), [`adapter`] (the one place a resource meets the configured
-//! family) and [`dispatch`] (one type name served by several families). [`migrate`] reads the
+//! (the configured provider, and the lens through which a type gets its family's client) and
+//! [`dispatch`] (the one wrapper between the engine and the families: a type name served by the
+//! families that register it). [`migrate`] reads the
 //! states that other providers wrote.
 //!
 //! No import cycle: [`family`] (names and settings, as data) imports none of the glue;
-//! [`registry`] (the `Family` trait and the registry) imports the [`adapter`], [`dispatch`] and
+//! [`registry`] (the `Family` trait and the registry) imports the [`dispatch`] and
 //! [`connection`] it wraps types with; a family's folder imports the registry, and
 //! [`products`] imports the families. No resource imports another resource's file.
 
-pub mod adapter;
 pub mod connection;
 pub mod core;
+pub mod database;
 pub mod dispatch;
 pub mod duration;
 pub mod family;

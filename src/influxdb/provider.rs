@@ -162,6 +162,15 @@ impl crate::engine::Provider for InfluxProvider {
         super::migrate::upgrade(state, diags)
     }
 
+    /// A `moved` block from another provider's type is read through [`super::migrate`].
+    fn move_state(
+        &self,
+        state: crate::engine::provider::StoredState<'_>,
+        diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value> {
+        super::migrate::move_state(state, diags)
+    }
+
     /// Every family registers once.
     fn offerings(&self) -> Offerings<Connection> {
         let r = Registry::of_families(FAMILIES);

@@ -6,23 +6,26 @@
 //! the docs' product tables) is derived from that list.
 //!
 //! A resource names the client it needs through its `Client` type (for example
-//! `ManagementClient`); [`Registry`] wraps it with the adapter of [`super::adapter`], which
-//! fetches that client from the configured provider or says why it cannot, and serves a type
-//! several families register through [`super::dispatch`]. Resource code never looks at which
-//! product is configured.
+//! `ManagementClient`); [`Registry`] bridges it to the engine with the
+//! [`super::connection::ClientOf`] lens, which fetches that client from the configured provider
+//! or says why it cannot, and serves every type name through one [`super::dispatch`] of the
+//! families that register it. Resource code never looks at which product is configured.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::adapter::{Adapted, FamilyClient};
+use super::connection::{ClientOf, FamilyClient};
 use super::dispatch::{Described, Dispatch, Served};
 use super::family::{Connected, FamilyName, Setting, Settings};
 use super::Connection;
-use crate::engine::ephemeral::{ephemeral_resource, DynEphemeralResource, EphemeralResource};
-use crate::engine::list::{list_resource, DynListResource, ListResource};
-use crate::engine::resource::{data_source, resource, DataSource, DynDataSource, DynResource};
+use crate::engine::bridge::{
+    data_source_with, ephemeral_resource_with, list_resource_with, resource_with,
+};
+use crate::engine::ephemeral::{DynEphemeralResource, EphemeralResource};
+use crate::engine::list::{DynListResource, ListResource};
+use crate::engine::resource::{DataSource, DynDataSource, DynResource};
 use crate::engine::{Diagnostics, Resource, Value};
 
 /// An InfluxDB API family: a folder under `src/influxdb/` and one line in
@@ -47,8 +50,8 @@ pub trait Family: Send + Sync + 'static {
     fn register(&self, registry: &mut Registry);
 }
 
-/// What every family offers, each wrapped for the configured provider; a type several families
-/// register is served through a [`Dispatch`].
+/// What every family offers, each type served through a [`Dispatch`] of the families that
+/// register it.
 #[derive(Default)]
 pub struct Registry {
     family: Option<&'static dyn Family>,
@@ -68,9 +71,9 @@ struct Registered {
     list_resources: Vec<Served<dyn DynListResource<Connection>>>,
 }
 
-/// The types of `served` in registration order, one per name: a name registered by several
-/// families becomes one [`Dispatch`] (a provider bug, such as two types of one name declaring
-/// an attribute differently, stops the provider at start with the reason).
+/// The types of `served` in registration order, one [`Dispatch`] per name (a provider bug, such
+/// as two types of one name declaring an attribute differently, stops the provider at start
+/// with the reason).
 fn join<T: ?Sized + Described>(
     served: Vec<Served<T>>,
     name: impl Fn(&T) -> &'static str,
@@ -87,16 +90,12 @@ fn join<T: ?Sized + Described>(
     }
     names
         .into_iter()
-        .map(|n| {
-            let mut group = groups.remove(n).unwrap_or_default();
-            if group.len() == 1 {
-                return group.remove(0).item;
-            }
-            match Dispatch::new(n, group) {
+        .map(
+            |n| match Dispatch::new(n, groups.remove(n).unwrap_or_default()) {
                 Ok(d) => dispatch(d),
                 Err(e) => panic!("provider bug: {e}"),
-            }
-        })
+            },
+        )
         .collect()
 }
 
@@ -107,11 +106,17 @@ impl Registry {
             .name()
     }
 
-    fn adapt<T: ?Sized>(&self, inner: Arc<T>) -> Adapted<T> {
-        Adapted {
+    /// `item`, served by the family registering.
+    fn served<T: ?Sized>(&self, item: Arc<T>) -> Served<T> {
+        Served {
             family: self.family(),
-            inner,
+            item,
         }
+    }
+
+    /// How a type of the family registering gets its client `X`.
+    fn lens<X>(&self) -> ClientOf<X> {
+        ClientOf::new(self.family())
     }
 
     /// Everything the families of `families` offer.
@@ -139,38 +144,31 @@ impl Registry {
     where
         R::Client: FamilyClient,
     {
-        let item: Arc<dyn DynResource<Connection>> = Arc::new(self.adapt(resource(r)));
-        let family = self.family();
-        self.registered.resources.push(Served { family, item });
+        let item = self.served(resource_with(r, self.lens()));
+        self.registered.resources.push(item);
     }
 
     pub fn data_source<D: DataSource>(&mut self, d: D)
     where
         D::Client: FamilyClient,
     {
-        let item: Arc<dyn DynDataSource<Connection>> = Arc::new(self.adapt(data_source(d)));
-        let family = self.family();
-        self.registered.data_sources.push(Served { family, item });
+        let item = self.served(data_source_with(d, self.lens()));
+        self.registered.data_sources.push(item);
     }
 
     pub fn ephemeral_resource<E: EphemeralResource>(&mut self, e: E)
     where
         E::Client: FamilyClient,
     {
-        let item: Arc<dyn DynEphemeralResource<Connection>> =
-            Arc::new(self.adapt(ephemeral_resource(e)));
-        let family = self.family();
-        self.registered
-            .ephemeral_resources
-            .push(Served { family, item });
+        let item = self.served(ephemeral_resource_with(e, self.lens()));
+        self.registered.ephemeral_resources.push(item);
     }
 
     pub fn list_resource<L: ListResource>(&mut self, l: L)
     where
         L::Client: FamilyClient,
     {
-        let item: Arc<dyn DynListResource<Connection>> = Arc::new(self.adapt(list_resource(l)));
-        let family = self.family();
-        self.registered.list_resources.push(Served { family, item });
+        let item = self.served(list_resource_with(l, self.lens()));
+        self.registered.list_resources.push(item);
     }
 }

@@ -66,7 +66,9 @@ Control endpoints (no auth, loopback clients only):
           DELETE /__sim/state back to the start-up org, user and operator token
   core, enterprise: GET /__sim/state {\"tokens\",\"databases\"} (never token strings),
           POST /__sim/authenticate {\"token\":\"...\"} -> {\"id\":..,\"name\":..,\"active\":bool}
-          or 404, DELETE /__sim/state back to the operator token alone; columns are added
+          or 404, DELETE /__sim/state back to the operator token alone, PUT /__sim/bugs
+          {\"27620\":true} reproduces influxdata/influxdb#27620 (Enterprise 3.11.3: a
+          resource token created without an expiry expires at once); columns are added
           with POST /api/v3/write_lp?db=DB (line protocol), as a real write does
 ";
 

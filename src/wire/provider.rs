@@ -14,7 +14,7 @@ use super::fromproto;
 use super::proto::tfplugin6 as pb;
 use super::toproto::{self, diagnostics, state_parts};
 use crate::engine::provider::Provider;
-use crate::engine::server::Engine;
+use crate::engine::server::{Engine, MoveSource};
 
 pub struct ProviderService<P: Provider> {
     /// The provider, until the engine is made from it.
@@ -200,6 +200,36 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state: state,
             diagnostics,
+        }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        crate::debug!(
+            "MoveResourceState",
+            "from" = req.source_type_name,
+            "to" = req.target_type_name
+        );
+        let raw = fromproto::raw_state_json(req.source_state);
+        let source = MoveSource {
+            provider: &req.source_provider_address,
+            type_name: &req.source_type_name,
+            schema_version: req.source_schema_version,
+            raw_json: &raw,
+        };
+        let r = self
+            .engine()
+            .move_resource_state(source, &req.target_type_name);
+        let target_identity = self.identity(&req.target_type_name, r.state.as_deref());
+        let (target_state, target_private, diagnostics) = state_parts(r);
+        Ok(Response::new(pb::move_resource_state::Response {
+            target_state,
+            diagnostics,
+            target_private,
+            target_identity,
         }))
     }
 

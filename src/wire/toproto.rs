@@ -104,9 +104,12 @@ pub fn schema(s: &Schema) -> pb::Schema {
 
 /// `plan_destroy`: Terraform >= 1.3 then plans destroys through PlanResourceChange, where the
 /// engine can refuse them (deletion protection) before anything is applied.
+/// `move_resource_state`: Terraform >= 1.8 may then hand us another type's state named in a
+/// `moved` block (MoveResourceState).
 pub fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
+        move_resource_state: true,
         ..Default::default()
     }
 }
@@ -166,6 +169,12 @@ pub fn list_event(e: ListEvent) -> pb::list_resource::Event {
 mod tests {
     use super::*;
     use crate::engine::Type;
+
+    #[test]
+    fn the_provider_announces_plan_destroy_and_move_resource_state() {
+        let c = server_capabilities();
+        assert!(c.plan_destroy && c.move_resource_state);
+    }
 
     #[test]
     fn a_nested_attribute_is_sent_as_nested_type_without_a_type() {

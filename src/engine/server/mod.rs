@@ -5,6 +5,7 @@
 //! Terraform accepts. One file per RPC (or family of RPCs), each listing the rules it enforces:
 //! - `validate`: ValidateProviderConfig, ValidateResourceConfig, ValidateDataResourceConfig;
 //! - `upgrade`: UpgradeResourceState;
+//! - `move_state`: MoveResourceState (a `moved` block across types or providers);
 //! - `read`: ReadResource;
 //! - `plan`: PlanResourceChange and the plan rules;
 //! - `apply`: ApplyResourceChange;
@@ -23,6 +24,7 @@ mod ephemeral;
 mod identity;
 mod import;
 mod list;
+mod move_state;
 mod plan;
 mod read;
 mod upgrade;
@@ -32,6 +34,7 @@ pub use ephemeral::{ClosedResponse, OpenResponse};
 pub use identity::{IdentityResponse, IdentitySchemaInfo};
 pub use import::ImportedResource;
 pub use list::{ListEvent, ListResponse};
+pub use move_state::MoveSource;
 pub use plan::{plan, PlanOutcome, PlanResponse};
 
 use std::collections::HashMap;

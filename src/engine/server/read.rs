@@ -24,8 +24,7 @@ impl<P: Provider> Engine<P> {
         let Some(r) = self.resource(type_name, &mut diags) else {
             return failed(diags);
         };
-        let schema = r.schema();
-        let ty = schema.ty();
+        let ty = r.schema().ty();
         let Some(current) = decode(current, &ty, "current state", &mut diags) else {
             return failed(diags);
         };
@@ -51,7 +50,7 @@ impl<P: Provider> Engine<P> {
         let new = match new {
             None => Value::Null,
             Some(mut new) => {
-                keep_semantically_equal(schema, &current, &mut new);
+                keep_semantically_equal(r.schema(), &current, &mut new);
                 new
             }
         };

@@ -6,11 +6,12 @@
 //! - the state must have a JSON form (pre-0.12 flatmap state is not supported);
 //! - the provider may rewrite the state first ([`Provider::upgrade_state`]): an older version of
 //!   ours, or another provider's state of the same type name after `replace-provider`;
-//! - attributes no longer in the schema are dropped.
+//! - attributes no longer in the schema are dropped (as for MoveResourceState, `move_state`).
 
 use super::super::diag::Diagnostics;
 use super::super::json;
 use super::super::provider::{Provider, StoredState};
+use super::super::types::Type;
 use super::{encode, failed, Engine, StateResponse};
 
 impl<P: Provider> Engine<P> {
@@ -65,17 +66,30 @@ impl<P: Provider> Engine<P> {
         if diags.has_errors() {
             return failed(diags);
         }
+        self.stored_state_response(type_name, &upgraded, &ty, diags)
+    }
+
+    /// The answer to UpgradeResourceState and MoveResourceState: a stored JSON state, already
+    /// read by the provider, decoded with the target type's schema (attributes it no longer
+    /// declares are dropped).
+    pub(super) fn stored_state_response(
+        &self,
+        type_name: &str,
+        stored: &serde_json::Value,
+        ty: &Type,
+        mut diags: Diagnostics,
+    ) -> StateResponse {
         let opts = json::DecodeOptions {
             ignore_undefined_attributes: true,
         };
-        let v = match json::decode(&upgraded, &ty, opts) {
+        let v = match json::decode(stored, ty, opts) {
             Ok(v) => v,
             Err(e) => {
                 diags.error("Invalid stored state", format!("{type_name}: {e}"));
                 return failed(diags);
             }
         };
-        let state = encode(&v, &ty, &mut diags);
+        let state = encode(&v, ty, &mut diags);
         StateResponse {
             state,
             private: Vec::new(),

@@ -27,7 +27,7 @@ pub const INTERNAL_DB: &str = "_internal";
 
 #[derive(Clone, Debug)]
 pub struct CoreClient {
-    core: HttpCore,
+    pub(super) core: HttpCore,
     server: Arc<OnceCell<ServerInfo>>,
     snapshots: Arc<Snapshots>,
 }

@@ -3,7 +3,7 @@
 //! the server is comes from `/ping` (asked once per provider process).
 
 use super::client::CoreClient;
-use crate::engine::{AttributePath, Diagnostic, Diagnostics};
+use crate::engine::{AttributePath, Diagnostic, Diagnostics, OrError};
 
 /// Records an error when the server is InfluxDB 3 Core: `what` (for example "influxdb_database_token"
 /// or "retention_period of influxdb_table") needs Enterprise. `at`: the attribute to name, if
@@ -32,4 +32,20 @@ pub fn not_on_core(what: &str, product: &str, at: Option<&str>) -> Diagnostic {
         Some(a) => d.at(AttributePath::root(a)),
         None => d,
     }
+}
+
+/// Before an API call that needs Enterprise: `Some(())` on Enterprise; `None` with the reason
+/// on Core, or with the error (under `summary`) when the server cannot say which it is.
+pub async fn enterprise(
+    client: &CoreClient,
+    what: &str,
+    summary: &str,
+    diags: &mut Diagnostics,
+) -> Option<()> {
+    let server = client.server().await.or_error(diags, summary)?;
+    if !server.enterprise {
+        diags.push(not_on_core(what, &server.product(), None));
+        return None;
+    }
+    Some(())
 }

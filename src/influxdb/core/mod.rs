@@ -1,5 +1,7 @@
 //! InfluxDB 3 Core and Enterprise, through their `/api/v3` administration API: the client,
-//! its models, the refresh snapshots, and one folder per concept (a named admin token, a database).
+//! its models, the refresh snapshots, and one folder per concept (a named admin token, a database,
+//! a processing engine trigger) or one file (a table, a last-value or distinct-value cache, a
+//! plugin file).
 //! Whether the server is Core or Enterprise is asked from `GET /ping` once per provider
 //! process ([`CoreClient::server`]).
 //!
@@ -8,14 +10,20 @@
 //! variables set, an empty `provider "influxdb" {}` block talks to Core/Enterprise.
 
 pub mod admin_token;
+pub mod cache;
 pub mod client;
 pub mod database;
 pub mod database_token;
+pub mod distinct_cache;
 pub mod edition;
+pub mod engine_api;
+pub mod last_cache;
 pub mod models;
 pub mod named_token;
+pub mod plugin_file;
 pub mod snapshots;
 pub mod table;
+pub mod trigger;
 
 use std::sync::Arc;
 
@@ -23,7 +31,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use client::CoreClient;
 
-use super::family::{validate_url, Connected, FamilyName, Product, Setting, Settings};
+use super::family::{validate_url, Connected, Endpoint, FamilyName, Product, Setting, Settings};
 use super::http::Api;
 use super::registry::{Family, Registry};
 use super::timestamp;
@@ -127,39 +135,32 @@ impl Family for Core {
         stop: CancellationToken,
         diags: &mut Diagnostics,
     ) -> Option<Connected> {
-        let [host_s, token_s] = &SETTINGS;
-        let host = settings.get(host_s);
-        let token = settings.get(token_s);
-        if let Some(t) = &token {
-            crate::log::redact(t);
-        }
-        if let Some(Err(e)) = host.as_deref().map(validate_url) {
-            diags.error(
-                "Invalid provider host_url",
-                format!("{e} Check the provider's host_url setting or the INFLUXDB3_HOST_URL environment variable."),
-            );
-            return None;
-        }
-        let client = match (host, token) {
-            (None, _) => Err(Diagnostic::error(
-                "Missing provider host_url",
-                "This provider block is for InfluxDB 3 Core / Enterprise, which needs the server's URL: set the provider's host_url or INFLUXDB3_HOST_URL (for example http://localhost:8181).",
-            )),
-            (Some(_), None) => Err(Diagnostic::error(
-                "Missing provider auth_token",
-                "This operation calls InfluxDB 3 Core / Enterprise, which needs an admin token: set the provider's auth_token or the INFLUXDB3_AUTH_TOKEN environment variable.",
-            )),
-            (Some(host), Some(token)) => CoreClient::new(
-                &host,
-                &token,
-                settings.policy(),
-                settings.ca_certificate.as_deref(),
-                stop,
-            )
-            .map_err(|e| {
-                Diagnostic::error("Cannot create the InfluxDB 3 Core/Enterprise client", e.to_string())
-            }),
+        let [url, token] = &SETTINGS;
+        let endpoint = Endpoint {
+            url,
+            token,
+            product: "InfluxDB 3 Core / Enterprise",
+            example: "http://localhost:8181",
+            calls: "InfluxDB 3 Core / Enterprise",
+            token_kind: "an admin token",
         };
+        let client = settings
+            .endpoint(&endpoint, diags)?
+            .and_then(|(host, token)| {
+                CoreClient::new(
+                    &host,
+                    &token,
+                    settings.policy(),
+                    settings.ca_certificate.as_deref(),
+                    stop,
+                )
+                .map_err(|e| {
+                    Diagnostic::error(
+                        "Cannot create the InfluxDB 3 Core/Enterprise client",
+                        e.to_string(),
+                    )
+                })
+            });
         Some(client.map(|c| Arc::new(c) as _))
     }
 
@@ -176,6 +177,10 @@ impl Family for Core {
         r.list_resource(database_token::list::DatabaseTokenList);
         r.data_source(database_token::data_source::DatabaseTokenDataSource);
         r.data_source(database_token::data_sources::DatabaseTokensDataSource);
+        r.resource(last_cache::LastCacheResource);
+        r.resource(distinct_cache::DistinctCacheResource);
+        r.resource(plugin_file::PluginFileResource);
+        r.resource(trigger::resource::TriggerResource);
     }
 }
 

@@ -10,6 +10,8 @@
 //!   another type) is, and the plan replaces the table. A table (or database) deleted outside
 //!   Terraform is removed from the state and created again by the next apply. The server does
 //!   not show a table's retention, so the state keeps the applied value.
+//! - The server creates a missing database along with a table; the create checks that the
+//!   database exists first and fails naming `database` when it does not.
 //! - Destroy soft-deletes, as the server does by default.
 //! - Import by `DATABASE:TABLE` (a database name has no `:`).
 //!
@@ -269,6 +271,23 @@ impl Resource for TableResource {
                     diags.error(summary, e.to_string());
                     return None;
                 }
+            }
+        }
+        // The server creates a missing database with the table: refuse instead, so that
+        // Terraform never makes a database it was not asked for.
+        match client.find_database(&database).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                diags.attribute_error(
+                    AttributePath::root("database"),
+                    "Database not found",
+                    format!("The database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two)."),
+                );
+                return None;
+            }
+            Err(e) => {
+                diags.error(summary, e.to_string());
+                return None;
             }
         }
         let body = CreateTable {

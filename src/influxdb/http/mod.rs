@@ -157,6 +157,17 @@ impl HttpCore {
         self
     }
 
+    /// The same connection (pool, token, policy, snapshots) for another API root of the same
+    /// server: `prefix` of this root replaced by `other` (for example InfluxDB OSS's
+    /// `/private/legacy` beside `/api/v2`).
+    pub fn rebased(&self, prefix: &str, other: &str) -> HttpCore {
+        let root = self.base.strip_suffix(prefix).unwrap_or(&self.base);
+        HttpCore {
+            base: format!("{root}{other}"),
+            ..self.clone()
+        }
+    }
+
     /// The API's root URL.
     pub fn base_url(&self) -> &str {
         &self.base
@@ -183,22 +194,11 @@ impl HttpCore {
         path: &str,
         header: &str,
     ) -> Result<(T, Option<String>), HttpError> {
-        let (headers, bytes) = Call {
-            http: &self.http,
-            auth: &self.auth,
-            policy: self.policy,
-            cancel: &self.cancel,
-            api: self.api,
-            url: format!("{}{}", self.base, path),
-            method: Method::GET,
-            path,
-            body: None,
-            content_type: JSON,
-            idempotent: true,
-        }
-        .send_full()
-        .await
-        .map_err(|f| f.error)?;
+        let (headers, bytes) = self
+            .request(Method::GET, path, None, JSON, true)
+            .send_full()
+            .await
+            .map_err(|f| f.error)?;
         let value = headers
             .get(header)
             .and_then(|v| v.to_str().ok())
@@ -414,6 +414,8 @@ impl HttpCore {
             .await
     }
 
+    /// [`Self::attempt`] with a body of `content_type`; `write`: whether it may change
+    /// anything (then the snapshots are dropped, whatever its outcome).
     async fn attempt_as(
         &self,
         method: Method,
@@ -422,7 +424,28 @@ impl HttpCore {
         (content_type, write): (&'static str, bool),
         idempotent: bool,
     ) -> Result<Vec<u8>, Failure> {
-        let result = Call {
+        let result = self
+            .request(method, path, body, content_type, idempotent)
+            .send()
+            .await;
+        if write {
+            if let Some(s) = &self.snapshots {
+                s.invalidate();
+            }
+        }
+        result
+    }
+
+    /// One call of this API to `path`, with its credentials, retry policy and stop token.
+    fn request<'a>(
+        &'a self,
+        method: Method,
+        path: &'a str,
+        body: Option<Vec<u8>>,
+        content_type: &'static str,
+        idempotent: bool,
+    ) -> Call<'a> {
+        Call {
             http: &self.http,
             auth: &self.auth,
             policy: self.policy,
@@ -435,14 +458,6 @@ impl HttpCore {
             content_type,
             idempotent,
         }
-        .send()
-        .await;
-        if write {
-            if let Some(s) = &self.snapshots {
-                s.invalidate();
-            }
-        }
-        result
     }
 
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, HttpError> {

@@ -174,9 +174,6 @@ impl Family for Management {
         let account_id = settings.get(account_s);
         let cluster_id = settings.get(cluster_s);
         let token = settings.get(token_s);
-        if let Some(t) = &token {
-            crate::log::redact(t);
-        }
         let ca_certificate = match settings.ca_certificate.clone() {
             Some(pem) => Some(pem),
             None => match env(CA_ENV).map(|v| ca_from_env(&v)).transpose() {

@@ -61,6 +61,25 @@ fn part_to_api(i: usize, p: &TemplatePart) -> Result<PartitionPart, String> {
     }
 }
 
+/// A planned template (if any) for the API, or `None` with the error on `partition_template`.
+#[allow(clippy::option_option)]
+pub fn planned(
+    parts: Option<&[TemplatePart]>,
+    diags: &mut Diagnostics,
+) -> Option<Option<Vec<PartitionPart>>> {
+    match parts.map(template_to_api).transpose() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            diags.attribute_error(
+                AttributePath::root("partition_template"),
+                "Invalid partition_template",
+                e,
+            );
+            None
+        }
+    }
+}
+
 /// Converts and checks a whole template (the API's rules, with the attribute named).
 pub fn template_to_api(parts: &[TemplatePart]) -> Result<Vec<PartitionPart>, String> {
     let api = parts
@@ -155,6 +174,15 @@ pub fn attribute(name: &str, optional_computed: bool) -> Attribute {
     };
     a.validate(validate_template)
         .semantic_equality(same_template)
+}
+
+/// A part as a configuration writes it, for the tests of every schema that holds a template.
+#[cfg(test)]
+pub fn part_value(t: &str, v: &str) -> Value {
+    let mut m = std::collections::BTreeMap::new();
+    m.insert("type".to_owned(), Value::from(t));
+    m.insert("value".to_owned(), Value::from(v));
+    Value::Object(m)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Ty
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::management::database::doc;
 use crate::influxdb::management::models::CreateTable;
-use crate::influxdb::management::partition_template::{self, template_to_api, TemplatePart};
+use crate::influxdb::management::partition_template::{self, TemplatePart};
 use crate::influxdb::management::renames::PlannedRenames;
 use crate::influxdb::management::validation;
 use crate::influxdb::management::ManagementClient;
@@ -107,18 +107,8 @@ impl Resource for TableResource {
     ) -> Option<TableState> {
         let database = planned.database.clone().unwrap_or_default();
         let name = planned.name.clone().unwrap_or_default();
-        let partition_template = match planned.partition_template.as_deref().map(template_to_api) {
-            Some(Err(e)) => {
-                diags.attribute_error(
-                    AttributePath::root("partition_template"),
-                    "Invalid partition_template",
-                    e,
-                );
-                return None;
-            }
-            Some(Ok(p)) => Some(p),
-            None => None,
-        };
+        let partition_template =
+            partition_template::planned(planned.partition_template.as_deref(), diags)?;
         let body = CreateTable {
             name: name.clone(),
             partition_template,
@@ -263,12 +253,7 @@ mod tests {
         v
     }
 
-    fn part(t: &str, v: &str) -> Value {
-        let mut m = std::collections::BTreeMap::new();
-        m.insert("type".to_owned(), Value::from(t));
-        m.insert("value".to_owned(), Value::from(v));
-        Value::Object(m)
-    }
+    use crate::influxdb::management::partition_template::part_value as part;
 
     fn run_plan(prior: &Value, config: &Value) -> crate::engine::server::PlanOutcome {
         let mut d = Diagnostics::default();

@@ -46,17 +46,42 @@ impl V2Api {
         }
     }
 
+    /// What the server says it is (`X-Influxdb-Build` of `GET /ping`), asked once.
+    async fn build(&self) -> Option<&str> {
+        self.build
+            .get_or_init(|| async { self.client.build().await })
+            .await
+            .as_deref()
+            .map(str::trim)
+    }
+
     /// Whether the server says it is InfluxDB OSS (`GET /ping` answers `X-Influxdb-Build:
     /// oss`), asked once. `false` when it says something else or nothing: only a server that
     /// says so is taken for OSS.
     pub async fn server_is_oss(&self) -> bool {
-        let build = self
-            .build
-            .get_or_init(|| async { self.client.build().await })
-            .await;
-        build
-            .as_deref()
-            .is_some_and(|b| b.trim().eq_ignore_ascii_case("oss"))
+        self.build()
+            .await
+            .is_some_and(|b| b.eq_ignore_ascii_case("oss"))
+    }
+
+    /// Whether the server says it is InfluxDB Cloud (a `X-Influxdb-Build` containing `cloud`,
+    /// as InfluxData's clients read it), asked once. `false` when it says nothing.
+    pub async fn server_is_cloud(&self) -> bool {
+        self.build()
+            .await
+            .is_some_and(|b| b.to_ascii_lowercase().contains("cloud"))
+    }
+
+    /// At plan: `type_name`, which InfluxDB Cloud Serverless lacks, fails naming the product
+    /// when the server says it is InfluxDB Cloud (`how`: how Cloud Serverless does it instead).
+    /// Nothing is said when the server does not tell (the apply meets the server's 404).
+    pub async fn refuse_on_cloud(&self, type_name: &str, how: &str, diags: &mut Diagnostics) {
+        if self.server_is_cloud().await {
+            diags.error(
+                format!("{type_name} is not available on InfluxDB Cloud Serverless"),
+                format!("{type_name} exists on InfluxDB OSS v2 only, and this provider talks to InfluxDB Cloud Serverless (its /ping answers X-Influxdb-Build: Cloud). {how} Nothing was changed: remove the resource, or point the provider at an InfluxDB OSS v2 server."),
+            );
+        }
     }
 
     /// The provider's organization name, when it was given by name.

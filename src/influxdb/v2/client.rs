@@ -42,7 +42,7 @@ pub const BUCKET_PAGE: usize = 100;
 
 #[derive(Clone, Debug)]
 pub struct V2Client {
-    core: HttpCore,
+    pub(super) core: HttpCore,
     /// Shared by clones: what a refresh reads (see [`super::snapshots`]).
     snapshots: Arc<Snapshots>,
 }

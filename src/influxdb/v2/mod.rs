@@ -11,12 +11,16 @@ pub mod api;
 pub mod authorization;
 pub mod bucket;
 pub mod client;
+pub mod client_influxql;
+pub mod dbrp;
 pub mod models;
+pub mod models_influxql;
 pub mod organization;
 pub mod organization_member;
 pub mod permissions;
 pub mod snapshots;
 pub mod user;
+pub mod v1_authorization;
 
 use std::sync::Arc;
 
@@ -25,7 +29,9 @@ use tokio_util::sync::CancellationToken;
 pub use api::{missing_org, validate_v2_id, OrgRef, V2Api};
 pub use client::{V2Client, V2CreateError, V2Error};
 
-use super::family::{env, validate_url, Connected, FamilyName, Product, Setting, Settings};
+use super::family::{
+    env, validate_url, Connected, Endpoint, FamilyName, Product, Setting, Settings,
+};
 use super::http::{message_field, Api};
 use super::registry::{Family, Registry};
 use crate::engine::schema::validators;
@@ -114,7 +120,12 @@ static PRODUCTS: [Product; 2] = [
         name: "InfluxDB Cloud Serverless",
         simulator: Some("cloud-serverless"),
         needs: "host, token and org or org_id (or INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG or INFLUX_ORG_ID)",
-        lacks: &[],
+        // Refused at plan there, naming the product (`V2Api::refuse_on_cloud`).
+        lacks: &[
+            "influxdb_user",
+            "influxdb_organization_member",
+            "influxdb_v1_authorization",
+        ],
     },
 ];
 
@@ -147,12 +158,16 @@ impl Family for V2 {
         stop: CancellationToken,
         diags: &mut Diagnostics,
     ) -> Option<Connected> {
-        let [host_s, token_s, org_s, org_id_s] = &SETTINGS;
-        let host = settings.get(host_s);
-        let token = settings.get(token_s);
-        if let Some(t) = &token {
-            crate::log::redact(t);
-        }
+        let [url, token, org_s, org_id_s] = &SETTINGS;
+        let endpoint = Endpoint {
+            url,
+            token,
+            product: "InfluxDB OSS v2 / Cloud Serverless",
+            example: "http://localhost:8086",
+            calls: "the InfluxDB v2 API",
+            token_kind: "an API token",
+        };
+        let endpoint = settings.endpoint(&endpoint, diags);
         // A configured org (by either form) wins over the environment; from the environment the
         // ID wins, as in the influx CLI.
         let org = match (settings.configured("org"), settings.configured("org_id")) {
@@ -164,14 +179,6 @@ impl Family for V2 {
                 .map(OrgRef::Id)
                 .or_else(|| org_s.env.and_then(env).map(OrgRef::Name)),
         };
-        if let Some(Err(e)) = host.as_deref().map(validate_url) {
-            diags.error(
-                "Invalid provider host",
-                format!(
-                    "{e} Check the provider's host setting or the INFLUX_HOST environment variable."
-                ),
-            );
-        }
         if let Some(OrgRef::Id(id)) = &org {
             if let Err(e) = validate_v2_id(id) {
                 diags.error(
@@ -183,16 +190,8 @@ impl Family for V2 {
         if diags.has_errors() {
             return None;
         }
-        let client = match (host, token) {
-            (None, _) => Err(Diagnostic::error(
-                "Missing provider host",
-                "This provider block is for InfluxDB OSS v2 / Cloud Serverless, which needs the server's URL: set the provider's host or INFLUX_HOST (for example http://localhost:8086).",
-            )),
-            (Some(_), None) => Err(Diagnostic::error(
-                "Missing provider token",
-                "This operation calls the InfluxDB v2 API, which needs an API token: set the provider's token or the INFLUX_TOKEN environment variable.",
-            )),
-            (Some(host), Some(token)) => V2Client::with_options(
+        let client = endpoint?.and_then(|(host, token)| {
+            V2Client::with_options(
                 &host,
                 &token,
                 settings.policy(),
@@ -201,8 +200,8 @@ impl Family for V2 {
             )
             .map_err(|e| {
                 Diagnostic::error("Cannot create the InfluxDB v2 API client", e.to_string())
-            }),
-        };
+            })
+        });
         Some(client.map(|c| Arc::new(V2Api::new(c, org)) as _))
     }
 
@@ -220,5 +219,8 @@ impl Family for V2 {
         r.data_source(organization::data_source::OrganizationDataSource);
         r.resource(user::UserResource);
         r.resource(organization_member::OrganizationMemberResource);
+        r.resource(dbrp::resource::DbrpMappingResource);
+        r.list_resource(dbrp::list::DbrpMappingList);
+        r.resource(v1_authorization::resource::V1AuthorizationResource);
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{validate_v2_id, V2Api};
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{
-    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, Resource, Schema, Type,
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, Resource, Schema, Type, Value,
 };
 use crate::influxdb::http::gone_is_ok;
 
@@ -87,6 +87,16 @@ impl Resource for OrganizationMemberResource {
                     .requires_replace(),
             ],
         )
+    }
+
+    /// Cloud Serverless has no members API: refused at plan, naming it.
+    async fn check_server(&self, api: &V2Api, _planned: &Value, diags: &mut Diagnostics) {
+        api.refuse_on_cloud(
+            "influxdb_organization_member",
+            "Cloud Serverless manages an organization's members in its web UI.",
+            diags,
+        )
+        .await;
     }
 
     fn identity(&self) -> Option<IdentitySchema> {

@@ -1,15 +1,33 @@
-//! The v2 client's refresh snapshots: the authorization list and the bucket list, each fetched
-//! once per provider process between writes (see [`crate::influxdb::http::snapshot`] for the
-//! design). A refresh of N authorizations costs one list call; of N buckets, one paginated
-//! listing (pages of 100).
+//! The v2 client's refresh snapshots: the authorization list, the bucket list, each
+//! organization's DBRP mappings and the v1 authorization list, each fetched once per provider
+//! process between writes (see [`crate::influxdb::http::snapshot`] for the design). A refresh
+//! of N authorizations costs one list call; of N buckets, one paginated listing (pages of
+//! 100); of N DBRP mappings, one list call per organization; of N v1 authorizations, one.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::models::{Authorization, Bucket};
+use super::models_influxql::{Dbrp, LegacyAuthorization};
 use crate::influxdb::http::{Invalidate, Snapshot};
 
 /// The snapshots one client (and its clones) share.
 pub struct Snapshots {
     pub(super) authorizations: Snapshot<Authorization>,
     pub(super) buckets: Snapshot<Bucket>,
+    /// By organization ID: the DBRP list is always asked for one organization.
+    dbrps: Mutex<HashMap<String, Arc<Snapshot<Dbrp>>>>,
+    pub(super) legacy_authorizations: Snapshot<LegacyAuthorization>,
+}
+
+impl Snapshots {
+    /// The DBRP snapshot of `org_id`.
+    pub(super) fn dbrps(&self, org_id: &str) -> Arc<Snapshot<Dbrp>> {
+        let mut map = self.dbrps.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(org_id.to_owned())
+            .or_insert_with(|| Arc::new(Snapshot::new(|d: &Dbrp| d.id.as_str())))
+            .clone()
+    }
 }
 
 impl Default for Snapshots {
@@ -17,6 +35,8 @@ impl Default for Snapshots {
         Snapshots {
             authorizations: Snapshot::new(|a| a.id.as_str()),
             buckets: Snapshot::new(|b| b.id.as_str()),
+            dbrps: Mutex::new(HashMap::new()),
+            legacy_authorizations: Snapshot::new(|a| a.id.as_str()),
         }
     }
 }
@@ -26,6 +46,15 @@ impl Invalidate for Snapshots {
     fn invalidate(&self) {
         self.authorizations.invalidate();
         self.buckets.invalidate();
+        for s in self
+            .dbrps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+        {
+            s.invalidate();
+        }
+        self.legacy_authorizations.invalidate();
     }
 }
 

@@ -80,7 +80,7 @@ impl Resource for UserResource {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "A user of InfluxDB OSS v2 (Cloud Serverless manages users in its UI). Its password is a write-only argument, never stored in the plan or the state. Destroying the resource deletes the user and its organization memberships; the tokens the user owns stop working. Needs Terraform 1.11.0 or later.",
+            "A user of InfluxDB OSS v2 (Cloud Serverless manages users in its UI; there the plan fails, naming it). Its password is a write-only argument, never stored in the plan or the state. Destroying the resource deletes the user and its organization memberships; the tokens the user owns stop working. Needs Terraform 1.11.0 or later.",
             vec![
                 Attribute::computed("id", Type::String)
                     .describe("The user's ID.")
@@ -122,6 +122,16 @@ impl Resource for UserResource {
             "id",
             "The user's ID (16 hexadecimal digits).",
         )]))
+    }
+
+    /// Cloud Serverless has no users API: refused at plan, naming it.
+    async fn check_server(&self, api: &V2Api, _planned: &Value, diags: &mut Diagnostics) {
+        api.refuse_on_cloud(
+            "influxdb_user",
+            "Cloud Serverless manages its users in its web UI (invite them to the organization there).",
+            diags,
+        )
+        .await;
     }
 
     async fn create(

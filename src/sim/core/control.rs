@@ -1,7 +1,9 @@
 //! This family's `/__sim/` endpoints: `GET /__sim/state` (tokens without their strings,
 //! databases with their tables), `POST /__sim/authenticate` `{"token": "..."}` -> `{"id",
-//! "name", "active"}` or 404 (what the server would do with that string), and `DELETE
-//! /__sim/state` (back to the operator token alone).
+//! "name", "active"}` or 404 (what the server would do with that string), `DELETE
+//! /__sim/state` (back to the operator token alone), and `PUT /__sim/bugs` `{"27620": true}`
+//! (reproduce a known server bug: influxdata/influxdb#27620, Enterprise 3.11.3, a resource
+//! token created without an expiry expires at once; `false` turns it off).
 
 use serde_json::json;
 
@@ -46,6 +48,17 @@ impl Core {
                         ),
                         None => json_error(404, "no token has this string"),
                     }
+                }
+                ("PUT", "/__sim/bugs") => {
+                    let v: serde_json::Value = match serde_json::from_slice(req.body) {
+                        Ok(v) => v,
+                        Err(e) => return Some(json_error(400, &format!("sim: {e}"))),
+                    };
+                    let mut s = self.lock();
+                    if let Some(on) = v.get("27620").and_then(|v| v.as_bool()) {
+                        s.bug_27620 = on;
+                    }
+                    no_content()
                 }
                 ("DELETE", "/__sim/state") => {
                     self.reset();

@@ -1,7 +1,10 @@
 //! `/api/v3/configure/database` (create, list, retention change, soft and hard delete) and
 //! `/api/v3/configure/table` (create, delete; Enterprise table retention). A soft delete renames
-//! the object `NAME-YYYYMMDDTHHMMSS` and marks it deleted (its name is free at once); a hard
-//! delete (`hard_delete_at=now` or a past time) removes it.
+//! the object `NAME-YYYYMMDDTHHMMSS` and marks it deleted (its name is free at once), with the
+//! time of its hard deletion (`hard_delete_at`: three days by default, `now`, a time, or
+//! `never`). As on the real server, a deleted object stays listed (deleted) even after that
+//! time: the server removes it later, in the background; the simulator never does. Creating a
+//! table in a database that does not exist creates the database, as the real server does.
 
 use std::collections::BTreeMap;
 
@@ -43,6 +46,17 @@ fn retention(v: Option<&str>) -> Result<Option<u64>, Resp> {
     }
 }
 
+/// Core's answer when one more live database would exceed its limit.
+fn over_core_limit(s: &Store, edition: Edition) -> Option<Resp> {
+    let live = s.databases.values().filter(|d| !d.deleted).count();
+    (edition == Edition::Core && live >= CORE_DB_LIMIT).then(|| {
+        json_error(
+            422,
+            &format!("Adding a new database would exceed limit of {CORE_DB_LIMIT} databases"),
+        )
+    })
+}
+
 #[derive(Deserialize)]
 struct DbBody {
     db: String,
@@ -64,12 +78,8 @@ pub(super) fn create(s: &mut Store, req: &Request<'_>, edition: Edition) -> Resp
     if s.live_db(&b.db).is_some() {
         return exists();
     }
-    let live = s.databases.values().filter(|d| !d.deleted).count();
-    if edition == Edition::Core && live >= CORE_DB_LIMIT {
-        return json_error(
-            422,
-            &format!("Adding a new database would exceed limit of {CORE_DB_LIMIT} databases"),
-        );
+    if let Some(r) = over_core_limit(s, edition) {
+        return r;
     }
     s.databases.insert(
         b.db.clone(),
@@ -164,9 +174,6 @@ pub(super) fn delete(s: &mut Store, query: &BTreeMap<String, String>) -> Resp {
             &format!("attempted to modify resource that was already deleted: {name}"),
         );
     }
-    if at.is_some_and(|t| t <= now / 1000) {
-        return ok_empty();
-    }
     db.name = deleted_name(name, now);
     db.deleted = true;
     db.hard_deletion_s = at;
@@ -228,6 +235,25 @@ pub(super) fn create_table(s: &mut Store, req: &Request<'_>, edition: Edition) -
             return text(400, &format!("serde json error: invalid duration {r:?}"));
         }
     }
+    if s.live_db(&b.db).is_none() {
+        // The real server creates the database (within Core's limit).
+        if let Err(e) = validate_db_name(&b.db) {
+            return json_error(400, e);
+        }
+        if let Some(r) = over_core_limit(s, edition) {
+            return r;
+        }
+        s.databases.insert(
+            b.db.clone(),
+            DatabaseRecord {
+                name: b.db.clone(),
+                retention_period_ns: None,
+                deleted: false,
+                hard_deletion_s: None,
+                tables: BTreeMap::new(),
+            },
+        );
+    }
     let Some(db) = s.live_db_mut(&b.db) else {
         return not_found(&b.db);
     };
@@ -248,6 +274,8 @@ pub(super) fn create_table(s: &mut Store, req: &Request<'_>, edition: Edition) -
                 })
                 .collect(),
             retention_period,
+            deleted: false,
+            hard_deletion_s: None,
         },
     );
     ok_empty()
@@ -280,7 +308,8 @@ pub(super) fn update_table(s: &mut Store, req: &Request<'_>) -> Resp {
     ok_empty()
 }
 
-/// `DELETE ?db=&table=[&hard_delete_at=]`: the table is renamed (soft) or removed (hard).
+/// `DELETE ?db=&table=[&hard_delete_at=]`: the table is renamed and marked deleted, with the
+/// time of its hard deletion.
 pub(super) fn delete_table(s: &mut Store, query: &BTreeMap<String, String>) -> Resp {
     let (Some(db), Some(table)) = (query.get("db"), query.get("table")) else {
         return text(400, "serde error: missing field `db` or `table`");
@@ -291,12 +320,22 @@ pub(super) fn delete_table(s: &mut Store, query: &BTreeMap<String, String>) -> R
         Err(r) => return r,
     };
     let Some(d) = s.live_db_mut(db) else {
-        return not_found(db);
+        return text(404, &format!("Database not found {db}"));
     };
-    // A soft-deleted table leaves the live schema; the simulator does not keep it.
-    let _ = at;
-    if d.tables.remove(table).is_none() {
-        return not_found(table);
+    let Some(mut t) = d.tables.remove(table) else {
+        return text(404, &format!("Table {table} not in DB schema for {db}"));
+    };
+    // Deleted twice in one second: the server adds `-1`, `-2`, ...
+    let base = deleted_name(table, now);
+    let mut name = base.clone();
+    let mut n = 0;
+    while d.tables.contains_key(&name) {
+        n += 1;
+        name = format!("{base}-{n}");
     }
+    t.name = name;
+    t.deleted = true;
+    t.hard_deletion_s = at;
+    d.tables.insert(t.name.clone(), t);
     ok_empty()
 }

@@ -60,6 +60,11 @@ pub struct TableRecord {
     /// Enterprise: the table's own retention (humantime text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period: Option<String>,
+    /// A soft-deleted table is renamed `NAME-YYYYMMDDTHHMMSS` and kept, as the server does.
+    pub deleted: bool,
+    /// Seconds since the epoch; `None` when it is never hard-deleted (or is live).
+    #[serde(skip)]
+    pub hard_deletion_s: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -83,6 +88,9 @@ pub struct Store {
     pub next_token_id: u64,
     /// By current name.
     pub databases: BTreeMap<String, DatabaseRecord>,
+    /// Reproduce influxdata/influxdb#27620 (Enterprise 3.11.3): a resource token created
+    /// without an expiry expires when it is created. Set by `PUT /__sim/bugs`.
+    pub bug_27620: bool,
 }
 
 impl Store {

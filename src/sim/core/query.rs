@@ -8,9 +8,11 @@
 //!   `expiry`, `permissions` (`*:*:*` for admin tokens; on Enterprise a JSON array text such as
 //!   `["db:sensors:read","db:sensors:write"]` for resource tokens, as observed on 3.8);
 //! - `system.databases` (`_internal`): `database_name`, `retention_period_ns`, `deleted`,
-//!   `hard_deletion_time` (soft-deleted databases under their new names);
+//!   `hard_deletion_time` (`_internal` itself first; soft-deleted databases under their new
+//!   names);
 //! - `system.tables` (`_internal`): `database_name`, `table_name`, `column_count`,
-//!   `series_key_columns`, `deleted`;
+//!   `series_key_columns`, `last_cache_count`, `distinct_cache_count`, `deleted`,
+//!   `hard_deletion_time` (soft-deleted tables under their new names);
 //! - `system.influxdb_schema` (any live database): `measurement`, `key`, `data_type` (`tag`,
 //!   `time`, `string`, `integer`, `uinteger`, `float`, `boolean`).
 //!
@@ -24,6 +26,9 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::model::{rfc3339, sql_timestamp, Store, INTERNAL_DB};
+
+/// `_internal`'s retention: 7 days.
+const INTERNAL_RETENTION_NS: u64 = 7 * 86_400 * 1_000_000_000;
 use super::{json_error, text, Caller};
 use crate::sim::harness::http::{json_response, Resp};
 
@@ -92,7 +97,7 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
     let only_internal = || {
         text(
             400,
-            &format!("Error during planning: table '{table}' not found"),
+            &format!("Error during planning: table 'public.{table}' not found"),
         )
     };
     Ok(match table {
@@ -112,18 +117,21 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
                 }))
             })
             .collect(),
-        "system.databases" if internal => s
-            .databases
-            .values()
-            .map(|d| {
-                obj(json!({
-                    "database_name": d.name,
-                    "retention_period_ns": d.retention_period_ns,
-                    "deleted": d.deleted,
-                    "hard_deletion_time": d.hard_deletion_s.map(|t| rfc3339(t * 1000)),
-                }))
-            })
-            .collect(),
+        // `_internal` is listed first, with its 7-day retention.
+        "system.databases" if internal => std::iter::once(obj(json!({
+            "database_name": INTERNAL_DB,
+            "retention_period_ns": INTERNAL_RETENTION_NS,
+            "deleted": false,
+        })))
+        .chain(s.databases.values().map(|d| {
+            obj(json!({
+                "database_name": d.name,
+                "retention_period_ns": d.retention_period_ns,
+                "deleted": d.deleted,
+                "hard_deletion_time": d.hard_deletion_s.map(|t| rfc3339(t * 1000)),
+            }))
+        }))
+        .collect(),
         "system.tables" if internal => s
             .databases
             .values()
@@ -134,7 +142,10 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
                         "table_name": t.name,
                         "column_count": t.tags.len() + t.fields.len() + 1,
                         "series_key_columns": t.tags.join(", "),
-                        "deleted": false,
+                        "last_cache_count": 0,
+                        "distinct_cache_count": 0,
+                        "deleted": t.deleted,
+                        "hard_deletion_time": t.hard_deletion_s.map(|t| rfc3339(t * 1000)),
                     }))
                 })
             })
@@ -163,6 +174,12 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
                 }));
             }
             out
+        }
+        other if other.starts_with("system.") => {
+            return Err(text(
+                400,
+                &format!("Error during planning: table 'public.{other}' not found"),
+            ))
         }
         other => {
             return Err(text(

@@ -125,7 +125,12 @@ pub(super) fn create_resource_token(s: &mut Store, req: &Request<'_>) -> Resp {
             return text(400, &format!("cannot parse token permission, {reason}"));
         }
     }
-    insert(s, &b.token_name, b.expiry_secs, Some(b.permissions))
+    // influxdata/influxdb#27620, when the switch is on: no expiry asked means expired now.
+    let expiry_secs = match b.expiry_secs {
+        None if s.bug_27620 => Some(0),
+        e => e,
+    };
+    insert(s, &b.token_name, expiry_secs, Some(b.permissions))
 }
 
 /// The catalog's rules for one permission.

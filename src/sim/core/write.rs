@@ -1,13 +1,18 @@
 //! `POST /api/v3/write_lp?db=DB`: line protocol, parsed just enough to do what a write does to
 //! the catalog: create the database and the table if missing, and add the tag and field
 //! columns a line names (a field's type from its value: `1i` int64, `1u` uint64, `"x"` utf8,
-//! `t`/`false` bool, else float64). Values are not kept. Answers 204.
+//! `t`/`false` bool, else float64). Values are not kept. Answers 204; a line whose field has
+//! another type than the column's is left out and the answer is 400 `{"error": "partial write
+//! of line protocol occurred", "data": [{error_message, line_number, original_line}]}`, as
+//! the real server answers (the other lines are written).
 
 use std::collections::BTreeMap;
 
 use super::model::{validate_db_name, DatabaseRecord, Field, Store, TableRecord};
 use super::{json_error, text, Caller};
-use crate::sim::harness::http::{no_content, Resp};
+use serde_json::json;
+
+use crate::sim::harness::http::{json_response, no_content, Resp};
 
 fn field_type(v: &str) -> &'static str {
     if v.starts_with('"') {
@@ -65,13 +70,17 @@ pub(super) fn serve(
     }
     let body = String::from_utf8_lossy(body);
     let mut parsed = Vec::new();
+    let mut lines = Vec::new();
     for (i, line) in body.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         match parse_line(line) {
-            Some(p) => parsed.push(p),
+            Some(p) => {
+                parsed.push(p);
+                lines.push((i + 1, line.to_owned()));
+            }
             None => {
                 return json_error(
                     400,
@@ -96,7 +105,24 @@ pub(super) fn serve(
             &format!("attempted to modify resource that was already deleted: {db}"),
         );
     }
-    for (table, tags, fields) in parsed {
+    let mut errors = Vec::new();
+    for ((table, tags, fields), (number, line)) in parsed.into_iter().zip(lines) {
+        let conflict = d.tables.get(&table).and_then(|t| {
+            fields.iter().find_map(|f| {
+                t.fields
+                    .iter()
+                    .find(|x| x.name == f.name && x.kind != f.kind)
+                    .map(|x| (f.name.clone(), iox_type(&x.kind), iox_type(&f.kind)))
+            })
+        });
+        if let Some((column, expected, got)) = conflict {
+            errors.push(json!({
+                "error_message": format!("invalid column type for column '{column}', expected iox::column_type::field::{expected}, got iox::column_type::field::{got}"),
+                "line_number": number,
+                "original_line": line,
+            }));
+            continue;
+        }
         let t = d
             .tables
             .entry(table.clone())
@@ -105,6 +131,8 @@ pub(super) fn serve(
                 tags: Vec::new(),
                 fields: Vec::new(),
                 retention_period: None,
+                deleted: false,
+                hard_deletion_s: None,
             });
         for tag in tags {
             if !t.tags.contains(&tag) {
@@ -117,5 +145,22 @@ pub(super) fn serve(
             }
         }
     }
+    if !errors.is_empty() {
+        return json_response(
+            400,
+            &json!({"error": "partial write of line protocol occurred", "data": errors}),
+        );
+    }
     no_content()
+}
+
+/// A column type as the server names it in errors.
+fn iox_type(kind: &str) -> &'static str {
+    match kind {
+        "utf8" => "string",
+        "int64" => "integer",
+        "uint64" => "uinteger",
+        "float64" => "float",
+        _ => "boolean",
+    }
 }

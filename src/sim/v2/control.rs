@@ -1,11 +1,11 @@
-//! This family's `/__sim/` endpoints: `GET /__sim/state` (never tokens nor passwords;
-//! orgs, users, buckets, members, authorizations), `POST
-//! /__sim/authenticate` `{"token": "..."}` -> `{"id", "active"}` or 404, and `DELETE
-//! /__sim/state` (back to the start).
+//! This family's `/__sim/` endpoints: `GET /__sim/state` (never tokens nor passwords; orgs,
+//! users, buckets, members, authorizations, DBRP mappings with their default flag, v1
+//! authorizations with their user names), `POST /__sim/authenticate` `{"token": "..."}` ->
+//! `{"id", "active"}` or 404, and `DELETE /__sim/state` (back to the start).
 
 use serde_json::json;
 
-use super::{authorizations, buckets, error, orgs, reply, users, OssV2};
+use super::{authorizations, buckets, error, legacy, orgs, reply, users, OssV2};
 use crate::sim::harness::http::{no_content, token_hash_of_body, Resp};
 use crate::sim::harness::Request;
 
@@ -29,6 +29,8 @@ impl OssV2 {
                             "buckets": s.buckets.values().map(|b| buckets::view(&s, b)).collect::<Vec<_>>(),
                             "members": s.mappings.iter().map(|m| json!({"resourceID": m.resource_id, "userID": m.user_id, "role": m.role})).collect::<Vec<_>>(),
                             "authorizations": auths,
+                            "dbrps": s.dbrps.values().map(|d| serde_json::json!({"id": d.id, "orgID": d.org_id, "bucketID": d.bucket_id, "database": d.database, "retention_policy": d.retention_policy, "default": s.dbrp_defaults.get(&(d.org_id.clone(), d.database.clone())) == Some(&d.id)})).collect::<Vec<_>>(),
+                            "legacy_authorizations": s.legacy_authorizations.values().map(|a| legacy::view(&s, a)).collect::<Vec<_>>(),
                         }),
                     )
                 }

@@ -9,7 +9,10 @@
 //! value InfluxData's clients look for); `GET /api/v2/resources`; orgs (CRUD, with system buckets, members
 //! and owners); users (CRUD, password, `POST /api/v2/signin`); buckets (CRUD, paged lists);
 //! authorizations (create, list with `userID`/`user`/`orgID`/`org`, get, patch
-//! `status`/`description` ignoring every other key, delete). `--product cloud-serverless`
+//! `status`/`description` ignoring every other key, delete); DBRP mappings with the server's
+//! default rule and virtual mappings ([`dbrps`]); v1 authorizations with their password under
+//! `/private/legacy` ([`legacy`], OSS only); and a v1 login on `/query` ([`query`]).
+//! `--product cloud-serverless`
 //! serves the same API with Cloud Serverless's differences (see [`buckets`]).
 //!
 //! As the real server: `Authorization: Token <token>` (a missing, unknown or inactive token,
@@ -30,8 +33,11 @@
 mod authorizations;
 mod buckets;
 mod control;
+mod dbrps;
+mod legacy;
 pub mod model;
 mod orgs;
+mod query;
 mod users;
 
 use std::collections::BTreeMap;
@@ -96,8 +102,20 @@ impl Family for OssV2 {
                 error(405, "method not allowed")
             };
         }
-        let Some(rest) = req.path.strip_prefix("/api/v2/") else {
-            return error(404, "path not found");
+        if req.path == "/query" {
+            return if *method == Method::GET || *method == Method::POST {
+                query::handle(&self.lock(), req)
+            } else {
+                error(405, "method not allowed")
+            };
+        }
+        let (legacy_path, rest) = match (
+            req.path.strip_prefix("/private/legacy/"),
+            req.path.strip_prefix("/api/v2/"),
+        ) {
+            (Some(rest), _) => (true, rest),
+            (None, Some(rest)) => (false, rest),
+            (None, None) => return error(404, "path not found"),
         };
         let query = query_pairs(req.query);
         let mut s = self.lock();
@@ -112,6 +130,9 @@ impl Family for OssV2 {
             query,
             body: req.body,
         };
+        if legacy_path {
+            return legacy::route(&mut s, &call, method.as_str(), rest);
+        }
         let segs: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
         match (method.as_str(), segs.as_slice()) {
             ("GET", ["resources"]) => reply(200, &json!(RESOURCE_TYPES)),
@@ -133,6 +154,9 @@ impl Family for OssV2 {
             ("GET", ["authorizations"]) => authorizations::list(&s, &call),
             ("POST", ["authorizations"]) => authorizations::create(&mut s, &call),
             (m, ["authorizations", id]) => authorizations::one(&mut s, &call, m, id),
+            ("GET", ["dbrps"]) => dbrps::list(&s, &call),
+            ("POST", ["dbrps"]) => dbrps::create(&mut s, &call),
+            (m, ["dbrps", id]) => dbrps::one(&mut s, &call, m, id),
             _ => error(404, "path not found"),
         }
     }

@@ -157,6 +157,41 @@ pub struct Mapping {
     pub role: &'static str,
 }
 
+/// A DBRP mapping (physical: the server's virtual ones are made from buckets when shown).
+/// Whether it is its database's default is kept apart, in `Store::dbrp_defaults`.
+#[derive(Clone, Debug)]
+pub struct Dbrp {
+    pub id: String,
+    pub org_id: String,
+    pub bucket_id: String,
+    pub database: String,
+    pub retention_policy: String,
+}
+
+/// A v1 (legacy) authorization: `token` is the v1 user name, kept as sent and shown; the
+/// password is kept as a SHA-512 and never shown.
+#[derive(Clone, Debug)]
+pub struct LegacyAuthorization {
+    pub id: String,
+    pub token: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    pub description: String,
+    pub org_id: String,
+    pub user_id: String,
+    pub permissions: Vec<Permission>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub password_sha512: Option<String>,
+}
+
+impl LegacyAuthorization {
+    /// The same rule as [`Authorization::allows`].
+    pub fn allows(&self, want: &Permission) -> bool {
+        self.permissions.iter().any(|p| p.matches(want))
+    }
+}
+
 /// Everything the family keeps, by ID (in memory only).
 #[derive(Default)]
 pub struct Store {
@@ -165,6 +200,10 @@ pub struct Store {
     pub buckets: BTreeMap<String, Bucket>,
     pub authorizations: BTreeMap<String, Authorization>,
     pub mappings: Vec<Mapping>,
+    pub dbrps: BTreeMap<String, Dbrp>,
+    /// The default mapping's ID of each (org ID, database).
+    pub dbrp_defaults: BTreeMap<(String, String), String>,
+    pub legacy_authorizations: BTreeMap<String, LegacyAuthorization>,
     /// Cloud Serverless rather than OSS.
     pub cloud: bool,
 }

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{is_admin, state_from_row, AdminTokenState, OPERATOR};
 use crate::engine::schema::Attribute;
-use crate::engine::{Diagnostics, ListResource, Listed, Schema, Type};
+use crate::engine::{Diagnostics, ListResource, Listed, OrError, Schema, Type};
+use crate::influxdb::core::models::TokenRow;
+use crate::influxdb::core::named_token::listed;
 use crate::influxdb::core::CoreClient;
 
 pub struct AdminTokenList;
@@ -43,21 +45,12 @@ impl ListResource for AdminTokenList {
         config: AdminTokenListConfig,
         diags: &mut Diagnostics,
     ) -> Vec<Listed<AdminTokenState>> {
-        let mut rows = match client.list_tokens().await {
-            Ok(t) => t,
-            Err(e) => {
-                diags.error("Listing the admin tokens failed", e.to_string());
-                return Vec::new();
-            }
+        let summary = "Listing the admin tokens failed";
+        let Some(rows) = client.list_tokens().await.or_error(diags, summary) else {
+            return Vec::new();
         };
         let prefix = config.name_prefix.unwrap_or_default();
-        rows.retain(|t| is_admin(t) && t.name != OPERATOR && t.name.starts_with(&prefix));
-        rows.sort_by_key(|t| t.token_id);
-        rows.iter()
-            .map(|t| Listed {
-                display_name: format!("{} ({})", t.name, t.token_id),
-                state: state_from_row(t),
-            })
-            .collect()
+        let keep = |t: &TokenRow| is_admin(t) && t.name != OPERATOR && t.name.starts_with(&prefix);
+        listed(rows, keep, state_from_row)
     }
 }

@@ -13,11 +13,14 @@ use async_trait::async_trait;
 use super::*;
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{
-    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
-    Type, Value,
+    Diagnostics, IdentityAttribute, IdentitySchema, OrError, PlanChange, Resource, Schema, Type,
+    Value,
 };
 use crate::influxdb::core::models::CreateNamedAdminToken;
-use crate::influxdb::core::named_token::{delete_if_ours, read_if_ours};
+use crate::influxdb::core::named_token::{
+    create_failed, delete_if_ours, kept_expiry, name_free, plan_expiry, planned_expiry,
+    read_if_ours,
+};
 
 pub struct AdminTokenResource;
 
@@ -30,12 +33,6 @@ fn same_instant(a: &Value, b: &Value) -> bool {
         Some(t.unix_timestamp_nanos().div_euclid(1_000_000))
     };
     matches!((millis(a), millis(b)), (Some(a), Some(b)) if a == b)
-}
-
-fn in_past(v: &Value) -> bool {
-    v.as_str()
-        .and_then(|s| timestamp::parse_rfc3339(s).ok())
-        .is_some_and(|t| t <= OffsetDateTime::now_utc())
 }
 
 fn validate_name(s: &str) -> Result<(), String> {
@@ -90,29 +87,7 @@ impl Resource for AdminTokenResource {
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
-        let path = AttributePath::root("expires_at");
-        if change.is_create() {
-            if let Some(Err(e)) = change.config.attr("expires_at").as_str().map(expiry_secs) {
-                diags.attribute_error(path, "expires_at is in the past", e);
-            }
-            return;
-        }
-        if in_past(change.prior.attr("expires_at")) {
-            let name = change.prior.attr("name").as_str().unwrap_or("?").to_owned();
-            if in_past(change.config.attr("expires_at")) {
-                diags.attribute_error(
-                    path,
-                    "Admin token expired",
-                    format!("Token {name:?} has expired. Terraform must replace it, but its expires_at is in the past, so the new token would be expired too. Set expires_at to a future time, or remove it."),
-                );
-            } else {
-                diags.warning(
-                    "Admin token expired",
-                    format!("Token {name:?} has expired; it will be replaced."),
-                );
-                change.force_replace("id");
-            }
-        }
+        plan_expiry(change, "Admin token", diags)
     }
 
     async fn create(
@@ -123,27 +98,8 @@ impl Resource for AdminTokenResource {
     ) -> Option<AdminTokenState> {
         let name = planned.name.clone().unwrap_or_default();
         let summary = "Creating the admin token failed";
-        let expiry_secs = match planned.expires_at.as_deref().map(expiry_secs) {
-            Some(Err(e)) => {
-                diags.attribute_error(AttributePath::root("expires_at"), "Invalid expires_at", e);
-                return None;
-            }
-            Some(Ok(s)) => Some(s),
-            None => None,
-        };
-        // A token of this name that exists now is not Terraform's: say so, never touch it. It
-        // also tells a lost answer's orphan (made after this check) from a token that existed.
-        match client.find_token(&name).await {
-            Ok(Some(_)) => {
-                diags.error(summary, name_taken(TYPE, &name));
-                return None;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        }
+        let expiry_secs = planned_expiry(planned.expires_at.as_deref(), diags)?;
+        name_free(client, TYPE, &name, None, summary, diags).await?;
         let body = CreateNamedAdminToken {
             token_name: name.clone(),
             expiry_secs,
@@ -156,20 +112,8 @@ impl Resource for AdminTokenResource {
                 created_at: Some(utc(&t.created_at)),
                 access_token: t.token,
             }),
-            Err(e) if e.error.is_conflict() => {
-                diags.error(
-                    summary,
-                    format!("{}\n\n{}", e.error, name_taken(TYPE, &name)),
-                );
-                None
-            }
-            Err(e) if e.may_have_been_created() => {
-                let cleanup = delete_orphan(client, &name).await;
-                diags.error(summary, format!("{e}\n\n{cleanup}"));
-                None
-            }
             Err(e) => {
-                diags.error(summary, e.to_string());
+                create_failed(client, TYPE, &name, e, summary, diags).await;
                 None
             }
         }
@@ -193,12 +137,7 @@ impl Resource for AdminTokenResource {
         .await?;
         let server = state_from_row(&row);
         Some(AdminTokenState {
-            // The server's expiry is the create time plus whole seconds: keep what was
-            // written while both say the token expires.
-            expires_at: match (&current.expires_at, &server.expires_at) {
-                (Some(mine), Some(_)) => Some(mine.clone()),
-                (_, theirs) => theirs.clone(),
-            },
+            expires_at: kept_expiry(&current.expires_at, &server.expires_at),
             access_token: current.access_token,
             ..server
         })
@@ -234,18 +173,14 @@ impl Resource for AdminTokenResource {
             );
             return None;
         }
-        match client.read_token(id).await {
-            Ok(Some(row)) if !is_admin(&row) => {
+        match client.read_token(id).await.or_error(diags, summary)? {
+            Some(row) if !is_admin(&row) => {
                 diags.error(summary, format!("Token {id:?} is a resource token, not an admin token; import it as an influxdb_database_token."));
                 None
             }
-            Ok(Some(row)) => Some(state_from_row(&row)),
-            Ok(None) => {
+            Some(row) => Some(state_from_row(&row)),
+            None => {
                 diags.error(summary, format!("The server has no token named {id:?}."));
-                None
-            }
-            Err(e) => {
-                diags.error(summary, e.to_string());
                 None
             }
         }

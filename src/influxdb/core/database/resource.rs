@@ -20,11 +20,12 @@ use async_trait::async_trait;
 use super::*;
 use crate::engine::schema::Attribute;
 use crate::engine::{
-    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
-    Type, Value,
+    Diagnostics, IdentityAttribute, IdentitySchema, OrError, PlanChange, Resource, Schema, Type,
+    Value,
 };
 use crate::influxdb::core::models::DatabaseBody;
 use crate::influxdb::core::CoreClient;
+use crate::influxdb::database;
 use crate::influxdb::duration::same_duration;
 use crate::influxdb::http::gone_is_ok;
 
@@ -34,6 +35,15 @@ fn check_retention(s: &str) -> Result<(), String> {
     parse_duration(s)
         .map(|_| ())
         .map_err(|e| format!("retention_period = {s:?} is not a valid duration. {e}"))
+}
+
+/// What the API is sent to create `planned`, or to set its retention.
+fn body(planned: &DatabaseState, diags: &mut Diagnostics) -> Option<DatabaseBody> {
+    Some(DatabaseBody {
+        db: planned.name.clone().unwrap_or_default(),
+        retention_period: retention_for_api(planned.retention_period.as_deref())
+            .or_attribute_error(diags, "retention_period", "Invalid retention_period")?,
+    })
 }
 
 #[async_trait]
@@ -72,11 +82,7 @@ impl Resource for DatabaseResource {
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
-        if change.config.attr("deletion_protection").is_null() {
-            change
-                .planned
-                .set_attr("deletion_protection", Value::Bool(false));
-        }
+        database::plan_protection(change);
         // Unset means forever (null), not "keep the server's value".
         if change.config.attr("retention_period").is_null() {
             change.planned.set_attr("retention_period", Value::Null);
@@ -90,14 +96,7 @@ impl Resource for DatabaseResource {
     }
 
     fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
-        if prior.attr("deletion_protection") != &Value::Bool(true) {
-            return;
-        }
-        let name = prior.attr("name").as_str().unwrap_or_default();
-        diags.error(
-            "Database is protected against deletion",
-            format!("The database {name:?} has deletion_protection = true, so it is neither deleted nor replaced (on InfluxDB 3 Core and Enterprise a new name replaces the database, because the API has no rename), and nothing was changed.\n\nTo delete it, first set deletion_protection = false (in a configuration that still declares the database) and apply, then destroy it or apply the change again. To stop managing it without deleting it, remove it from the state instead: terraform state rm ADDRESS."),
-        );
+        database::guard_destroy(prior, "on InfluxDB 3 Core and Enterprise a new name replaces the database, because the API has no rename", diags)
     }
 
     async fn create(
@@ -107,34 +106,16 @@ impl Resource for DatabaseResource {
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
         let name = planned.name.clone().unwrap_or_default();
-        let retention_period = match retention_for_api(planned.retention_period.as_deref()) {
-            Ok(r) => r,
-            Err(e) => {
-                diags.attribute_error(
-                    AttributePath::root("retention_period"),
-                    "Invalid retention_period",
-                    e,
-                );
-                return None;
-            }
-        };
-        let body = DatabaseBody {
-            db: name.clone(),
-            retention_period,
-        };
+        let body = body(&planned, diags)?;
         let state = DatabaseState {
-            deletion_protection: Some(planned.deletion_protection.unwrap_or(false)),
+            deletion_protection: database::protection(planned.deletion_protection),
             ..planned
         };
         let summary = "Creating the database failed";
         match client.create_database(&body).await {
             Ok(()) => Some(state),
             Err(e) if e.error.is_conflict() => {
-                diags.attribute_error(
-                    AttributePath::root("name"),
-                    "Database already exists",
-                    format!("{}\n\nA database named {name:?} already exists on the server. To manage it with Terraform, import it: terraform import ADDRESS {name}", e.error),
-                );
+                database::name_taken(&name, e.error, "on the server", diags);
                 None
             }
             // A database has no secret to lose, and one that existed before would have been
@@ -163,10 +144,7 @@ impl Resource for DatabaseResource {
                     None
                 }
             },
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                None
-            }
+            Err(e) => Err(e).or_error(diags, summary),
         }
     }
 
@@ -177,8 +155,9 @@ impl Resource for DatabaseResource {
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
         let name = current.name.clone().unwrap_or_default();
-        match client.read_database(&name).await {
-            Ok(Some(row)) => {
+        let found = client.read_database(&name).await;
+        match found.or_error(diags, "Reading the database failed")? {
+            Some(row) => {
                 let server = state_from_row(&row);
                 // The configuration's spelling while it means the server's value.
                 let mine = retention_ns(current.retention_period.as_deref());
@@ -189,22 +168,12 @@ impl Resource for DatabaseResource {
                     } else {
                         server.retention_period
                     },
-                    deletion_protection: Some(current.deletion_protection.unwrap_or(false)),
+                    deletion_protection: database::protection(current.deletion_protection),
                     hard_delete: current.hard_delete,
                     ..server
                 })
             }
-            Ok(None) => {
-                diags.warning(
-                    "Database deleted outside Terraform",
-                    format!("The database {name:?} no longer exists. It is removed from the state and the next apply creates it again (empty)."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error("Reading the database failed", e.to_string());
-                None
-            }
+            None => database::gone(&name, diags),
         }
     }
 
@@ -217,7 +186,7 @@ impl Resource for DatabaseResource {
     ) -> Option<DatabaseState> {
         let name = planned.name.clone().unwrap_or_default();
         let next = DatabaseState {
-            deletion_protection: Some(planned.deletion_protection.unwrap_or(false)),
+            deletion_protection: database::protection(planned.deletion_protection),
             ..planned.clone()
         };
         if retention_ns(prior.retention_period.as_deref())
@@ -226,34 +195,14 @@ impl Resource for DatabaseResource {
             // Only the state's own settings (or the spelling of the same retention) changed.
             return Some(next);
         }
-        let retention_period = match retention_for_api(planned.retention_period.as_deref()) {
-            Ok(r) => r,
-            Err(e) => {
-                diags.attribute_error(
-                    AttributePath::root("retention_period"),
-                    "Invalid retention_period",
-                    e,
-                );
-                return None;
-            }
-        };
-        let body = DatabaseBody {
-            db: name.clone(),
-            retention_period,
-        };
+        let body = body(&planned, diags)?;
         match client.update_database(&body).await {
             Ok(()) => Some(next),
             Err(e) if e.is_not_found() => {
-                diags.error(
-                    "Updating the database failed",
-                    format!("{e}\n\nThe database {name:?} was deleted outside Terraform. Run terraform apply again to create it."),
-                );
+                database::gone_at_update(&name, e, diags);
                 None
             }
-            Err(e) => {
-                diags.error("Updating the database failed", e.to_string());
-                None
-            }
+            Err(e) => Err(e).or_error(diags, "Updating the database failed"),
         }
     }
 
@@ -271,27 +220,18 @@ impl Resource for DatabaseResource {
         id: &str,
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
-        if let Err(e) = validate_name(id) {
-            diags.error(
-                "Invalid import ID",
-                format!("A database is imported by its name. {e}"),
-            );
-            return None;
-        }
-        match client.find_database(id).await {
-            Ok(Some(row)) => Some(DatabaseState {
+        database::import_id(id, validate_name, diags)?;
+        let found = client.find_database(id).await;
+        match found.or_error(diags, "Importing the database failed")? {
+            Some(row) => Some(DatabaseState {
                 deletion_protection: Some(false),
                 ..state_from_row(&row)
             }),
-            Ok(None) => {
+            None => {
                 diags.error(
                     "Cannot import non-existent remote object",
                     format!("No database named {id:?} exists on the server. Database names are case-sensitive."),
                 );
-                None
-            }
-            Err(e) => {
-                diags.error("Importing the database failed", e.to_string());
                 None
             }
         }

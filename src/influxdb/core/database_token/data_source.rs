@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use super::resource::permission_type;
 use super::*;
 use crate::engine::schema::{validators, Attribute};
-use crate::engine::{DataSource, Schema, Type};
+use crate::engine::{DataSource, OrError, Schema, Type};
 use crate::influxdb::core::admin_token::is_admin;
-use crate::influxdb::core::edition::not_on_core;
+use crate::influxdb::core::edition;
 use crate::influxdb::core::CoreClient;
 
 pub struct DatabaseTokenDataSource;
@@ -51,25 +51,9 @@ impl DataSource for DatabaseTokenDataSource {
         diags: &mut Diagnostics,
     ) -> Option<TokenState> {
         let summary = "Reading the database token failed";
-        match client.server().await {
-            Ok(s) if !s.enterprise => {
-                diags.push(not_on_core(TYPE, &s.product(), None));
-                return None;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        }
+        edition::enterprise(client, TYPE, summary, diags).await?;
         let id = config.id.unwrap_or_default();
-        let tokens = match client.tokens_snapshot().await {
-            Ok(t) => t,
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        };
+        let tokens = client.tokens_snapshot().await.or_error(diags, summary)?;
         let found = tokens.get(&id).cloned().or_else(|| {
             tokens
                 .items()

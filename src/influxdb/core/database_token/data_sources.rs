@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::engine::schema::Attribute;
-use crate::engine::{DataSource, Schema, Type};
+use crate::engine::{DataSource, OrError, Schema, Type};
 use crate::influxdb::core::admin_token::is_admin;
-use crate::influxdb::core::edition::not_on_core;
+use crate::influxdb::core::edition;
 use crate::influxdb::core::CoreClient;
 
 pub struct DatabaseTokensDataSource;
@@ -63,43 +63,26 @@ impl DataSource for DatabaseTokensDataSource {
         diags: &mut Diagnostics,
     ) -> Option<TokensModel> {
         let summary = "Listing the database tokens failed";
-        match client.server().await {
-            Ok(s) if !s.enterprise => {
-                diags.push(not_on_core("influxdb_database_tokens", &s.product(), None));
-                return None;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        }
-        match client.tokens_snapshot().await {
-            Ok(list) => {
-                let mut rows: Vec<_> = list.items().iter().filter(|t| !is_admin(t)).collect();
-                rows.sort_by_key(|t| t.token_id);
-                let tokens = rows
-                    .into_iter()
-                    .map(|t| {
-                        let s = state_from_row(t);
-                        TokenItem {
-                            id: s.id,
-                            description: s.description,
-                            permissions: s.permissions,
-                            expires_at: s.expires_at,
-                            created_at: s.created_at,
-                            ..TokenItem::default()
-                        }
-                    })
-                    .collect();
-                Some(TokensModel {
-                    tokens: Some(tokens),
-                })
-            }
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                None
-            }
-        }
+        edition::enterprise(client, "influxdb_database_tokens", summary, diags).await?;
+        let list = client.tokens_snapshot().await.or_error(diags, summary)?;
+        let mut rows: Vec<_> = list.items().iter().filter(|t| !is_admin(t)).collect();
+        rows.sort_by_key(|t| t.token_id);
+        let tokens = rows
+            .into_iter()
+            .map(|t| {
+                let s = state_from_row(t);
+                TokenItem {
+                    id: s.id,
+                    description: s.description,
+                    permissions: s.permissions,
+                    expires_at: s.expires_at,
+                    created_at: s.created_at,
+                    ..TokenItem::default()
+                }
+            })
+            .collect();
+        Some(TokensModel {
+            tokens: Some(tokens),
+        })
     }
 }

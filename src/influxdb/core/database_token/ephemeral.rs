@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::resource::permission_type;
 use super::*;
 use crate::engine::schema::{validators, Attribute};
-use crate::engine::{EphemeralResource, Opened, Schema, Type};
+use crate::engine::{EphemeralResource, Opened, OrError, Schema, Type};
 use crate::influxdb::core::admin_token::delete_orphan;
-use crate::influxdb::core::edition::not_on_core;
+use crate::influxdb::core::edition;
 use crate::influxdb::core::models::CreateResourceToken;
 use crate::influxdb::core::CoreClient;
 use crate::influxdb::duration::parse_duration;
@@ -87,17 +87,7 @@ impl EphemeralResource for EphemeralDatabaseToken {
         diags: &mut Diagnostics,
     ) -> Option<Opened<EphemeralTokenModel, TokenToDelete>> {
         let summary = "Creating the ephemeral database token failed";
-        match client.server().await {
-            Ok(s) if !s.enterprise => {
-                diags.push(not_on_core(TYPE, &s.product(), None));
-                return None;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        }
+        edition::enterprise(client, TYPE, summary, diags).await?;
         // The shared schema's validators are every product's; Enterprise's own rules here.
         for p in config.permissions.iter().flatten() {
             if let Err(e) = validate_permission(&p.action, &p.resource) {
@@ -105,13 +95,8 @@ impl EphemeralResource for EphemeralDatabaseToken {
                 return None;
             }
         }
-        let ns = match parse_duration(config.ttl.as_deref().unwrap_or_default()) {
-            Ok(ns) => ns,
-            Err(e) => {
-                diags.attribute_error(AttributePath::root("ttl"), "Invalid ttl", e);
-                return None;
-            }
-        };
+        let ttl = config.ttl.as_deref().unwrap_or_default();
+        let ns = parse_duration(ttl).or_attribute_error(diags, "ttl", "Invalid ttl")?;
         let suffix = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
         let name = format!(
             "{} (ephemeral {suffix:x})",
@@ -139,10 +124,7 @@ impl EphemeralResource for EphemeralDatabaseToken {
                 diags.error(summary, format!("{e}\n\n{cleanup}"));
                 None
             }
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                None
-            }
+            Err(e) => Err(e).or_error(diags, summary),
         }
     }
 

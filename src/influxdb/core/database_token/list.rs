@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::engine::schema::Attribute;
-use crate::engine::{ListResource, Listed, Schema, Type};
+use crate::engine::{ListResource, Listed, OrError, Schema, Type};
 use crate::influxdb::core::admin_token::is_admin;
-use crate::influxdb::core::edition::not_on_core;
+use crate::influxdb::core::edition;
+use crate::influxdb::core::named_token::listed;
 use crate::influxdb::core::CoreClient;
 
 pub struct DatabaseTokenList;
@@ -46,32 +47,20 @@ impl ListResource for DatabaseTokenList {
         diags: &mut Diagnostics,
     ) -> Vec<Listed<TokenState>> {
         let summary = "Listing the database tokens failed";
-        match client.server().await {
-            Ok(s) if !s.enterprise => {
-                diags.push(not_on_core(TYPE, &s.product(), None));
-                return Vec::new();
-            }
-            Ok(_) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return Vec::new();
-            }
+        if edition::enterprise(client, TYPE, summary, diags)
+            .await
+            .is_none()
+        {
+            return Vec::new();
         }
-        let mut rows = match client.list_tokens().await {
-            Ok(t) => t,
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return Vec::new();
-            }
+        let Some(rows) = client.list_tokens().await.or_error(diags, summary) else {
+            return Vec::new();
         };
         let prefix = config.description_prefix.unwrap_or_default();
-        rows.retain(|t| !is_admin(t) && t.name.starts_with(&prefix));
-        rows.sort_by_key(|t| t.token_id);
-        rows.iter()
-            .map(|t| Listed {
-                display_name: format!("{} ({})", t.name, t.token_id),
-                state: state_from_row(t),
-            })
-            .collect()
+        listed(
+            rows,
+            |t| !is_admin(t) && t.name.starts_with(&prefix),
+            state_from_row,
+        )
     }
 }

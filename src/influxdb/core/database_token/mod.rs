@@ -11,6 +11,7 @@
 pub mod data_source;
 pub mod data_sources;
 pub mod ephemeral;
+pub mod expiry_bug;
 pub mod list;
 pub mod resource;
 

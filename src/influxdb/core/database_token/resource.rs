@@ -9,19 +9,24 @@
 //! state. Refresh reads this process's snapshot of `system.tokens` (one query for every token).
 //! Terraform never deletes a token it did not create: a name already taken is an error that
 //! says how to import it; a lost create answer deletes the token of that name made after the
-//! check (its string is lost); destroy checks the token's id before deleting by name.
+//! check (its string is lost); destroy checks the token's id before deleting by name. A token
+//! the server creates already expired although no expiry was asked ([`expiry_bug`],
+//! influxdata/influxdb#27620) is deleted again and the create fails, saying to set `expires_at`.
 
 use async_trait::async_trait;
 
 use super::*;
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{
-    AttributePath, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema, Type,
+    AttributePath, IdentityAttribute, IdentitySchema, OrError, PlanChange, Resource, Schema, Type,
 };
-use crate::influxdb::core::admin_token::{delete_orphan, expiry_secs, is_admin, name_taken};
-use crate::influxdb::core::edition::{not_on_core, require_enterprise};
+use crate::influxdb::core::admin_token::is_admin;
+use crate::influxdb::core::edition::{self, require_enterprise};
 use crate::influxdb::core::models::CreateResourceToken;
-use crate::influxdb::core::named_token::{delete_if_ours, read_if_ours};
+use crate::influxdb::core::named_token::{
+    create_failed, delete_if_ours, kept_expiry, name_free, plan_expiry, planned_expiry,
+    read_if_ours,
+};
 use crate::influxdb::core::CoreClient;
 use crate::influxdb::timestamp;
 
@@ -46,12 +51,6 @@ fn pairs(v: &Value) -> Option<Vec<(String, String)>> {
     out.sort();
     out.dedup();
     Some(out)
-}
-
-fn in_past(v: &Value) -> bool {
-    v.as_str()
-        .and_then(|s| timestamp::parse_rfc3339(s).ok())
-        .is_some_and(|t| t <= time::OffsetDateTime::now_utc())
 }
 
 #[async_trait]
@@ -110,14 +109,7 @@ impl Resource for DatabaseTokenResource {
         let description = change.config.attr("description").clone();
         if change.is_create() {
             change.planned.set_attr("name", description);
-            if let Some(Err(e)) = change.config.attr("expires_at").as_str().map(expiry_secs) {
-                diags.attribute_error(
-                    AttributePath::root("expires_at"),
-                    "expires_at is in the past",
-                    e,
-                );
-            }
-            return;
+            return plan_expiry(change, "Database token", diags);
         }
         if change.prior.attr("description") != &description {
             change.planned.set_attr("name", description);
@@ -126,22 +118,7 @@ impl Resource for DatabaseTokenResource {
         if pairs(change.prior.attr("permissions")) != pairs(change.config.attr("permissions")) {
             change.replace_because_of("permissions");
         }
-        if in_past(change.prior.attr("expires_at")) {
-            let name = change.prior.attr("name").as_str().unwrap_or("?").to_owned();
-            if in_past(change.config.attr("expires_at")) {
-                diags.attribute_error(
-                    AttributePath::root("expires_at"),
-                    "Database token expired",
-                    format!("Token {name:?} has expired. Terraform must replace it, but its expires_at is in the past, so the new token would be expired too. Set expires_at to a future time, or remove it."),
-                );
-            } else {
-                diags.warning(
-                    "Database token expired",
-                    format!("Token {name:?} has expired; it will be replaced."),
-                );
-                change.force_replace("id");
-            }
-        }
+        plan_expiry(change, "Database token", diags)
     }
 
     async fn create(
@@ -152,48 +129,28 @@ impl Resource for DatabaseTokenResource {
     ) -> Option<TokenState> {
         let name = planned.description.clone().unwrap_or_default();
         let summary = "Creating the database token failed";
-        match client.server().await {
-            Ok(s) if !s.enterprise => {
-                diags.push(not_on_core(TYPE, &s.product(), None));
-                return None;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        }
-        let expiry_secs = match planned.expires_at.as_deref().map(expiry_secs) {
-            Some(Err(e)) => {
-                diags.attribute_error(AttributePath::root("expires_at"), "Invalid expires_at", e);
-                return None;
-            }
-            Some(Ok(s)) => Some(s),
-            None => None,
-        };
-        // A token of this name that exists now is not Terraform's: never touch it. The check
-        // also tells a lost answer's orphan (made after it) from a token that existed.
-        match client.find_token(&name).await {
-            Ok(Some(_)) => {
-                diags.attribute_error(
-                    AttributePath::root("description"),
-                    summary,
-                    name_taken(TYPE, &name),
-                );
-                return None;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        }
+        edition::enterprise(client, TYPE, summary, diags).await?;
+        let expiry_secs = planned_expiry(planned.expires_at.as_deref(), diags)?;
+        name_free(client, TYPE, &name, Some("description"), summary, diags).await?;
         let body = CreateResourceToken {
             token_name: name.clone(),
             permissions: to_api(planned.permissions.as_deref().unwrap_or_default()),
             expiry_secs,
         };
         match client.create_resource_token(&body).await {
+            Ok(t)
+                if body.expiry_secs.is_none()
+                    && expiry_bug::expired_at_birth(&t.created_at, t.expiry.as_deref()) =>
+            {
+                let expiry = t.expiry.as_deref().unwrap_or_default();
+                let message = expiry_bug::refuse_expired_token(client, &t.name, expiry).await;
+                diags.attribute_error(
+                    AttributePath::root("expires_at"),
+                    "The server created an already expired token",
+                    message,
+                );
+                None
+            }
             Ok(t) => Some(TokenState {
                 id: Some(t.id.to_string()),
                 name: Some(t.name),
@@ -201,22 +158,12 @@ impl Resource for DatabaseTokenResource {
                 created_at: Some(utc(&t.created_at)),
                 ..planned
             }),
-            Err(e) if e.error.is_conflict() => {
-                diags.error(
-                    summary,
-                    format!("{}\n\n{}", e.error, name_taken(TYPE, &name)),
-                );
-                None
-            }
-            Err(e) if e.may_have_been_created() => {
-                let cleanup = delete_orphan(client, &name).await;
-                diags.error(summary, format!("{e}\n\n{cleanup}"));
-                None
-            }
             Err(e)
-                if e.error
-                    .to_string()
-                    .contains("cannot parse token permission") =>
+                if !e.error.is_conflict()
+                    && !e.may_have_been_created()
+                    && e.error
+                        .to_string()
+                        .contains("cannot parse token permission") =>
             {
                 diags.attribute_error(
                     AttributePath::root("permissions"),
@@ -226,7 +173,7 @@ impl Resource for DatabaseTokenResource {
                 None
             }
             Err(e) => {
-                diags.error(summary, e.to_string());
+                create_failed(client, TYPE, &name, e, summary, diags).await;
                 None
             }
         }
@@ -254,10 +201,7 @@ impl Resource for DatabaseTokenResource {
         .await?;
         let server = state_from_row(&row);
         Some(TokenState {
-            expires_at: match (&current.expires_at, &server.expires_at) {
-                (Some(mine), Some(_)) => Some(mine.clone()),
-                (_, theirs) => theirs.clone(),
-            },
+            expires_at: kept_expiry(&current.expires_at, &server.expires_at),
             permissions: server.permissions.or(current.permissions),
             access_token: current.access_token,
             ..server
@@ -292,13 +236,7 @@ impl Resource for DatabaseTokenResource {
         diags: &mut Diagnostics,
     ) -> Option<TokenState> {
         let summary = "Importing the database token failed";
-        let rows = match client.list_tokens().await {
-            Ok(r) => r,
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                return None;
-            }
-        };
+        let rows = client.list_tokens().await.or_error(diags, summary)?;
         let found = rows
             .iter()
             .find(|t| t.name == id)

@@ -27,13 +27,14 @@ use async_trait::async_trait;
 use super::*;
 use crate::engine::schema::Attribute;
 use crate::engine::{
-    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
-    Type, Value,
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, OrError, PlanChange, Resource,
+    Schema, Type, Value,
 };
+use crate::influxdb::database;
 use crate::influxdb::duration::same_duration;
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::management::models::{CreateDatabase, Database, UpdateDatabase};
-use crate::influxdb::management::partition_template::{self, template_to_api};
+use crate::influxdb::management::partition_template;
 use crate::influxdb::management::renames::PlannedRenames;
 use crate::influxdb::management::validation;
 use crate::influxdb::management::ManagementClient;
@@ -97,11 +98,7 @@ impl Resource for DatabaseResource {
     }
 
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
-        if change.config.attr("deletion_protection").is_null() {
-            change
-                .planned
-                .set_attr("deletion_protection", Value::Bool(false));
-        }
+        database::plan_protection(change);
         if change.is_create() {
             return;
         }
@@ -127,14 +124,7 @@ impl Resource for DatabaseResource {
     }
 
     fn guard_destroy(&self, prior: &Value, diags: &mut Diagnostics) {
-        if prior.attr("deletion_protection") != &Value::Bool(true) {
-            return;
-        }
-        let name = prior.attr("name").as_str().unwrap_or_default();
-        diags.error(
-            "Database is protected against deletion",
-            format!("The database {name:?} has deletion_protection = true, so it is neither deleted nor replaced (a replacement deletes its data too), and nothing was changed.\n\nTo delete it, first set deletion_protection = false (in a configuration that still declares the database) and apply, then destroy it or apply the change again. To stop managing it without deleting it, remove it from the state instead: terraform state rm ADDRESS."),
-        );
+        database::guard_destroy(prior, "a replacement deletes its data too", diags)
     }
 
     async fn create(
@@ -144,30 +134,11 @@ impl Resource for DatabaseResource {
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
         let name = planned.name.clone().unwrap_or_default();
-        let retention_period = match planned.retention_period.as_deref().map(parse_duration) {
-            Some(Err(e)) => {
-                diags.attribute_error(
-                    AttributePath::root("retention_period"),
-                    "Invalid retention_period",
-                    e,
-                );
-                return None;
-            }
-            Some(Ok(ns)) => Some(ns),
-            None => None,
-        };
-        let partition_template = match planned.partition_template.as_deref().map(template_to_api) {
-            Some(Err(e)) => {
-                diags.attribute_error(
-                    AttributePath::root("partition_template"),
-                    "Invalid partition_template",
-                    e,
-                );
-                return None;
-            }
-            Some(Ok(p)) => Some(p),
-            None => None,
-        };
+        let retention_period = (planned.retention_period.as_deref().map(parse_duration))
+            .transpose()
+            .or_attribute_error(diags, "retention_period", "Invalid retention_period")?;
+        let partition_template =
+            partition_template::planned(planned.partition_template.as_deref(), diags)?;
         let body = CreateDatabase {
             name: name.clone(),
             max_tables: planned.max_tables,
@@ -175,7 +146,7 @@ impl Resource for DatabaseResource {
             retention_period,
             partition_template,
         };
-        let protection = Some(planned.deletion_protection.unwrap_or(false));
+        let protection = database::protection(planned.deletion_protection);
         let with_protection = |s: DatabaseState| DatabaseState {
             deletion_protection: protection,
             ..s
@@ -188,17 +159,10 @@ impl Resource for DatabaseResource {
                     .map(with_protection)
             }
             Err(e) if e.error.is_conflict() => {
-                diags.attribute_error(
-                    AttributePath::root("name"),
-                    "Database already exists",
-                    format!("{}\n\nA database named {name:?} already exists in this cluster. To manage it with Terraform, import it: terraform import ADDRESS {name}", e.error),
-                );
+                database::name_taken(&name, e.error, "in this cluster", diags);
                 None
             }
-            Err(e) => {
-                diags.error("Creating the database failed", e.to_string());
-                None
-            }
+            Err(e) => Err(e).or_error(diags, "Creating the database failed"),
         }
     }
 
@@ -210,24 +174,14 @@ impl Resource for DatabaseResource {
     ) -> Option<DatabaseState> {
         let name = current.name.clone().unwrap_or_default();
         // From this process's snapshot of the list (one list call per refresh).
-        match client.read_database(&name).await {
-            Ok(Some(d)) => Some(DatabaseState {
-                // Not on the server: the state's own setting (false for a state written
-                // before the attribute existed).
-                deletion_protection: Some(current.deletion_protection.unwrap_or(false)),
+        let found = client.read_database(&name).await;
+        match found.or_error(diags, "Reading the database failed")? {
+            Some(d) => Some(DatabaseState {
+                // Not on the server: the state's own setting.
+                deletion_protection: database::protection(current.deletion_protection),
                 ..state_from(d)
             }),
-            Ok(None) => {
-                diags.warning(
-                    "Database deleted outside Terraform",
-                    format!("The database {name:?} no longer exists. It is removed from the state and the next apply creates it again (empty)."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error("Reading the database failed", e.to_string());
-                None
-            }
+            None => database::gone(&name, diags),
         }
     }
 
@@ -265,7 +219,7 @@ impl Resource for DatabaseResource {
             ),
             retention_period,
         };
-        let protection = Some(planned.deletion_protection.unwrap_or(false));
+        let protection = database::protection(planned.deletion_protection);
 
         // The state so far: the prior one, renamed once the rename succeeded. It is what is
         // recorded if a later call fails, so the state never names a database that is gone.
@@ -291,10 +245,7 @@ impl Resource for DatabaseResource {
                 ..state_from(d)
             }),
             Err(e) if e.is_not_found() => {
-                diags.error(
-                    "Updating the database failed",
-                    format!("{e}\n\nThe database {name:?} was deleted outside Terraform. Run terraform apply again to create it."),
-                );
+                database::gone_at_update(&name, e, diags);
                 (name != old_name).then_some(current)
             }
             Err(e) => {
@@ -322,20 +273,9 @@ impl Resource for DatabaseResource {
         id: &str,
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
-        if let Err(e) = validation::validate_database_name(id) {
-            diags.error(
-                "Invalid import ID",
-                format!("A database is imported by its name. {e}"),
-            );
-            return None;
-        }
-        let list = match client.list_databases().await {
-            Ok(l) => l,
-            Err(e) => {
-                diags.error("Importing the database failed", e.to_string());
-                return None;
-            }
-        };
+        database::import_id(id, validation::validate_database_name, diags)?;
+        let list =
+            (client.list_databases().await).or_error(diags, "Importing the database failed")?;
         match pick_for_import(&list, id) {
             Ok(d) => Some(DatabaseState {
                 deletion_protection: Some(false),

@@ -14,12 +14,7 @@ fn obj(pairs: &[(&str, Value)]) -> Value {
     v
 }
 
-fn part(t: &str, v: &str) -> Value {
-    let mut m = std::collections::BTreeMap::new();
-    m.insert("type".to_owned(), Value::from(t));
-    m.insert("value".to_owned(), Value::from(v));
-    Value::Object(m)
-}
+use crate::influxdb::management::partition_template::part_value as part;
 
 fn run_plan(prior: &Value, config: &Value) -> (crate::engine::server::PlanOutcome, Diagnostics) {
     let schema = DatabaseResource::default().schema();

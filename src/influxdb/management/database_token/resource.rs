@@ -379,13 +379,9 @@ mod tests {
             ("expires_at", "2030-01-01T00:00:00.000Z".into()),
         ]);
         let mut d = Diagnostics::default();
-        let out = plan(
-            &schema,
-            &prior,
-            &config,
-            |c, d| DatabaseTokenResource.modify_plan(c, d),
-            &mut d,
-        );
+        let modify =
+            |c: &mut PlanChange<'_>, d: &mut Diagnostics| DatabaseTokenResource.modify_plan(c, d);
+        let out = plan(&schema, &prior, &config, modify, &mut d);
         assert!(!d.has_errors(), "{d:?}");
         assert_eq!(
             out.planned, prior,
@@ -395,13 +391,7 @@ mod tests {
 
         // A real change of instant replaces the token.
         config.set_attr("expires_at", "2031-01-01T00:00:00Z".into());
-        let out = plan(
-            &schema,
-            &prior,
-            &config,
-            |c, d| DatabaseTokenResource.modify_plan(c, d),
-            &mut d,
-        );
+        let out = plan(&schema, &prior, &config, modify, &mut d);
         assert_eq!(
             out.requires_replace,
             vec![AttributePath::root("expires_at")]

@@ -283,26 +283,16 @@ mod tests {
         ]);
         let cfg = config(&[("all_access", true.into())]);
         let mut d = Diagnostics::default();
-        let out = plan(
-            &schema,
-            &prior,
-            &cfg,
-            |c, d| AuthorizationResource.modify_plan(c, d),
-            &mut d,
-        );
+        let modify =
+            |c: &mut PlanChange<'_>, d: &mut Diagnostics| AuthorizationResource.modify_plan(c, d);
+        let out = plan(&schema, &prior, &cfg, modify, &mut d);
         assert!(!d.has_errors(), "{d:?}");
         assert_eq!(out.planned.attr("status"), &Value::from("active"));
         assert!(out.requires_replace.is_empty(), "a status flip is in place");
         assert_eq!(out.planned.attr("permissions"), prior.attr("permissions"));
         // Nothing changed: nothing planned.
         prior.set_attr("status", "active".into());
-        let out = plan(
-            &schema,
-            &prior,
-            &cfg,
-            |c, d| AuthorizationResource.modify_plan(c, d),
-            &mut d,
-        );
+        let out = plan(&schema, &prior, &cfg, modify, &mut d);
         assert_eq!(out.planned, prior);
     }
 }

@@ -19,132 +19,123 @@
 
 use serde_json::{json, Map, Value as J};
 
-use super::Migration;
+use super::values::{elements, object, required_text, text};
+use super::{known_version, Migration};
 use crate::engine::provider::StoredState;
 
-const SOURCE: &str = "drfaust92/influxdb";
+const PROVIDER: &str = "drfaust92/influxdb";
 
-/// The three types of `DrFaust92/influxdb`.
-pub static DRFAUST92: &[Migration] = &[
+pub static MIGRATIONS: &[Migration] = &[
     Migration {
-        source_provider: SOURCE,
+        source_provider: PROVIDER,
         source_type: "influxdb_database",
         target_type: "influxdb_database",
-        recognise: |s| theirs(s, "retention_policies", "deletion_protection"),
+        recognise: with_policies,
         map: database,
     },
     Migration {
-        source_provider: SOURCE,
+        source_provider: PROVIDER,
         source_type: "influxdb_user",
         target_type: "influxdb_user",
-        recognise: |s| theirs(s, "grant", "password_wo_version"),
+        recognise: with_grants,
         map: user,
     },
     Migration {
-        source_provider: SOURCE,
+        source_provider: PROVIDER,
         source_type: "influxdb_continuous_query",
         target_type: "influxdb_continuous_query",
-        recognise: |s| {
-            s.source_version == 0
-                && s.json.get("resample").is_some()
-                && s.json.get("id").and_then(J::as_str)
-                    == Some(&format!(
-                        "{}:{}",
-                        text(&s.json, "name"),
-                        text(&s.json, "database")
-                    ))
-        },
+        recognise: id_name_first,
         map: continuous_query,
     },
 ];
+
+/// Their database: `retention_policies` and no `deletion_protection`, which every state of
+/// ours holds (null or not).
+fn with_policies(s: &StoredState<'_>) -> bool {
+    theirs(s, "retention_policies", "deletion_protection")
+}
+
+/// Their user: `grant` and no `password_wo_version`, which every state of ours holds.
+fn with_grants(s: &StoredState<'_>) -> bool {
+    theirs(s, "grant", "password_wo_version")
+}
+
+/// Their continuous query: an `id` of `NAME:DATABASE` (ours is `DATABASE:NAME`).
+fn id_name_first(s: &StoredState<'_>) -> bool {
+    let field = |k: &str| s.json.get(k).and_then(J::as_str).unwrap_or("");
+    s.source_version == 0
+        && s.json.get("resample").is_some()
+        && field("id") == format!("{}:{}", field("name"), field("database"))
+}
 
 /// A version-0 state that has `their_key` and lacks `our_key`.
 fn theirs(s: &StoredState<'_>, their_key: &str, our_key: &str) -> bool {
     s.source_version == 0 && s.json.get(their_key).is_some() && s.json.get(our_key).is_none()
 }
 
-fn text<'a>(j: &'a J, key: &str) -> &'a str {
-    j.get(key).and_then(J::as_str).unwrap_or("")
-}
-
-fn name(j: &J) -> Result<String, String> {
-    match j.get("name").and_then(J::as_str) {
-        Some(n) if !n.is_empty() => Ok(n.to_owned()),
-        _ => Err("it has no `name`".into()),
-    }
-}
-
-/// A set of objects, each keeping `keys`; an empty or absent set is null (what an unset
-/// attribute is here). See [`blocks_of`] for a nested block.
-fn set_of(j: Option<&J>, keys: &[&str]) -> J {
-    match blocks_of(j, keys) {
-        J::Array(a) if a.is_empty() => J::Null,
-        other => other,
-    }
-}
-
-/// Nested blocks (`retention_policies`), each keeping `keys`; none is an empty list, as
+/// Nested objects of `key` (a set of blocks), each keeping `keys`: none is an empty list, as
 /// Terraform writes a block that is not there.
-fn blocks_of(j: Option<&J>, keys: &[&str]) -> J {
-    let items: Vec<J> = j
-        .and_then(J::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|o| {
-                    let m: Map<String, J> = keys
-                        .iter()
-                        .map(|k| (k.to_string(), o.get(*k).cloned().unwrap_or(J::Null)))
-                        .collect();
-                    J::Object(m)
-                })
-                .collect()
+fn blocks(m: &Map<String, J>, key: &str, keys: &[&str]) -> Result<Vec<J>, String> {
+    elements(m, key)?
+        .iter()
+        .map(|o| {
+            let o = o
+                .as_object()
+                .ok_or_else(|| format!("an element of `{key}` is not an object"))?;
+            Ok(J::Object(
+                keys.iter()
+                    .map(|k| (k.to_string(), o.get(*k).cloned().unwrap_or(J::Null)))
+                    .collect(),
+            ))
         })
-        .unwrap_or_default();
-    J::Array(items)
+        .collect()
 }
 
 fn database(s: &StoredState<'_>) -> Result<J, String> {
-    let name = name(&s.json)?;
+    known_version(s, &[0])?;
+    let m = object(&s.json)?;
+    let name = required_text(m, "name")?;
+    let policies = blocks(
+        m,
+        "retention_policies",
+        &["name", "duration", "replication", "shardgroupduration", "default"],
+    )?;
     Ok(json!({
         "id": name,
         "name": name,
-        "retention_policies": blocks_of(
-            s.json.get("retention_policies"),
-            &["name", "duration", "replication", "shardgroupduration", "default"],
-        ),
+        "retention_policies": policies,
         "deletion_protection": false,
     }))
 }
 
 fn user(s: &StoredState<'_>) -> Result<J, String> {
-    let name = name(&s.json)?;
+    known_version(s, &[0])?;
+    let m = object(&s.json)?;
+    let name = required_text(m, "name")?;
+    let grants = blocks(m, "grant", &["database", "privilege"])?;
     Ok(json!({
         "id": name,
         "name": name,
         // The SHA-256 that provider stored: the next plan shows it differs from the
         // configured password, and the update sets the password again.
-        "password": s.json.get("password").cloned().unwrap_or(J::Null),
-        "admin": s.json.get("admin").and_then(J::as_bool).unwrap_or(false),
-        "grant": set_of(s.json.get("grant"), &["database", "privilege"]),
+        "password": text(m, "password")?,
+        "admin": m.get("admin").and_then(J::as_bool).unwrap_or(false),
+        // An empty set of grants is an unset argument here.
+        "grant": if grants.is_empty() { J::Null } else { J::Array(grants) },
     }))
 }
 
 fn continuous_query(s: &StoredState<'_>) -> Result<J, String> {
-    let name = name(&s.json)?;
-    let database = text(&s.json, "database");
-    if database.is_empty() {
-        return Err("it has no `database`".into());
-    }
-    let resample = match text(&s.json, "resample") {
-        "" => J::Null,
-        r => J::String(r.to_owned()),
-    };
+    known_version(s, &[0])?;
+    let m = object(&s.json)?;
+    let name = required_text(m, "name")?;
+    let database = required_text(m, "database")?;
     Ok(json!({
-        "id": format!("{database}:{name}"),
+        "id": format!("{}:{}", database.as_str().unwrap_or(""), name.as_str().unwrap_or("")),
         "name": name,
         "database": database,
-        "query": s.json.get("query").cloned().unwrap_or(J::Null),
-        "resample": resample,
+        "query": text(m, "query")?,
+        "resample": text(m, "resample")?,
     }))
 }
 
@@ -163,7 +154,7 @@ mod tests {
     }
 
     fn find(ty: &str, s: &StoredState<'_>) -> Option<&'static Migration> {
-        DRFAUST92
+        MIGRATIONS
             .iter()
             .find(|m| m.target_type == ty && (m.recognise)(s))
     }

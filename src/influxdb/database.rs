@@ -1,0 +1,82 @@
+//! The rules of a database that hold on every family that has one (`influxdb_database` on the
+//! Management API and on InfluxDB 3 Core/Enterprise): `deletion_protection`, kept in the state
+//! only; a name already taken at create; a database gone at refresh or at update; import by
+//! name. Each family's resource calls these, so the words a user reads are the same
+//! everywhere.
+
+use crate::engine::{AttributePath, Diagnostics, PlanChange, Value};
+
+/// `deletion_protection` unset in the configuration is planned `false`.
+pub fn plan_protection(change: &mut PlanChange<'_>) {
+    if change.config.attr("deletion_protection").is_null() {
+        change
+            .planned
+            .set_attr("deletion_protection", Value::Bool(false));
+    }
+}
+
+/// Refuses to delete or replace the database of `prior` while its state says it is protected.
+/// `replaced` says when the family replaces a database (a parenthesis of the message).
+pub fn guard_destroy(prior: &Value, replaced: &str, diags: &mut Diagnostics) {
+    if prior.attr("deletion_protection") != &Value::Bool(true) {
+        return;
+    }
+    let name = prior.attr("name").as_str().unwrap_or_default();
+    diags.error(
+        "Database is protected against deletion",
+        format!("The database {name:?} has deletion_protection = true, so it is neither deleted nor replaced ({replaced}), and nothing was changed.\n\nTo delete it, first set deletion_protection = false (in a configuration that still declares the database) and apply, then destroy it or apply the change again. To stop managing it without deleting it, remove it from the state instead: terraform state rm ADDRESS."),
+    );
+}
+
+/// The state's own `deletion_protection` (false for a state written before it existed).
+pub fn protection(state: Option<bool>) -> Option<bool> {
+    Some(state.unwrap_or(false))
+}
+
+/// A create refused because the name is taken (`where_` is "on the server", "in this
+/// cluster"): import it instead.
+pub fn name_taken(
+    name: &str,
+    error: impl std::fmt::Display,
+    where_: &str,
+    diags: &mut Diagnostics,
+) {
+    diags.attribute_error(
+        AttributePath::root("name"),
+        "Database already exists",
+        format!("{error}\n\nA database named {name:?} already exists {where_}. To manage it with Terraform, import it: terraform import ADDRESS {name}"),
+    );
+}
+
+/// A refresh that finds no database `name`: it leaves the state (always `None`).
+pub fn gone<T>(name: &str, diags: &mut Diagnostics) -> Option<T> {
+    diags.warning(
+        "Database deleted outside Terraform",
+        format!("The database {name:?} no longer exists. It is removed from the state and the next apply creates it again (empty)."),
+    );
+    None
+}
+
+/// An update refused because the database `name` is gone.
+pub fn gone_at_update(name: &str, error: impl std::fmt::Display, diags: &mut Diagnostics) {
+    diags.error(
+        "Updating the database failed",
+        format!("{error}\n\nThe database {name:?} was deleted outside Terraform. Run terraform apply again to create it."),
+    );
+}
+
+/// An import ID is a database name, checked by the family's `validate` before any API call.
+pub fn import_id(
+    id: &str,
+    validate: impl Fn(&str) -> Result<(), String>,
+    diags: &mut Diagnostics,
+) -> Option<()> {
+    validate(id)
+        .map_err(|e| {
+            diags.error(
+                "Invalid import ID",
+                format!("A database is imported by its name. {e}"),
+            )
+        })
+        .ok()
+}
