@@ -128,8 +128,11 @@ impl<T: ?Sized + Described> Dispatch<T> {
         let own = item.described_schema();
         for a in &self.schema.attributes {
             let value = config.attr(&a.name);
+            // No block written is an empty collection, not an argument set.
+            let unset =
+                value.is_null() || (a.block && value.elements().is_some_and(|e| e.is_empty()));
             match own.attribute(&a.name) {
-                None if !value.is_null() && (a.optional || a.required) => {
+                None if !unset && (a.optional || a.required) => {
                     let have: Vec<_> = self
                         .served
                         .iter()
@@ -197,7 +200,14 @@ impl<T: ?Sized + Described> Dispatch<T> {
         match v {
             Value::Object(mut m) => {
                 for a in &self.schema.attributes {
-                    m.entry(a.name.clone()).or_insert(Value::Null);
+                    // A block another family has is an empty list here, as Terraform writes a
+                    // block that is not there.
+                    let absent = if a.block {
+                        Value::List(Vec::new())
+                    } else {
+                        Value::Null
+                    };
+                    m.entry(a.name.clone()).or_insert(absent);
                 }
                 Value::Object(m)
             }

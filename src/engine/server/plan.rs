@@ -240,6 +240,21 @@ pub fn plan(
     }
 }
 
+/// A block's plan against its configuration, object by object: inner attributes as
+/// configured, except optional+computed ones the configuration leaves null.
+fn block_matches(a: &super::super::schema::Attribute, cfg: &Value, pl: &Value) -> bool {
+    let (Some(n), Some(c), Some(p)) = (&a.nested, cfg.elements(), pl.elements()) else {
+        return false;
+    };
+    c.len() == p.len()
+        && c.iter().zip(p.iter()).all(|(co, po)| {
+            n.attributes.iter().all(|i| {
+                let (ci, pi) = (co.attr(&i.name), po.attr(&i.name));
+                ci == pi || (i.computed && ci.is_null())
+            })
+        })
+}
+
 /// The checks Terraform makes on a plan (`AssertPlanValid`), made before Terraform does so that
 /// a mistake in a resource's plan modification reads as a clear provider error.
 fn check_plan(
@@ -256,6 +271,7 @@ fn check_plan(
             planned.attr(&a.name),
         );
         let ok = pl == cfg
+            || (a.block && block_matches(a, cfg, pl))
             || (a.write_only && pl.is_null())
             || (pl == pri && !pri.is_null() && !cfg.is_null())
             || (a.computed && (!a.optional || cfg.is_null()));

@@ -11,6 +11,7 @@
 //! environment) it stays InfluxDB 3 Cloud Dedicated/Clustered (see [`super::products`]).
 
 pub mod client;
+pub mod database;
 pub mod influxql;
 pub mod models;
 pub mod snapshots;
@@ -217,7 +218,11 @@ impl Family for V1 {
         Some(client.map(|c| Arc::new(c) as _))
     }
 
-    fn register(&self, _r: &mut Registry) {}
+    fn register(&self, r: &mut Registry) {
+        r.resource(database::resource::DatabaseResource);
+        r.data_source(database::data_source::DatabaseDataSource);
+        r.data_source(database::data_sources::DatabasesDataSource);
+    }
 }
 
 impl super::connection::FamilyClient for V1Client {}
