@@ -303,7 +303,8 @@ fn merge_schemas<T: ?Sized + Described>(
 }
 
 /// The union's rule for an attribute several families declare: a value is refused only when
-/// every family refuses it (with the first family's words); what only some families refuse is
+/// every family refuses it (with the first family's words, and the other families' reasons
+/// where they differ, since the product is not known yet); what only some families refuse is
 /// refused at plan by the configured family's own rules (`check_arguments`).
 fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
     if families.iter().any(Vec::is_empty) {
@@ -311,7 +312,7 @@ fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
     }
     vec![Arc::new(
         move |v: &Value, path: &AttributePath, diags: &mut Diagnostics| {
-            let mut first: Option<Diagnostics> = None;
+            let mut all: Vec<Diagnostics> = Vec::new();
             for rules in &families {
                 let mut d = Diagnostics::default();
                 for check in rules {
@@ -320,10 +321,25 @@ fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
                 if !d.has_errors() {
                     return;
                 }
-                first.get_or_insert(d);
+                all.push(d);
             }
-            for d in first.iter().flat_map(|d| d.iter()) {
-                diags.push(d.clone());
+            let mut others: Vec<String> = Vec::new();
+            for d in all.iter().skip(1).flat_map(|d| d.iter()) {
+                let first_says = all[0].iter().any(|f| f.detail == d.detail);
+                if !first_says && !others.contains(&d.detail) {
+                    others.push(d.detail.clone());
+                }
+            }
+            for (i, d) in all.first().iter().flat_map(|d| d.iter()).enumerate() {
+                let mut d = d.clone();
+                if i == 0 && !others.is_empty() {
+                    d.detail = format!(
+                        "{}\n\nOther InfluxDB products: {}",
+                        d.detail,
+                        others.join(" ")
+                    );
+                }
+                diags.push(d);
             }
         },
     )]

@@ -24,7 +24,9 @@ use crate::engine::{
     Type, Value,
 };
 use crate::influxdb::http::{gone_is_ok, HttpError};
-use crate::influxdb::v1::influxql::{check_name, check_policy_duration, check_shard_duration};
+use crate::influxdb::v1::influxql::{
+    check_name, check_policy_duration, check_shard_duration, same_duration,
+};
 use crate::influxdb::v1::V1Client;
 
 pub struct DatabaseResource;
@@ -81,6 +83,17 @@ fn plan_policies(change: &mut PlanChange<'_>, diags: &mut Diagnostics) {
             continue;
         }
         let cfg = config.get(i).cloned().unwrap_or(Value::Null);
+        // The same policy at the same position (Terraform pairs blocks by position): a
+        // duration written another way keeps the prior spelling, so it is no change.
+        if let Some(before) = prior.get(i).filter(|q| q.attr("name") == p.attr("name")) {
+            for d in ["duration", "shardgroupduration"] {
+                if let (Some(was), Some(now)) = (before.attr(d).as_str(), cfg.attr(d).as_str()) {
+                    if was != now && same_duration(was, now) {
+                        p.set_attr(d, before.attr(d).clone());
+                    }
+                }
+            }
+        }
         if let Some(name) = p.attr("name").as_str().map(str::to_owned) {
             if names.contains(&name) {
                 diags.attribute_error(
