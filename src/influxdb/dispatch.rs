@@ -423,11 +423,17 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
         if let Some(item) = c.and_then(|c| self.for_family(c, &mut quiet)) {
             item.modify_plan(c, change, diags);
             // The attributes only other families have stay null here (they are null after
-            // every call, see `widen`), not "known after apply".
+            // every call, see `widen`), not "known after apply"; their blocks are as
+            // configured (none: an empty list).
             let own = item.schema();
             for a in &self.schema.attributes {
                 if own.attribute(&a.name).is_none() {
-                    change.planned.set_attr(&a.name, Value::Null);
+                    let absent = if a.block {
+                        change.config.attr(&a.name).clone()
+                    } else {
+                        Value::Null
+                    };
+                    change.planned.set_attr(&a.name, absent);
                 }
             }
         }
