@@ -137,8 +137,11 @@ impl<T: ?Sized + Described> Dispatch<T> {
         let own = item.described_schema();
         for a in &self.schema.attributes {
             let value = config.attr(&a.name);
+            // No block written is an empty collection, not an argument set.
+            let unset =
+                value.is_null() || (a.block && value.elements().is_some_and(|e| e.is_empty()));
             match own.attribute(&a.name) {
-                None if !value.is_null() && (a.optional || a.required) => {
+                None if !unset && (a.optional || a.required) => {
                     let have: Vec<_> = self
                         .served
                         .iter()
@@ -206,7 +209,14 @@ impl<T: ?Sized + Described> Dispatch<T> {
         match v {
             Value::Object(mut m) => {
                 for a in &self.schema.attributes {
-                    m.entry(a.name.clone()).or_insert(Value::Null);
+                    // A block another family has is an empty list here, as Terraform writes a
+                    // block that is not there.
+                    let absent = if a.block {
+                        Value::List(Vec::new())
+                    } else {
+                        Value::Null
+                    };
+                    m.entry(a.name.clone()).or_insert(absent);
                 }
                 Value::Object(m)
             }
@@ -315,7 +325,8 @@ fn lowest(a: MinTerraform, b: MinTerraform) -> MinTerraform {
 }
 
 /// The union's rule for an attribute several families declare: a value is refused only when
-/// every family refuses it (with the first family's words); what only some families refuse is
+/// every family refuses it (with the first family's words, and the other families' reasons
+/// where they differ, since the product is not known yet); what only some families refuse is
 /// refused at plan by the configured family's own rules (`check_arguments`).
 fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
     if families.iter().any(Vec::is_empty) {
@@ -323,7 +334,7 @@ fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
     }
     vec![Arc::new(
         move |v: &Value, path: &AttributePath, diags: &mut Diagnostics| {
-            let mut first: Option<Diagnostics> = None;
+            let mut all: Vec<Diagnostics> = Vec::new();
             for rules in &families {
                 let mut d = Diagnostics::default();
                 for check in rules {
@@ -332,10 +343,25 @@ fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
                 if !d.has_errors() {
                     return;
                 }
-                first.get_or_insert(d);
+                all.push(d);
             }
-            for d in first.iter().flat_map(|d| d.iter()) {
-                diags.push(d.clone());
+            let mut others: Vec<String> = Vec::new();
+            for d in all.iter().skip(1).flat_map(|d| d.iter()) {
+                let first_says = all[0].iter().any(|f| f.detail == d.detail);
+                if !first_says && !others.contains(&d.detail) {
+                    others.push(d.detail.clone());
+                }
+            }
+            for (i, d) in all.first().iter().flat_map(|d| d.iter()).enumerate() {
+                let mut d = d.clone();
+                if i == 0 && !others.is_empty() {
+                    d.detail = format!(
+                        "{}\n\nOther InfluxDB products: {}",
+                        d.detail,
+                        others.join(" ")
+                    );
+                }
+                diags.push(d);
             }
         },
     )]
@@ -454,11 +480,17 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
         if let Some(item) = configured.or(only) {
             item.modify_plan(c, change, diags);
             // The attributes only other families have stay null here (they are null after
-            // every call, see `widen`), not "known after apply".
+            // every call, see `widen`), not "known after apply"; their blocks are as
+            // configured (none: an empty list).
             let own = item.schema();
             for a in &self.schema.attributes {
                 if own.attribute(&a.name).is_none() {
-                    change.planned.set_attr(&a.name, Value::Null);
+                    let absent = if a.block {
+                        change.config.attr(&a.name).clone()
+                    } else {
+                        Value::Null
+                    };
+                    change.planned.set_attr(&a.name, absent);
                 }
             }
         }

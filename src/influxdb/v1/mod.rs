@@ -12,6 +12,7 @@
 
 pub mod client;
 pub mod continuous_query;
+pub mod database;
 pub mod influxql;
 pub mod models;
 pub mod snapshots;
@@ -220,6 +221,9 @@ impl Family for V1 {
     }
 
     fn register(&self, r: &mut Registry) {
+        r.resource(database::resource::DatabaseResource);
+        r.data_source(database::data_source::DatabaseDataSource);
+        r.data_source(database::data_sources::DatabasesDataSource);
         r.resource(user::resource::UserResource);
         r.resource(continuous_query::resource::ContinuousQueryResource);
     }
