@@ -98,10 +98,16 @@ fn database(s: &StoredState<'_>) -> Result<J, String> {
     let policies = blocks(
         m,
         "retention_policies",
-        &["name", "duration", "replication", "shardgroupduration", "default"],
+        &[
+            "name",
+            "duration",
+            "replication",
+            "shardgroupduration",
+            "default",
+        ],
     )?;
+    // Their `id` (the name) has no attribute here: the name is the database's identity.
     Ok(json!({
-        "id": name,
         "name": name,
         "retention_policies": policies,
         "deletion_protection": false,
