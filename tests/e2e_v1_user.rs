@@ -11,7 +11,7 @@ mod influxd;
 mod terraform;
 
 use influxd::{quote_ident, Influxd};
-use terraform::{hcl_escape, provider_block, Tf, Workspace};
+use terraform::{flat, hcl_escape, provider_block, Tf, Workspace};
 
 const USER: &str = r#"we"ird 'name"#;
 const PASSWORD: &str = r"pa'ss\word-1st";
@@ -226,6 +226,23 @@ fn a_grant_on_a_missing_database_fails_with_the_servers_words_and_bad_privileges
         let out = ws.run(&["plan"]);
         out.assert_failure();
         assert!(out.stderr.contains("Invalid user name"), "{}", out.stderr);
+        // A user made outside Terraform is not taken over: refused at plan, saying to import.
+        server.create_user("outsider", PASSWORD);
+        ws.write(
+            "main.tf",
+            &format!(
+                "{}\nresource \"influxdb_user\" \"o\" {{\n  name     = \"outsider\"\n  password = \"x-pass-1\"\n}}\n",
+                provider_block("")
+            ),
+        );
+        let out = ws.run(&["plan"]);
+        out.assert_failure();
+        let err = flat(&out.stderr);
+        assert!(
+            err.contains("User already exists")
+                && err.contains("terraform import ADDRESS outsider"),
+            "{err}"
+        );
         drop(server);
     }
 }

@@ -161,18 +161,19 @@ impl V1Client {
         first_error(&results)
     }
 
-    /// A 401 says which URL and which user (never the password).
+    /// A 401 or a 403 says which URL and which user (never the password).
     fn with_context(&self, e: HttpError) -> HttpError {
+        let who = || match &self.username {
+            Some(u) => format!("{} as user {u:?}", self.base_url()),
+            None => format!("{} with no username (none is set)", self.base_url()),
+        };
         match &e.kind {
-            ErrorKind::Unauthorized { message } => {
-                let who = match &self.username {
-                    Some(u) => format!("user {u:?}"),
-                    None => "no username (none is set)".to_owned(),
-                };
-                self.error(ErrorKind::Unauthorized {
-                    message: format!("{message}; {} as {who}", self.base_url()),
-                })
-            }
+            ErrorKind::Unauthorized { message } => self.error(ErrorKind::Unauthorized {
+                message: format!("{message}; {}", who()),
+            }),
+            ErrorKind::Forbidden { message } => self.error(ErrorKind::Forbidden {
+                message: format!("{message}; {}", who()),
+            }),
             _ => e,
         }
     }

@@ -135,6 +135,15 @@ impl Resource for ContinuousQueryResource {
         ]))
     }
 
+    /// At plan, for a create or a replacement: the credentials work and the provider's user is
+    /// an admin (the snapshot's `SHOW CONTINUOUS QUERIES` needs it). A query of the same name
+    /// may exist: a replacement drops it first.
+    async fn check_server(&self, client: &V1Client, _planned: &Value, diags: &mut Diagnostics) {
+        if let Err(e) = continuous_queries_snapshot(client).await {
+            diags.error("Checking the server failed", e.to_string());
+        }
+    }
+
     fn modify_plan(&self, change: &mut PlanChange<'_>, _diags: &mut Diagnostics) {
         if change.is_create() {
             return;

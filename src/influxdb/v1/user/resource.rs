@@ -211,6 +211,24 @@ impl Resource for UserResource {
         )]))
     }
 
+    /// At plan, for a create: the credentials work, the provider's user is an admin (the
+    /// snapshot's `SHOW USERS` needs it), and no user of that name exists yet (`CREATE USER`
+    /// would take one with the same password over silently).
+    async fn check_server(&self, client: &V1Client, planned: &Value, diags: &mut Diagnostics) {
+        let Some(name) = planned.attr("name").as_str() else {
+            return;
+        };
+        match users_snapshot(client).await {
+            Ok(users) if users.get(name).is_some() => diags.attribute_error(
+                AttributePath::root("name"),
+                "User already exists",
+                format!("A user named {name:?} already exists on the server. To manage it with Terraform, import it: terraform import ADDRESS {name}"),
+            ),
+            Ok(_) => {}
+            Err(e) => diags.error("Checking the server failed", e.to_string()),
+        }
+    }
+
     async fn create(
         &self,
         client: &V1Client,
