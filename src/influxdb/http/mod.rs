@@ -36,7 +36,8 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 pub use error::{
-    gone_is_ok, message_field, Api, CreateError, CreateOutcome, Deadline, ErrorKind, HttpError,
+    error_field, gone_is_ok, message_field, Api, CreateError, CreateOutcome, Deadline, ErrorKind,
+    HttpError,
 };
 pub use retry::Policy;
 pub use snapshot::{Invalidate, Listing, Snapshot};

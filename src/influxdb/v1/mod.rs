@@ -25,18 +25,9 @@ use tokio_util::sync::CancellationToken;
 pub use client::V1Client;
 
 use super::family::{env, validate_url, Connected, FamilyName, Product, Setting, Settings};
-use super::http::Api;
+use super::http::{error_field, Api};
 use super::registry::{Family, Registry};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
-
-/// The message of a 1.x error body: `{"error": "..."}`.
-pub fn error_field(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        error: String,
-    }
-    serde_json::from_slice::<Body>(body).ok().map(|b| b.error)
-}
 
 /// How InfluxDB 1.x's errors are worded.
 pub static V1_API: Api = Api {
@@ -143,10 +134,82 @@ fn truthy(s: &str) -> bool {
     matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "1")
 }
 
+/// `skip_ssl_verify = true` in the configuration: accepted, with a warning on the attribute.
+fn warn_skip_ssl_verify(value: &Value, diags: &mut Diagnostics) {
+    if value.as_str().is_some_and(truthy) {
+        diags.push(
+            Diagnostic::warning("skip_ssl_verify is not honoured", SKIP_SSL_WARNING)
+                .at(AttributePath::root("skip_ssl_verify")),
+        );
+    }
+}
+
+/// The 1.x client of the settings: a URL, and a username with its password or neither.
+fn connect(
+    settings: &Settings,
+    stop: CancellationToken,
+    diags: &mut Diagnostics,
+) -> Option<Connected> {
+    let [url, username, password, skip] = SETTINGS.each_ref().map(|s| settings.get(s));
+    if let Some(p) = &password {
+        crate::log::redact(p);
+    }
+    // The environment's INFLUXDB_SKIP_SSL_VERIFY (the configuration's is warned at validate).
+    if settings.configured(SETTINGS[3].name).is_none() && skip.as_deref().is_some_and(truthy) {
+        diags.warning("INFLUXDB_SKIP_SSL_VERIFY is not honoured", SKIP_SSL_WARNING);
+    }
+    if let Some(Err(e)) = url.as_deref().map(validate_url) {
+        diags.error(
+            "Invalid provider url",
+            format!(
+                "{e} Check the provider's url setting or the INFLUXDB_URL environment variable."
+            ),
+        );
+        return None;
+    }
+    let client = match (url, username, password) {
+        (None, _, _) => Err(Diagnostic::error(
+            "Missing provider url",
+            "This provider block is for InfluxDB 1.x, which needs the server's URL: set the provider's url or INFLUXDB_URL (for example http://localhost:8086).",
+        )),
+        (Some(_), Some(_), None) => Err(Diagnostic::error(
+            "Missing provider password",
+            "The provider's username (or INFLUXDB_USERNAME) is set but no password: set the provider's password or the INFLUXDB_PASSWORD environment variable.",
+        )),
+        (Some(_), None, Some(_)) => Err(Diagnostic::error(
+            "Missing provider username",
+            "The provider's password (or INFLUXDB_PASSWORD) is set but no username: set the provider's username or the INFLUXDB_USERNAME environment variable.",
+        )),
+        (Some(url), user, password) => {
+            let credentials = user.as_deref().zip(password.as_deref());
+            V1Client::new(
+                &url,
+                credentials,
+                settings.policy(),
+                settings.ca_certificate.as_deref(),
+                stop,
+            )
+            .map_err(|e| {
+                Diagnostic::error("Cannot create the InfluxDB 1.x client", e.to_string())
+            })
+        }
+    };
+    Some(client.map(|c| Arc::new(c) as _))
+}
+
 /// The InfluxDB 1.x family.
 pub struct V1;
 
 impl Family for V1 {
+    fn configure(
+        &self,
+        settings: &Settings,
+        cancel: CancellationToken,
+        diags: &mut Diagnostics,
+    ) -> Option<Connected> {
+        connect(settings, cancel, diags)
+    }
+
     fn name(&self) -> &'static FamilyName {
         &NAME
     }
@@ -155,69 +218,7 @@ impl Family for V1 {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = config.attr("skip_ssl_verify").as_str() {
-            if truthy(s) {
-                diags.push(
-                    Diagnostic::warning("skip_ssl_verify is not honoured", SKIP_SSL_WARNING)
-                        .at(AttributePath::root("skip_ssl_verify")),
-                );
-            }
-        }
-    }
-
-    fn configure(
-        &self,
-        settings: &Settings,
-        stop: CancellationToken,
-        diags: &mut Diagnostics,
-    ) -> Option<Connected> {
-        let [url_s, user_s, password_s, skip_s] = &SETTINGS;
-        let url = settings.get(url_s);
-        let username = settings.get(user_s);
-        let password = settings.get(password_s);
-        if let Some(p) = &password {
-            crate::log::redact(p);
-        }
-        if settings.configured(skip_s.name).is_none()
-            && settings.get(skip_s).as_deref().is_some_and(truthy)
-        {
-            diags.warning("INFLUXDB_SKIP_SSL_VERIFY is not honoured", SKIP_SSL_WARNING);
-        }
-        if let Some(Err(e)) = url.as_deref().map(validate_url) {
-            diags.error(
-                "Invalid provider url",
-                format!("{e} Check the provider's url setting or the INFLUXDB_URL environment variable."),
-            );
-            return None;
-        }
-        let client = match (url, username, password) {
-            (None, _, _) => Err(Diagnostic::error(
-                "Missing provider url",
-                "This provider block is for InfluxDB 1.x, which needs the server's URL: set the provider's url or INFLUXDB_URL (for example http://localhost:8086).",
-            )),
-            (Some(_), Some(_), None) => Err(Diagnostic::error(
-                "Missing provider password",
-                "The provider's username (or INFLUXDB_USERNAME) is set but no password: set the provider's password or the INFLUXDB_PASSWORD environment variable.",
-            )),
-            (Some(_), None, Some(_)) => Err(Diagnostic::error(
-                "Missing provider username",
-                "The provider's password (or INFLUXDB_PASSWORD) is set but no username: set the provider's username or the INFLUXDB_USERNAME environment variable.",
-            )),
-            (Some(url), user, password) => {
-                let credentials = user.as_deref().zip(password.as_deref());
-                V1Client::new(
-                    &url,
-                    credentials,
-                    settings.policy(),
-                    settings.ca_certificate.as_deref(),
-                    stop,
-                )
-                .map_err(|e| {
-                    Diagnostic::error("Cannot create the InfluxDB 1.x client", e.to_string())
-                })
-            }
-        };
-        Some(client.map(|c| Arc::new(c) as _))
+        warn_skip_ssl_verify(config.attr("skip_ssl_verify"), diags);
     }
 
     fn register(&self, r: &mut Registry) {

@@ -15,8 +15,8 @@ use super::text::{same_query, same_resample};
 use super::{continuous_queries_snapshot, create_statement, drop_statement, id_of};
 use crate::engine::schema::Attribute;
 use crate::engine::{
-    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
-    Type, Value,
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, OrError, PlanChange, Resource,
+    Schema, Type, Value,
 };
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::v1::client::{statement_error, Effect, V1Client};
@@ -225,22 +225,17 @@ impl Resource for ContinuousQueryResource {
         diags: &mut Diagnostics,
     ) -> Option<ContinuousQueryState> {
         let id = id_of(current.database(), current.name());
-        match continuous_queries_snapshot(client).await {
-            Ok(all) => match all.get(&id) {
-                Some(row) => Some(Self::from_server(&current, row)),
-                None => {
-                    diags.warning(
-                        "Continuous query dropped outside Terraform",
-                        format!("The continuous query {:?} of database {:?} no longer exists (dropping a database drops its continuous queries). It is removed from the state and the next apply creates it again.", current.name(), current.database()),
-                    );
-                    None
-                }
-            },
-            Err(e) => {
-                diags.error("Reading the continuous query failed", e.to_string());
-                None
-            }
-        }
+        let all = continuous_queries_snapshot(client)
+            .await
+            .or_error(diags, "Reading the continuous query failed")?;
+        let Some(row) = all.get(&id) else {
+            diags.warning(
+                "Continuous query dropped outside Terraform",
+                format!("The continuous query {:?} of database {:?} no longer exists (dropping a database drops its continuous queries). It is removed from the state and the next apply creates it again.", current.name(), current.database()),
+            );
+            return None;
+        };
+        Some(Self::from_server(&current, row))
     }
 
     async fn update(

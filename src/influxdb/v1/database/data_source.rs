@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use super::resource::valid_name;
 use super::*;
 use crate::engine::schema::Attribute;
-use crate::engine::{DataSource, Diagnostics, Schema, Type};
+use crate::engine::{DataSource, Diagnostics, OrError, Schema, Type};
+use crate::influxdb::database::not_found;
 use crate::influxdb::v1::V1Client;
 
 pub struct DatabaseDataSource;
@@ -71,23 +72,17 @@ impl DataSource for DatabaseDataSource {
         diags: &mut Diagnostics,
     ) -> Option<DatabaseModel> {
         let name = config.name.unwrap_or_default();
-        match client.read_database(&name).await {
-            Ok(Some(row)) => Some(DatabaseModel {
-                retention_period: default_retention(&row),
-                retention_policies: Some(row.policies.iter().map(PolicyState::from_row).collect()),
-                name: Some(name),
-            }),
-            Ok(None) => {
-                diags.error(
-                    "Database not found",
-                    format!("No database named {name:?} exists on the server. Database names are case-sensitive."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error("Reading the database failed", e.to_string());
-                None
-            }
-        }
+        let row = client
+            .read_database(&name)
+            .await
+            .or_error(diags, "Reading the database failed")?;
+        let Some(row) = row else {
+            return not_found(&name, diags);
+        };
+        Some(DatabaseModel {
+            retention_period: default_retention(&row),
+            retention_policies: Some(row.policies.iter().map(PolicyState::from_row).collect()),
+            name: Some(name),
+        })
     }
 }

@@ -20,8 +20,8 @@ use super::{
 };
 use crate::engine::schema::Attribute;
 use crate::engine::{
-    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema,
-    Type, Value,
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, OrError, PlanChange, Resource,
+    Schema, Type, Value,
 };
 use crate::influxdb::http::{gone_is_ok, HttpError};
 use crate::influxdb::v1::client::V1Client;
@@ -297,22 +297,17 @@ impl Resource for UserResource {
         current: UserState,
         diags: &mut Diagnostics,
     ) -> Option<UserState> {
-        match users_snapshot(client).await {
-            Ok(users) => match users.get(current.name()) {
-                Some(row) => Some(Self::from_server(&current, row)),
-                None => {
-                    diags.warning(
-                        "User dropped outside Terraform",
-                        format!("The user {:?} no longer exists. It is removed from the state and the next apply creates it again.", current.name()),
-                    );
-                    None
-                }
-            },
-            Err(e) => {
-                diags.error("Reading the user failed", e.to_string());
-                None
-            }
-        }
+        let users = users_snapshot(client)
+            .await
+            .or_error(diags, "Reading the user failed")?;
+        let Some(row) = users.get(current.name()) else {
+            diags.warning(
+                "User dropped outside Terraform",
+                format!("The user {:?} no longer exists. It is removed from the state and the next apply creates it again.", current.name()),
+            );
+            return None;
+        };
+        Some(Self::from_server(&current, row))
     }
 
     async fn update(
@@ -383,19 +378,14 @@ impl Resource for UserResource {
         id: &str,
         diags: &mut Diagnostics,
     ) -> Option<UserState> {
-        match users_snapshot(client).await {
-            Ok(users) => users.get(id).map(|row| {
-                let prior = UserState {
-                    name: Some(id.to_owned()),
-                    ..Default::default()
-                };
-                Self::from_server(&prior, row)
-            }),
-            Err(e) => {
-                diags.error("Importing the user failed", e.to_string());
-                None
-            }
-        }
+        let users = users_snapshot(client)
+            .await
+            .or_error(diags, "Importing the user failed")?;
+        let prior = UserState {
+            name: Some(id.to_owned()),
+            ..Default::default()
+        };
+        users.get(id).map(|row| Self::from_server(&prior, row))
     }
 }
 
