@@ -4,7 +4,8 @@
 # then counts the API calls of one `terraform plan` of each from the simulator's request log.
 # Targets for N = 1000: authorizations at most 3 calls per plan, buckets at most 12 (one
 # paginated listing, pages of 100), DBRP mappings (one bucket and N mappings) at most 3, v1
-# authorizations at most 3.
+# authorizations at most 3, tasks at most 4 (one listing of the organization's tasks, pages
+# of 500).
 #
 #   scripts/bench-refresh-v2.sh [N]            # every kind
 #   KINDS="dbrp_mappings" scripts/bench-refresh-v2.sh 1000
@@ -58,11 +59,13 @@ config() {
         printf '%s\nresource "influxdb_bucket" "b" {\n  name = "bench-dbrp"\n}\n\nresource "influxdb_dbrp_mapping" "m" {\n  count     = %s\n  bucket_id = influxdb_bucket.b.id\n  database  = "bench-${count.index}"\n}\n' "$header" "$N" ;;
     v1_authorizations)
         printf '%s\nresource "influxdb_v1_authorization" "a" {\n  count       = %s\n  token       = "bench-${count.index}"\n  permissions = [{ action = "read", resource = { type = "buckets" } }]\n}\n' "$header" "$N" ;;
+    tasks)
+        printf '%s\nresource "influxdb_task" "t" {\n  count = %s\n  flux  = <<-EOT\n    option task = {name: "bench-${count.index}", every: 1h}\n\n    from(bucket: "raw")\n      |> range(start: -task.every)\n      |> to(bucket: "hourly")\n  EOT\n}\n' "$header" "$N" ;;
     *) say "unknown kind $1"; exit 2 ;;
     esac
 }
 
-for kind in ${KINDS:-authorizations buckets dbrp_mappings v1_authorizations}; do
+for kind in ${KINDS:-authorizations buckets dbrp_mappings v1_authorizations tasks}; do
     mkdir -p "$WORK/$kind"
     config "$kind" > "$WORK/$kind/main.tf"
     cd "$WORK/$kind"

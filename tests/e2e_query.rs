@@ -562,3 +562,50 @@ list "influxdb_dbrp_mapping" "virtual" {
         (Some("telegraf"), Some(mapping.as_str()))
     );
 }
+
+// ---- InfluxDB OSS v2: `list "influxdb_task"` ----
+
+#[test]
+fn v2_query_adopts_tasks_made_with_the_influx_cli() {
+    let (sim, ws) = setup(SimProcess::oss_v2());
+    let mut ids = Vec::new();
+    for (name, schedule) in [("hourly", "every: 1h"), ("nightly", "cron: \"0 3 * * *\"")] {
+        let flux = format!("option task = {{name: \"{name}\", {schedule}}}\n\nfrom(bucket: \"raw\")\n  |> range(start: -1h)\n  |> to(bucket: \"{name}\")\n");
+        let body = json!({"orgID": sim::V2_ORG_ID, "flux": flux, "description": format!("{name} by hand")});
+        let a = sim.v2("POST", "/tasks", Some(&body.to_string()));
+        assert_eq!(a.status, 201, "{}", a.body);
+        ids.push(a.json()["id"].as_str().unwrap().to_owned());
+    }
+    ws.write("main.tf", &provider_block(""));
+    ws.write(
+        "tasks.tfquery.hcl",
+        "list \"influxdb_task\" \"all\" {\n  provider         = influxdb\n  include_resource = true\n}\n",
+    );
+    let out = ws.run(&["query"]);
+    out.assert_success();
+    assert!(
+        out.stdout.contains("hourly") && out.stdout.contains("nightly"),
+        "{}",
+        out.stdout
+    );
+
+    let out = ws.run(&["query", "-generate-config-out=generated.tf"]);
+    out.assert_success();
+    let generated = ws.read("generated.tf");
+    assert_eq!(generated.matches("import {").count(), 2, "{generated}");
+    assert!(
+        ids.iter().all(|id| generated.contains(id.as_str())),
+        "{generated}"
+    );
+    ws.run(&["apply", "-auto-approve"]).assert_success();
+    ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
+    let resources = state_resources(&ws);
+    let tasks: Vec<_> = resources
+        .iter()
+        .filter(|r| r.0 == "influxdb_task")
+        .collect();
+    assert_eq!(tasks.len(), 2);
+    assert!(tasks
+        .iter()
+        .any(|t| t.1["cron"] == "0 3 * * *" && t.1["description"] == "nightly by hand"));
+}

@@ -1,6 +1,6 @@
 //! InfluxDB OSS v2 and Cloud Serverless, through `/api/v2`: the client, its models and refresh
 //! snapshots, the provider's default organization ([`api`]), and one folder or file per
-//! concept (authorization, bucket, organization, organization member, user), holding the
+//! concept (authorization, bucket, organization, organization member, user, task, secret), holding the
 //! concept's rules and its resource, data sources, ephemeral and list resources. Both products serve
 //! the same API; a provider block with `host`, `token` and `org` talks to one of them.
 //!
@@ -18,7 +18,9 @@ pub mod models_influxql;
 pub mod organization;
 pub mod organization_member;
 pub mod permissions;
+pub mod secret;
 pub mod snapshots;
+pub mod task;
 pub mod user;
 pub mod v1_authorization;
 
@@ -105,7 +107,7 @@ static NAME: FamilyName = FamilyName {
     key: "v2",
     title: "InfluxDB OSS v2 and Cloud Serverless (/api/v2)",
     configured_as: "InfluxDB OSS v2 / Cloud Serverless (host, token, org)",
-    summary: "API tokens (authorizations), buckets, organizations, users and memberships of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`",
+    summary: "API tokens (authorizations), buckets, organizations, users, memberships, tasks and secrets of InfluxDB OSS v2 and Cloud Serverless through `/api/v2`",
     products: &PRODUCTS,
 };
 
@@ -222,5 +224,9 @@ impl Family for V2 {
         r.resource(dbrp::resource::DbrpMappingResource);
         r.list_resource(dbrp::list::DbrpMappingList);
         r.resource(v1_authorization::resource::V1AuthorizationResource);
+        r.resource(task::resource::TaskResource);
+        r.data_source(task::data_source::TaskDataSource);
+        r.list_resource(task::list::TaskList);
+        r.resource(secret::SecretResource);
     }
 }

@@ -2,13 +2,15 @@
 //! organization's DBRP mappings and the v1 authorization list, each fetched once per provider
 //! process between writes (see [`crate::influxdb::http::snapshot`] for the design). A refresh
 //! of N authorizations costs one list call; of N buckets, one paginated listing (pages of
-//! 100); of N DBRP mappings, one list call per organization; of N v1 authorizations, one.
+//! 100); of N DBRP mappings, one list call per organization; of N v1 authorizations, one; of N
+//! tasks, one paginated listing per organization (pages of 500).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::models::{Authorization, Bucket};
 use super::models_influxql::{Dbrp, LegacyAuthorization};
+use super::task::api::TaskSnapshots;
 use crate::influxdb::http::{Invalidate, Snapshot};
 
 /// The snapshots one client (and its clones) share.
@@ -18,6 +20,8 @@ pub struct Snapshots {
     /// By organization ID: the DBRP list is always asked for one organization.
     dbrps: Mutex<HashMap<String, Arc<Snapshot<Dbrp>>>>,
     pub(super) legacy_authorizations: Snapshot<LegacyAuthorization>,
+    /// One listing per organization (see [`super::task::api`]).
+    pub(super) tasks: TaskSnapshots,
 }
 
 impl Snapshots {
@@ -37,6 +41,7 @@ impl Default for Snapshots {
             buckets: Snapshot::new(|b| b.id.as_str()),
             dbrps: Mutex::new(HashMap::new()),
             legacy_authorizations: Snapshot::new(|a| a.id.as_str()),
+            tasks: TaskSnapshots::default(),
         }
     }
 }
@@ -55,6 +60,7 @@ impl Invalidate for Snapshots {
             s.invalidate();
         }
         self.legacy_authorizations.invalidate();
+        self.tasks.invalidate();
     }
 }
 

@@ -11,7 +11,8 @@
 //! authorizations (create, list with `userID`/`user`/`orgID`/`org`, get, patch
 //! `status`/`description` ignoring every other key, delete); DBRP mappings with the server's
 //! default rule and virtual mappings ([`dbrps`]); v1 authorizations with their password under
-//! `/private/legacy` ([`legacy`], OSS only); and a v1 login on `/query` ([`query`]).
+//! `/private/legacy` ([`legacy`], OSS only); a v1 login on `/query` ([`query`]); tasks
+//! ([`tasks`], options read from the script by [`task_options`]); org secrets ([`secrets`]).
 //! `--product cloud-serverless`
 //! serves the same API with Cloud Serverless's differences (see [`buckets`]).
 //!
@@ -38,6 +39,10 @@ mod legacy;
 pub mod model;
 mod orgs;
 mod query;
+mod secrets;
+mod task_format;
+mod task_options;
+mod tasks;
 mod users;
 
 use std::collections::BTreeMap;
@@ -151,6 +156,11 @@ impl Family for OssV2 {
             ("GET", ["buckets"]) => buckets::list(&s, &call),
             ("POST", ["buckets"]) => buckets::create(&mut s, &call),
             (m, ["buckets", id]) => buckets::one(&mut s, &call, m, id),
+            ("GET", ["tasks"]) => tasks::list(&s, &call),
+            ("POST", ["tasks"]) => tasks::create(&mut s, &call),
+            (m, ["tasks", id]) => tasks::one(&mut s, &call, m, id),
+            (m, ["orgs", id, "secrets"]) => secrets::handle(&mut s, &call, m, id, None),
+            (m, ["orgs", id, "secrets", key]) => secrets::handle(&mut s, &call, m, id, Some(key)),
             ("GET", ["authorizations"]) => authorizations::list(&s, &call),
             ("POST", ["authorizations"]) => authorizations::create(&mut s, &call),
             (m, ["authorizations", id]) => authorizations::one(&mut s, &call, m, id),

@@ -149,6 +149,30 @@ pub struct Bucket {
     pub updated_at: String,
 }
 
+/// A task: a Flux script run on a schedule read from its `option task = {...}`.
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub id: String,
+    pub org_id: String,
+    pub owner_id: String,
+    /// From the script's `name` option.
+    pub name: String,
+    /// Empty: left out of answers.
+    pub description: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    /// The script as sent (InfluxDB 2.7 stores it unchanged).
+    pub flux: String,
+    /// The `every` option as written (a Flux duration literal), or empty.
+    pub every: String,
+    /// The `cron` option, or empty.
+    pub cron: String,
+    /// The `offset` option in nanoseconds (0: none).
+    pub offset_ns: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 /// A user-resource mapping: a user's role (`member` or `owner`) on an org.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mapping {
@@ -204,6 +228,9 @@ pub struct Store {
     /// The default mapping's ID of each (org ID, database).
     pub dbrp_defaults: BTreeMap<(String, String), String>,
     pub legacy_authorizations: BTreeMap<String, LegacyAuthorization>,
+    pub tasks: BTreeMap<String, Task>,
+    /// Secrets by org ID, then key: the SHA-512 of each value (values are never shown).
+    pub secrets: BTreeMap<String, BTreeMap<String, String>>,
     /// Cloud Serverless rather than OSS.
     pub cloud: bool,
 }

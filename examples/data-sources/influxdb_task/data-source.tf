@@ -1,0 +1,7 @@
+data "influxdb_task" "downsample" {
+  name = "downsample-hourly"
+}
+
+output "downsample_status" {
+  value = data.influxdb_task.downsample.status
+}
