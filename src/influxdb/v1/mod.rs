@@ -124,7 +124,7 @@ static NAME: FamilyName = FamilyName {
     title: "InfluxDB 1.x (OSS and Enterprise, /query)",
     configured_as: "InfluxDB 1.x (url, username, password)",
     summary:
-        "InfluxDB 1.x (OSS and Enterprise) databases with their retention policies through `/query`",
+        "InfluxDB 1.x (OSS and Enterprise) databases with their retention policies, users with their grants and continuous queries through `/query`",
     products: &PRODUCTS,
 };
 
