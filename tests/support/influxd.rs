@@ -5,15 +5,19 @@
 //! at start; the process is killed (by its pid) and its directory removed when the handle is
 //! dropped.
 //!
+//! [`Influxd::start_tls`] serves HTTPS only, with a certificate for `127.0.0.1` signed by a
+//! certificate authority made for that server ([`Influxd::ca_pem`]).
+//!
 //! Helpers run InfluxQL as that admin, to change things behind Terraform's back and to check
 //! the server's own view. A test FAILS, with the reason, when `influxd` cannot be installed or
 //! started: it never skips.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -65,11 +69,75 @@ impl Answer {
 /// One running `influxd`.
 pub struct Influxd {
     child: Child,
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` for [`Influxd::start_tls`]).
     pub url: String,
     port: u16,
     dir: tempfile::TempDir,
+    tls: Option<Tls>,
 }
+
+/// A server's HTTPS: the CA that signed its certificate, and a client trusting that CA alone.
+struct Tls {
+    ca_pem: String,
+    client: Arc<rustls::ClientConfig>,
+}
+
+impl Tls {
+    /// Makes a CA and a certificate for `127.0.0.1` signed by it, written into `dir` as
+    /// `cert.pem` (with the CA after it) and `key.pem`.
+    fn make(dir: &Path) -> Tls {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+            KeyPair, KeyUsagePurpose, SanType,
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let ca_key = KeyPair::generate().expect("CA key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+        ca.distinguished_name
+            .push(DnType::CommonName, "influxd test CA");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        ca.not_before = now - time::Duration::days(1);
+        ca.not_after = now + time::Duration::days(30);
+        let ca_cert = ca.self_signed(&ca_key).expect("self-sign the CA");
+        let issuer = Issuer::new(ca, ca_key);
+        let key = KeyPair::generate().expect("server key");
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("server parameters");
+        params.subject_alt_names = vec![SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST))];
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "influxd");
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        params.not_before = now - time::Duration::minutes(5);
+        params.not_after = now + time::Duration::days(30);
+        let cert = params
+            .signed_by(&key, &issuer)
+            .expect("sign the server certificate");
+        std::fs::write(
+            dir.join("cert.pem"),
+            format!("{}{}", cert.pem(), ca_cert.pem()),
+        )
+        .expect("write cert.pem");
+        std::fs::write(dir.join("key.pem"), key.serialize_pem()).expect("write key.pem");
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca_cert.der().clone()).expect("the CA as a root");
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Tls {
+            ca_pem: ca_cert.pem(),
+            client: Arc::new(client),
+        }
+    }
+}
+
+/// A stream the helpers talk HTTP over: plain TCP or TLS.
+trait Stream: Read + Write {}
+impl<T: Read + Write> Stream for T {}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -78,8 +146,13 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-fn config(dir: &Path, http_port: u16, rpc_port: u16) -> String {
+fn config(dir: &Path, http_port: u16, rpc_port: u16, tls: bool) -> String {
     let d = dir.display();
+    let https = if tls {
+        format!("  https-enabled = true\n  https-certificate = \"{d}/cert.pem\"\n  https-private-key = \"{d}/key.pem\"\n")
+    } else {
+        String::new()
+    };
     format!(
         r#"reporting-disabled = true
 bind-address = "127.0.0.1:{rpc_port}"
@@ -103,7 +176,7 @@ bind-address = "127.0.0.1:{rpc_port}"
   auth-enabled = true
   log-enabled = false
   pprof-enabled = false
-
+{https}
 [logging]
   level = "warn"
 
@@ -117,6 +190,24 @@ impl Influxd {
     /// Starts a server on free loopback ports, waits until it answers and creates the first
     /// admin user ([`ADMIN_USER`]).
     pub fn start() -> Influxd {
+        Self::start_with(false)
+    }
+
+    /// [`Influxd::start`], serving HTTPS only (see [`Influxd::ca_pem`]).
+    pub fn start_tls() -> Influxd {
+        Self::start_with(true)
+    }
+
+    /// The PEM of the CA that signed an HTTPS server's certificate.
+    pub fn ca_pem(&self) -> &str {
+        &self
+            .tls
+            .as_ref()
+            .expect("a server started with start_tls")
+            .ca_pem
+    }
+
+    fn start_with(tls: bool) -> Influxd {
         let binary = influxd_binary();
         let mut last = String::new();
         // A port taken between choosing it and influxd binding it: try again with others.
@@ -127,7 +218,9 @@ impl Influxd {
                 continue;
             }
             let conf = dir.path().join("influxdb.conf");
-            std::fs::write(&conf, config(dir.path(), http_port, rpc_port)).expect("write conf");
+            let certs = tls.then(|| Tls::make(dir.path()));
+            std::fs::write(&conf, config(dir.path(), http_port, rpc_port, tls))
+                .expect("write conf");
             let log = std::fs::File::create(dir.path().join("influxd.log")).expect("log file");
             let child = Command::new(&binary)
                 .arg("-config")
@@ -138,11 +231,13 @@ impl Influxd {
                 .stderr(log)
                 .spawn()
                 .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()));
+            let scheme = if tls { "https" } else { "http" };
             let mut server = Influxd {
                 child,
-                url: format!("http://127.0.0.1:{http_port}"),
+                url: format!("{scheme}://127.0.0.1:{http_port}"),
                 port: http_port,
                 dir,
+                tls: certs,
             };
             match server.wait_ready() {
                 Ok(()) => {
@@ -213,8 +308,17 @@ impl Influxd {
         form_body: Option<&str>,
         auth: Option<(&str, &str)>,
     ) -> std::io::Result<Answer> {
-        let mut s = TcpStream::connect(self.addr())?;
-        s.set_read_timeout(Some(Duration::from_secs(60)))?;
+        let tcp = TcpStream::connect(self.addr())?;
+        tcp.set_read_timeout(Some(Duration::from_secs(60)))?;
+        let mut s: Box<dyn Stream> = match &self.tls {
+            None => Box::new(tcp),
+            Some(t) => {
+                let name = rustls::pki_types::ServerName::from(IpAddr::V4(Ipv4Addr::LOCALHOST));
+                let conn = rustls::ClientConnection::new(t.client.clone(), name)
+                    .map_err(std::io::Error::other)?;
+                Box::new(rustls::StreamOwned::new(conn, tcp))
+            }
+        };
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
             self.addr()
@@ -230,7 +334,13 @@ impl Influxd {
         req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
         s.write_all(req.as_bytes())?;
         let mut raw = Vec::new();
-        s.read_to_end(&mut raw)?;
+        match s.read_to_end(&mut raw) {
+            // A TLS peer that closes without close_notify: what came is the whole answer.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !raw.is_empty() => {}
+            r => {
+                r?;
+            }
+        }
         let text = String::from_utf8_lossy(&raw).into_owned();
         let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let status = head
