@@ -2,21 +2,26 @@
 //! CA, under Terraform 1.0.3 and 1.15.5: with `ca_certificate` the provider trusts it and
 //! manages a database; without it the plan fails at once, naming the certificate problem and
 //! the setting; `skip_ssl_verify = true` (DrFaust92/influxdb's setting) is accepted with a
-//! warning that says to use `ca_certificate`, and never turns verification off.
+//! warning that says to use `ca_certificate`, and never turns verification off. Through a
+//! CONNECT proxy (`HTTPS_PROXY`) it works as on the other products.
 
 #[path = "support/influxd.rs"]
 mod influxd;
+#[path = "support/proxy.rs"]
+mod proxy;
 #[path = "support/terraform.rs"]
 mod terraform;
 
 use std::time::{Duration, Instant};
 
 use influxd::Influxd;
+use proxy::ConnectProxy;
 use terraform::{flat, provider_block, Tf, Workspace};
 
 terraform::every_terraform!(
     a_private_ca_is_trusted_with_ca_certificate,
     without_the_ca_the_plan_fails_and_skip_ssl_verify_only_warns,
+    https_proxy_is_used_through_connect,
 );
 
 const DATABASE: &str = r#"
@@ -76,4 +81,23 @@ fn without_the_ca_the_plan_fails_and_skip_ssl_verify_only_warns(tf: Tf) {
         }
     }
     assert!(!server.databases().contains(&"secure".to_owned()));
+}
+
+fn https_proxy_is_used_through_connect(tf: Tf) {
+    let server = Influxd::start_tls();
+    let ws = workspace(tf, &server, "  ca_certificate = file(\"ca.pem\")");
+    let proxy = ConnectProxy::start();
+    let proxy_url = proxy.url();
+    ws.run_with_env(
+        &["apply", "-auto-approve"],
+        &[("HTTPS_PROXY", proxy_url.as_str())],
+    )
+    .assert_success();
+    let connects = proxy.connects();
+    assert!(
+        !connects.is_empty() && connects.iter().all(|c| *c == server.addr()),
+        "the proxy saw CONNECT {}: {connects:?}",
+        server.addr()
+    );
+    assert!(server.databases().contains(&"secure".to_owned()));
 }
