@@ -10,6 +10,8 @@ mod terraform;
 
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
+
 use influxd::{Influxd, ADMIN_USER};
 use terraform::{flat, provider_block, Tf, Workspace};
 
@@ -90,8 +92,11 @@ fn failed_plan(tf: Tf, server: &Influxd, config: &str, user: &str, password: &st
         "names the user: {out}"
     );
     assert!(!out.contains(password), "the password is not shown: {out}");
+    // Nor its basic-auth form (`user:password` in base64).
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let trace = ws.trace_log();
     assert!(
-        !ws.trace_log().contains(password),
+        !trace.contains(password) && !trace.contains(&basic),
         "the password is in no trace log"
     );
     assert!(server.databases().is_empty(), "nothing was created");
