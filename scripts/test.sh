@@ -5,7 +5,8 @@
 # fail, never skip, when it cannot be installed), and InfluxData's Python client run against the
 # simulator (installed from PyPI by scripts/install-python-client.sh). The Core scenarios run
 # against the simulator and a real InfluxDB 3 Core server (../shared/servers/influxdb3-core,
-# checked first by scripts/check-core-server.sh).
+# checked first by scripts/check-core-server.sh), and the InfluxDB 1.x scenarios against a real
+# influxd (Debian's influxdb package, installed by scripts/install-influxdb1.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,6 +18,8 @@ bash scripts/install-python-client.sh
 # found, its shared libraries present (ldd), and answering /health; else stop here saying what
 # is missing.
 bash scripts/check-core-server.sh
+# And a real InfluxDB 1.x server (Debian's influxdb package) for the 1.x scenarios (tests/support/influxd.rs).
+bash scripts/install-influxdb1.sh >/dev/null
 
 # Build every binary first (the end-to-end tests run target/debug/terraform-provider-influxdb).
 cargo build --all-targets

@@ -24,7 +24,9 @@ pub struct Seen {
 /// A reverse proxy on loopback in front of a server, recording the method, path and status of
 /// every request (what the simulator's `/__sim/requests` tells), so a scenario can assert how
 /// many calls of a kind the provider made on the real server too; and injecting faults, with
-/// the simulator's `/__sim/faults` spec (`method`, `path_suffix`, `count`, and one of `status`
+/// the simulator's `/__sim/faults` spec (`method`, `path_suffix`, `body_contains` (matched in
+/// the body with a form's `%XX` and `+` decoded: an InfluxDB 1.x statement), `count`, and one
+/// of `status`
 /// (+ `retry_after_secs`), `drop_before_handling`, `drop_after_handling`), so that a fault case
 /// runs against the real server as written for the simulator. Keep-alive to the client; one
 /// upstream connection per request. Stops when dropped.
@@ -54,6 +56,7 @@ enum FaultAction {
 struct ProxyFault {
     method: Option<String>,
     path_suffix: Option<String>,
+    body_contains: Option<String>,
     remaining: u32,
     action: FaultAction,
 }
@@ -64,6 +67,7 @@ impl ProxyFault {
         let known = [
             "method",
             "path_suffix",
+            "body_contains",
             "count",
             "status",
             "retry_after_secs",
@@ -92,6 +96,7 @@ impl ProxyFault {
         ProxyFault {
             method: spec["method"].as_str().map(str::to_owned),
             path_suffix: spec["path_suffix"].as_str().map(str::to_owned),
+            body_contains: spec["body_contains"].as_str().map(str::to_owned),
             remaining: spec["count"].as_u64().unwrap_or(1) as u32,
             action,
         }
@@ -99,13 +104,21 @@ impl ProxyFault {
 }
 
 /// The action of the first armed fault matching this request, spending one of its uses.
-fn take_fault(faults: &Mutex<Vec<ProxyFault>>, method: &str, path: &str) -> Option<FaultAction> {
+fn take_fault(
+    faults: &Mutex<Vec<ProxyFault>>,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Option<FaultAction> {
     let path = path.split('?').next().unwrap_or("");
     let mut faults = faults.lock().unwrap();
     let i = faults.iter().position(|f| {
         f.remaining > 0
             && f.method.as_deref().is_none_or(|m| m == method)
             && f.path_suffix.as_deref().is_none_or(|p| path.ends_with(p))
+            && f.body_contains
+                .as_deref()
+                .is_none_or(|b| form_decoded(body).contains(b))
     })?;
     faults[i].remaining -= 1;
     let action = faults[i].action.clone();
@@ -113,6 +126,30 @@ fn take_fault(faults: &Mutex<Vec<ProxyFault>>, method: &str, path: &str) -> Opti
         faults.remove(i);
     }
     Some(action)
+}
+
+/// A body as text with an HTML form's encoding undone (`+` is a space, `%XX` a byte).
+fn form_decoded(body: &[u8]) -> String {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < body.len() => {
+                let hex = std::str::from_utf8(&body[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl RecordingProxy {
@@ -155,6 +192,16 @@ impl RecordingProxy {
 
     pub fn clear(&self) {
         self.log.lock().unwrap().clear();
+    }
+
+    /// How many uses of armed faults are left (0: every fault armed has happened).
+    pub fn faults_left(&self) -> u32 {
+        self.faults
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|f| f.remaining)
+            .sum()
     }
 
     /// Arms a fault (the simulator's `/__sim/faults` spec, see the type's doc).
@@ -223,7 +270,7 @@ fn relay(
                 status,
             })
         };
-        let fault = take_fault(faults, &method, &path);
+        let fault = take_fault(faults, &method, &path, &body);
         match fault {
             Some(FaultAction::DropBefore) => {
                 record(0);
