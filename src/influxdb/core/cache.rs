@@ -110,7 +110,8 @@ pub fn create_failed(
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// `s` with its first letter a capital.
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())

@@ -17,6 +17,7 @@ pub mod models;
 pub mod models_influxql;
 pub mod organization;
 pub mod organization_member;
+pub mod password;
 pub mod permissions;
 pub mod secret;
 pub mod snapshots;
