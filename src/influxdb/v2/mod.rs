@@ -8,6 +8,7 @@
 //! `INFLUX_TOKEN`, `INFLUX_ORG`, `INFLUX_ORG_ID`), and the shared `ca_certificate`.
 
 pub mod api;
+pub mod attributes;
 pub mod authorization;
 pub mod bucket;
 pub mod client;

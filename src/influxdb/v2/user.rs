@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::models::{User, UserBody};
-use super::password;
+use super::{attributes, password};
 use super::{validate_v2_id, V2Api};
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{
@@ -62,10 +62,7 @@ impl Resource for UserResource {
                 Attribute::required("name", Type::String)
                     .describe("The user's name, unique on the server. A change renames the user in place (same ID).")
                     .validate_str("Invalid name", validators::not_empty),
-                Attribute::optional_computed("status", Type::String)
-                    .describe("`\"active\"` (the default) or `\"inactive\"` (the user and its tokens are refused). Updated in place; a status changed outside Terraform is restored.")
-                    .validate_str("Invalid status", validators::one_of(&["active", "inactive"]))
-                    .default("active"),
+                attributes::status("the user and its tokens are refused"),
             ]
             .into_iter()
             .chain(password::attributes("The user's password, at least 8 characters. Write-only: sent to InfluxDB when the user is created and whenever `password_wo_version` changes, never stored in the plan or the state."))

@@ -15,11 +15,11 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::*;
-use crate::engine::schema::{validators, Attribute, Nesting};
+use crate::engine::schema::{Attribute, Nesting};
 use crate::engine::{IdentityAttribute, IdentitySchema, Resource, Schema, Type};
 use crate::influxdb::v2::authorization::permission_attributes;
 use crate::influxdb::v2::models::UpdateAuthorization;
-use crate::influxdb::v2::password;
+use crate::influxdb::v2::{attributes, password};
 use crate::influxdb::v2::{validate_v2_id, V2Api};
 
 pub struct V1AuthorizationResource;
@@ -43,22 +43,13 @@ impl Resource for V1AuthorizationResource {
                 Attribute::computed("id", Type::String)
                     .describe("The v1 authorization's ID.")
                     .use_state_for_unknown(),
-                Attribute::optional_computed("org_id", Type::String)
-                    .describe("The organization's ID (16 hexadecimal digits). Unset: the provider's `org` or `org_id`. A change replaces the v1 authorization.")
-                    .validate_str("Invalid org_id", validate_v2_id)
-                    .requires_replace()
-                    .use_state_for_unknown(),
+                attributes::org_id("the v1 authorization"),
                 Attribute::required("token", Type::String)
                     .describe("The v1 user name (InfluxDB calls it the token), unique on the server: 1.x clients send it as `u` or as the basic-auth user. Not a secret. A change replaces the v1 authorization.")
                     .validate_str("Invalid token", check_token)
                     .requires_replace(),
-                Attribute::optional("description", Type::String)
-                    .describe("What the credentials are for. Must not be empty. Updated in place.")
-                    .validate_str("Invalid description", validators::not_empty),
-                Attribute::optional_computed("status", Type::String)
-                    .describe("`\"active\"` (the default) or `\"inactive\"` (logins are refused, the authorization is kept). Updated in place; a status changed outside Terraform is restored.")
-                    .validate_str("Invalid status", validators::one_of(&["active", "inactive"]))
-                    .default("active"),
+                attributes::description("the credentials"),
+                attributes::status("logins are refused, the authorization is kept"),
                 Attribute::required("permissions", Type::Dynamic)
                     .describe("The permissions: a set of `{ action, resource = { type = \"buckets\", id, name, org_id } }` as in `influxdb_authorization`, on buckets only (what 1.x clients read and write). Order does not matter. The API cannot change them, so a change replaces the v1 authorization. At least one.")
                     .nested(Nesting::Set, permission_attributes())
@@ -191,17 +182,15 @@ impl Resource for V1AuthorizationResource {
         diags: &mut Diagnostics,
     ) -> Option<V1AuthorizationState> {
         let id = prior.id.clone().unwrap_or_default();
-        let body = UpdateAuthorization {
-            status: (planned.status != prior.status)
-                .then(|| planned.status.clone().unwrap_or_else(|| "active".into())),
-            description: (planned.description != prior.description)
-                .then(|| planned.description.clone().unwrap_or_default()),
-        };
+        let body = UpdateAuthorization::between(
+            (&prior.status, &prior.description),
+            (&planned.status, &planned.description),
+        );
         let mut state = V1AuthorizationState {
             password_wo: None,
             ..prior.clone()
         };
-        if body.status.is_some() || body.description.is_some() {
+        if !body.is_empty() {
             match api.client.update_legacy_authorization(&id, &body).await {
                 Ok(a) => state = state_from(a, &planned),
                 Err(e) => {
