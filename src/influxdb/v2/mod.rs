@@ -11,6 +11,7 @@ pub mod api;
 pub mod attributes;
 pub mod authorization;
 pub mod bucket;
+pub mod by_id_or_name;
 pub mod client;
 pub mod client_influxql;
 pub mod dbrp;
