@@ -48,6 +48,30 @@ pub fn name_taken(
     );
 }
 
+/// Why an object of the database `name` cannot be made: the database does not exist.
+pub fn missing_text(name: &str) -> String {
+    format!("The database {name:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two).")
+}
+
+/// A create refused because its database `name` does not exist (`error`: the server's
+/// answer, when it said so): reported at `database`, always `None`.
+pub fn missing<T>(
+    name: &str,
+    error: Option<&dyn std::fmt::Display>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let why = missing_text(name);
+    diags.attribute_error(
+        AttributePath::root("database"),
+        "Database not found",
+        match error {
+            Some(e) => format!("{e}\n\n{why}"),
+            None => why,
+        },
+    );
+    None
+}
+
 /// A refresh that finds no database `name`: it leaves the state (always `None`).
 pub fn gone<T>(name: &str, diags: &mut Diagnostics) -> Option<T> {
     diags.warning(

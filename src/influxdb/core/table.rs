@@ -28,6 +28,7 @@ use super::edition::{not_on_core, require_enterprise};
 use super::models::{CreateTable, FieldColumn, SchemaRow, TableRetention};
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
+use crate::influxdb::database as database_rules;
 use crate::influxdb::duration::{format_duration, parse_duration, same_duration};
 use crate::influxdb::http::gone_is_ok;
 
@@ -277,14 +278,7 @@ impl Resource for TableResource {
         // Terraform never makes a database it was not asked for.
         match client.find_database(&database).await {
             Ok(Some(_)) => {}
-            Ok(None) => {
-                diags.attribute_error(
-                    AttributePath::root("database"),
-                    "Database not found",
-                    format!("The database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two)."),
-                );
-                return None;
-            }
+            Ok(None) => return database_rules::missing(&database, None, diags),
             Err(e) => {
                 diags.error(summary, e.to_string());
                 return None;
@@ -308,12 +302,7 @@ impl Resource for TableResource {
                 None
             }
             Err(e) if e.error.is_not_found() => {
-                diags.attribute_error(
-                    AttributePath::root("database"),
-                    "Database not found",
-                    format!("{}\n\nThe database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two).", e.error),
-                );
-                None
+                database_rules::missing(&database, Some(&e.error), diags)
             }
             // A table has no secret: one of this name now, with the declared columns, is the
             // one this request made (an existing one would have been refused with 409).

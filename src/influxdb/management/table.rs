@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type};
+use crate::influxdb::database as database_rules;
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::management::database::doc;
 use crate::influxdb::management::models::CreateTable;
@@ -129,12 +130,7 @@ impl Resource for TableResource {
                 None
             }
             Err(e) if e.error.is_not_found() => {
-                diags.attribute_error(
-                    AttributePath::root("database"),
-                    "Database not found",
-                    format!("{}\n\nThe database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two).", e.error),
-                );
-                None
+                database_rules::missing(&database, Some(&e.error), diags)
             }
             Err(e) if e.may_have_been_created() => {
                 diags.error(

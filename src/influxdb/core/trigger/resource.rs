@@ -27,6 +27,7 @@ use crate::engine::{AttributePath, Diagnostics, Resource, Schema, Type};
 use crate::influxdb::core::client::CoreClient;
 use crate::influxdb::core::database::validate_name as validate_database_name;
 use crate::influxdb::core::engine_api::{CreateTrigger, TriggerRow, TriggerSettings};
+use crate::influxdb::database as database_rules;
 use crate::influxdb::http::{gone_is_ok, CreateError};
 
 pub struct TriggerResource;
@@ -84,7 +85,11 @@ fn create_failed(planned: &TriggerState, e: &CreateError, diags: &mut Diagnostic
     if err.is_conflict() {
         diags.attribute_error(AttributePath::root("name"), "Trigger already exists", format!("{text}\n\nThe database {database:?} already has a trigger named {name:?}. Choose another name, or import it: terraform import ADDRESS {database}:{name}"));
     } else if err.is_not_found() {
-        diags.attribute_error(AttributePath::root("database"), summary, format!("{text}\n\nThe database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two)."));
+        diags.attribute_error(
+            AttributePath::root("database"),
+            summary,
+            format!("{text}\n\n{}", database_rules::missing_text(database)),
+        );
     } else if text.contains("Plugin not found")
         || text.contains("reading plugin file")
         || text.contains("plugin file")
