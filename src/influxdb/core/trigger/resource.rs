@@ -23,7 +23,7 @@ use super::{same_specification, specification_text, validate_specification};
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::schema::validators;
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, Diagnostics, Resource, Schema, Type};
+use crate::engine::{AttributePath, Diagnostics, OrError, Resource, Schema, Type};
 use crate::influxdb::core::client::CoreClient;
 use crate::influxdb::core::database::validate_name as validate_database_name;
 use crate::influxdb::core::engine_api::{CreateTrigger, TriggerRow, TriggerSettings};
@@ -209,24 +209,17 @@ impl Resource for TriggerResource {
     ) -> Option<TriggerState> {
         let database = current.database.clone().unwrap_or_default();
         let name = current.name.clone().unwrap_or_default();
-        let gone = |diags: &mut Diagnostics| {
-            diags.warning(
-                "Processing engine trigger deleted outside Terraform",
-                format!("The trigger {name:?} of the database {database:?} no longer exists. It is removed from the state and the next apply creates it again."),
-            );
-            None
+        let found = match client.find_trigger(&database, &name).await {
+            Err(e) if e.is_not_found() => Ok(None),
+            found => found,
         };
-        match client.find_trigger(&database, &name).await {
-            Ok(Some((row, args))) => Some(state_from_row(&database, &current, &row, args)),
-            Ok(None) => gone(diags),
-            Err(e) if e.is_not_found() => gone(diags),
-            Err(e) => {
-                diags.error(
-                    "Reading the processing engine trigger failed",
-                    e.to_string(),
-                );
-                None
-            }
+        match found.or_error(diags, "Reading the processing engine trigger failed")? {
+            Some((row, args)) => Some(state_from_row(&database, &current, &row, args)),
+            None => diags.deleted_outside(
+                "Processing engine trigger",
+                &format!("The trigger {name:?} of the database {database:?}"),
+                "",
+            ),
         }
     }
 
@@ -283,25 +276,20 @@ impl Resource for TriggerResource {
             diags.error(summary, format!("A trigger is imported as DATABASE:NAME (for example sensors:downsample), not {id:?}."));
             return None;
         };
-        match client.find_trigger(database, name).await {
-            Ok(Some((row, args))) => Some(state_from_row(
-                database,
-                &TriggerState::default(),
-                &row,
-                args,
-            )),
-            Ok(None) => {
-                diags.error(
-                    summary,
-                    format!("The database {database:?} has no trigger named {name:?}."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                None
-            }
-        }
+        let found = client.find_trigger(database, name).await;
+        let Some((row, args)) = found.or_error(diags, summary)? else {
+            diags.error(
+                summary,
+                format!("The database {database:?} has no trigger named {name:?}."),
+            );
+            return None;
+        };
+        Some(state_from_row(
+            database,
+            &TriggerState::default(),
+            &row,
+            args,
+        ))
     }
 }
 
