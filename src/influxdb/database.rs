@@ -4,7 +4,9 @@
 //! name. Each family's resource calls these, so the words a user reads are the same
 //! everywhere.
 
-use crate::engine::{AttributePath, Diagnostics, PlanChange, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{AttributePath, Diagnostics, Listed, PlanChange, Schema, Value};
 
 /// `deletion_protection` unset in the configuration is planned `false`.
 pub fn plan_protection(change: &mut PlanChange<'_>) {
@@ -103,4 +105,28 @@ pub fn import_id(
             )
         })
         .ok()
+}
+
+/// `list "influxdb_database"` takes no settings: every database.
+#[derive(Serialize, Deserialize, Default)]
+pub struct ListConfig {}
+
+/// The schema of `list "influxdb_database"`; `of` is where the databases are ("the server").
+pub fn list_schema(of: &str) -> Schema {
+    Schema::new(
+        &format!("Lists every database of {of} for `terraform query` (Terraform 1.14 or later), by name. It takes no settings."),
+        Vec::new(),
+    )
+}
+
+/// Databases listed by name, sorted by name.
+pub fn listed<S>(mut databases: Vec<(String, S)>) -> Vec<Listed<S>> {
+    databases.sort_by(|a, b| a.0.cmp(&b.0));
+    databases
+        .into_iter()
+        .map(|(display_name, state)| Listed {
+            display_name,
+            state,
+        })
+        .collect()
 }

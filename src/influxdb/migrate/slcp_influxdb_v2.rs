@@ -10,7 +10,7 @@
 
 use serde_json::{json, Value as J};
 
-use super::values::{elements, integer, object, required_text, seconds, text};
+use super::values::{self, elements, integer, object, required_text, seconds, text};
 use super::{known_version, Migration};
 use crate::engine::provider::StoredState;
 
@@ -97,16 +97,7 @@ fn authorization(state: &StoredState<'_>) -> Result<J, String> {
             },
         }));
     }
-    Ok(json!({
-        "id": required_text(m, "id")?,
-        // Null when they imported the authorization (as ours after an import).
-        "token": text(m, "token")?,
-        "org_id": text(m, "org_id")?,
-        "user_id": text(m, "user_id")?,
-        "description": text(m, "description")?,
-        "status": text(m, "status")?,
-        "permissions": permissions,
-    }))
+    values::authorization(m, &[], permissions)
 }
 
 #[cfg(test)]

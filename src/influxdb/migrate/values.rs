@@ -34,6 +34,23 @@ pub fn required_text(m: &Map<String, J>, key: &str) -> Result<J, String> {
     }
 }
 
+/// An `influxdb_authorization` of ours from what every source's authorization has alike: its
+/// ID, its token string (null when they imported the authorization, as ours after an import),
+/// status, description, organization and user, the string attributes `also` has too, and
+/// `permissions`, already mapped.
+pub fn authorization(m: &Map<String, J>, also: &[&str], permissions: Vec<J>) -> Result<J, String> {
+    let mut ours = Map::new();
+    ours.insert("id".into(), required_text(m, "id")?);
+    for key in ["token", "status", "description", "org_id", "user_id"]
+        .iter()
+        .chain(also)
+    {
+        ours.insert((*key).into(), text(m, key)?);
+    }
+    ours.insert("permissions".into(), J::Array(permissions));
+    Ok(J::Object(ours))
+}
+
 /// A whole-number attribute; absent or null is null.
 pub fn integer(m: &Map<String, J>, key: &str) -> Result<Option<i64>, String> {
     match m.get(key) {

@@ -24,11 +24,11 @@ pub fn status(inactive: &str) -> Attribute {
         .default("active")
 }
 
-/// `description`, never empty; `what` is what it describes (`"the token"`).
-pub fn description(what: &str) -> Attribute {
+/// `description`, never empty; `what_is` says what it describes (`"the token is"`).
+pub fn description(what_is: &str) -> Attribute {
     Attribute::optional("description", Type::String)
         .describe(&format!(
-            "What {what} is for. Must not be empty. Updated in place."
+            "What {what_is} for. Must not be empty. Updated in place."
         ))
         .validate_str("Invalid description", validators::not_empty)
 }

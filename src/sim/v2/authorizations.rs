@@ -18,11 +18,10 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE.encode(bytes)
 }
 
-/// An authorization as the API shows it, with the names the server fills in (a bucket's
-/// `name`, an org's `org`).
-pub(super) fn view(s: &Store, a: &Authorization) -> serde_json::Value {
-    let permissions: Vec<Permission> = a
-        .permissions
+/// Permissions as the API shows them: a bucket's `name` and an org's name (`org`) filled in
+/// (v2 and v1 authorizations alike).
+pub(super) fn permissions_view(s: &Store, permissions: &[Permission]) -> Vec<Permission> {
+    permissions
         .iter()
         .map(|p| {
             let mut p = p.clone();
@@ -39,7 +38,13 @@ pub(super) fn view(s: &Store, a: &Authorization) -> serde_json::Value {
                 .map(|o| o.name.clone());
             p
         })
-        .collect();
+        .collect()
+}
+
+/// An authorization as the API shows it, with the names the server fills in (a bucket's
+/// `name`, an org's `org`).
+pub(super) fn view(s: &Store, a: &Authorization) -> serde_json::Value {
+    let permissions = permissions_view(s, &a.permissions);
     json!({
         "id": a.id,
         "status": a.status,

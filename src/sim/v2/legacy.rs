@@ -13,31 +13,14 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use super::authorizations::permissions_view;
 use super::model::{LegacyAuthorization, Permission, Store, RESOURCE_TYPES};
 use super::{error, error_code, new_id, now, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// A v1 authorization as the API shows it, with the names the server fills in.
 pub(super) fn view(s: &Store, a: &LegacyAuthorization) -> serde_json::Value {
-    let permissions: Vec<Permission> = a
-        .permissions
-        .iter()
-        .map(|p| {
-            let mut p = p.clone();
-            if p.resource.kind == "buckets" {
-                if let Some(b) = p.resource.id.as_ref().and_then(|id| s.buckets.get(id)) {
-                    p.resource.name = Some(b.name.clone());
-                }
-            }
-            p.resource.org = p
-                .resource
-                .org_id
-                .as_ref()
-                .and_then(|o| s.orgs.get(o))
-                .map(|o| o.name.clone());
-            p
-        })
-        .collect();
+    let permissions = permissions_view(s, &a.permissions);
     json!({
         "id": a.id,
         "token": a.token,

@@ -207,6 +207,33 @@ fn new_id() -> String {
     format!("{:016x}", fastrand::u64(1u64 << 60..))
 }
 
+/// The object `id` of the collection `kind` (`"buckets"`) that `/api/v2/{kind}/{id}` finds for
+/// `method`, as the server checks it: a malformed ID is 400 (`bad_id`), an unknown one 404
+/// (`missing`), one the caller may not read (GET) or write (any other method) 403. `org`: the
+/// object's organization, which a permission may name.
+fn found<T: Clone>(
+    call: &Call<'_>,
+    (method, kind, id): (&str, &str, &str),
+    objects: &std::collections::BTreeMap<String, T>,
+    org: impl Fn(&T) -> Option<String>,
+    (bad_id, missing): (&str, &str),
+) -> Result<T, Resp> {
+    if !valid_id(id) {
+        return Err(error(400, bad_id));
+    }
+    let Some(o) = objects.get(id).cloned() else {
+        return Err(error(404, missing));
+    };
+    let action = if method == "GET" { "read" } else { "write" };
+    if !call.allowed(action, kind, org(&o).as_deref(), Some(id)) {
+        return Err(error(403, &format!("{action}:{kind} is unauthorized")));
+    }
+    Ok(o)
+}
+
+/// What `found` answers for an ID that is not 16 hexadecimal digits.
+const BAD_ID: &str = "id must have a length of 16 bytes";
+
 fn valid_id(s: &str) -> bool {
     s.len() == 16
         && s.bytes()

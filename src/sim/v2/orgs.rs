@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::buckets::add_system_buckets;
 use super::model::{Mapping, Org, Store};
-use super::{error, error_code, new_id, now, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, now, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// An organization as the API shows it.
@@ -119,16 +119,17 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
 
 /// `/api/v2/orgs/{id}` with any method.
 pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Resp {
-    if !valid_id(id) {
-        return error(400, "id must have a length of 16 bytes");
-    }
-    let Some(mut o) = s.orgs.get(id).cloned() else {
-        return error(404, "organization not found");
+    let at = (method, "orgs", id);
+    let mut o = match found(
+        call,
+        at,
+        &s.orgs,
+        |_| None,
+        (BAD_ID, "organization not found"),
+    ) {
+        Ok(o) => o,
+        Err(r) => return r,
     };
-    let action = if method == "GET" { "read" } else { "write" };
-    if !call.allowed(action, "orgs", None, Some(id)) {
-        return error(403, &format!("{action}:orgs is unauthorized"));
-    }
     match method {
         "GET" => reply(200, &view(&o)),
         "PATCH" => {

@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use super::model::{Store, User};
-use super::{error, error_code, new_id, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// The shortest password InfluxDB accepts.
@@ -106,16 +106,11 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
     if s.cloud {
         return error(404, "path not found");
     }
-    if !valid_id(id) {
-        return error(400, "id must have a length of 16 bytes");
-    }
-    let Some(mut user) = s.users.get(id).cloned() else {
-        return error(404, "user not found");
+    let at = (method, "users", id);
+    let mut user = match found(call, at, &s.users, |_| None, (BAD_ID, "user not found")) {
+        Ok(u) => u,
+        Err(r) => return r,
     };
-    let action = if method == "GET" { "read" } else { "write" };
-    if !call.allowed(action, "users", None, Some(id)) {
-        return error(403, &format!("{action}:users is unauthorized"));
-    }
     match method {
         "GET" => reply(200, &view(&user)),
         "PATCH" => {

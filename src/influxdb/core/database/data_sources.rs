@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::engine::schema::Attribute;
-use crate::engine::{DataSource, Diagnostics, Schema, Type};
+use crate::engine::{DataSource, Diagnostics, OrError, Schema, Type};
 use crate::influxdb::core::client::INTERNAL_DB;
 use crate::influxdb::core::CoreClient;
 
@@ -60,30 +60,25 @@ impl DataSource for DatabasesDataSource {
         _config: DatabasesModel,
         diags: &mut Diagnostics,
     ) -> Option<DatabasesModel> {
-        match client.databases_snapshot().await {
-            Ok(list) => {
-                let mut databases: Vec<DatabaseItem> = list
-                    .items()
-                    .iter()
-                    .filter(|d| !d.deleted && d.database_name != INTERNAL_DB)
-                    .map(|d| {
-                        let s = state_from_row(d);
-                        DatabaseItem {
-                            name: s.name,
-                            retention_period: s.retention_period,
-                            ..DatabaseItem::default()
-                        }
-                    })
-                    .collect();
-                databases.sort_by(|a, b| a.name.cmp(&b.name));
-                Some(DatabasesModel {
-                    databases: Some(databases),
-                })
-            }
-            Err(e) => {
-                diags.error("Listing the databases failed", e.to_string());
-                None
-            }
-        }
+        let snapshot = client.databases_snapshot().await;
+        let list = snapshot.or_error(diags, "Listing the databases failed")?;
+        let live = list
+            .items()
+            .iter()
+            .filter(|d| !d.deleted && d.database_name != INTERNAL_DB);
+        let mut databases: Vec<DatabaseItem> = live
+            .map(|d| {
+                let s = state_from_row(d);
+                DatabaseItem {
+                    name: s.name,
+                    retention_period: s.retention_period,
+                    ..DatabaseItem::default()
+                }
+            })
+            .collect();
+        databases.sort_by(|a, b| a.name.cmp(&b.name));
+        Some(DatabasesModel {
+            databases: Some(databases),
+        })
     }
 }

@@ -79,13 +79,10 @@ impl Resource for DatabaseResource {
                     .requires_replace(),
                 Attribute::optional_computed("deletion_protection", Type::Bool)
                     .describe("While `true`, any plan that would delete the database or replace it (which deletes its data) fails, naming the database. The flag is kept in the state, so it also guards a database whose block was removed from the configuration. Set it to `false` and apply before destroying. Default `false`. Kept in the state only: changing it makes no API call."),
-                Attribute::computed("account_id", Type::String)
-                    .describe(doc::ACCOUNT_ID)
-                    .use_state_for_unknown(),
-                Attribute::computed("cluster_id", Type::String)
-                    .describe(doc::CLUSTER_ID)
-                    .use_state_for_unknown(),
-            ],
+            ]
+            .into_iter()
+            .chain(scope_attributes())
+            .collect(),
         )
     }
 

@@ -50,7 +50,7 @@ impl Resource for AuthorizationResource {
                     .validate_str("Invalid user_id", validate_v2_id)
                     .requires_replace()
                     .use_state_for_unknown(),
-                attributes::description("the token"),
+                attributes::description("the token is"),
                 attributes::status("the token is refused but kept"),
                 Attribute::optional_computed("permissions", Type::Dynamic)
                     .describe("The token's permissions: a set of `{ action, resource = { type, id, name, org_id } }`. Order does not matter. The API cannot change them, so a change replaces the authorization (new ID, new token). Required unless `all_access` or `operator` is set, which fill it in. At least one.")

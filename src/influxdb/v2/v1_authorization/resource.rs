@@ -48,7 +48,7 @@ impl Resource for V1AuthorizationResource {
                     .describe("The v1 user name (InfluxDB calls it the token), unique on the server: 1.x clients send it as `u` or as the basic-auth user. Not a secret. A change replaces the v1 authorization.")
                     .validate_str("Invalid token", check_token)
                     .requires_replace(),
-                attributes::description("the credentials"),
+                attributes::description("the credentials are"),
                 attributes::status("logins are refused, the authorization is kept"),
                 Attribute::required("permissions", Type::Dynamic)
                     .describe("The permissions: a set of `{ action, resource = { type = \"buckets\", id, name, org_id } }` as in `influxdb_authorization`, on buckets only (what 1.x clients read and write). Order does not matter. The API cannot change them, so a change replaces the v1 authorization. At least one.")
