@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{AttributePath, Diagnostics, Listed, PlanChange, Schema, Value};
+use crate::engine::{AttributePath, Diagnostics, Listed, OrError, PlanChange, Schema, Value};
 
 /// `deletion_protection` unset in the configuration is planned `false`.
 pub fn plan_protection(change: &mut PlanChange<'_>) {
@@ -81,6 +81,19 @@ pub fn gone<T>(name: &str, diags: &mut Diagnostics) -> Option<T> {
         format!("The database {name:?} no longer exists. It is removed from the state and the next apply creates it again (empty)."),
     );
     None
+}
+
+/// A refresh's answer for the database `name` (`found`): the server's, or `None` when it is
+/// gone (it leaves the state, with a warning) or the read failed.
+pub fn refreshed<R>(
+    found: Result<Option<R>, impl std::fmt::Display>,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<R> {
+    match found.or_error(diags, "Reading the database failed")? {
+        Some(r) => Some(r),
+        None => gone(name, diags),
+    }
 }
 
 /// An update refused because the database `name` is gone.

@@ -114,14 +114,7 @@ fn bucket(state: &StoredState<'_>) -> Result<J, String> {
         Some(s) => seconds(s, "retention_period")?,
         None => J::Null,
     };
-    Ok(json!({
-        "id": required_text(m, "id")?,
-        "org_id": text(m, "org_id")?,
-        "name": required_text(m, "name")?,
-        "description": text(m, "description")?,
-        "retention_period": retention,
-        "deletion_protection": false,
-    }))
+    values::bucket(m, retention, &[])
 }
 
 fn authorization(state: &StoredState<'_>) -> Result<J, String> {

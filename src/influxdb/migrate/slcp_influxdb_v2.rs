@@ -61,15 +61,7 @@ fn bucket(state: &StoredState<'_>) -> Result<J, String> {
             ))
         }
     };
-    Ok(json!({
-        "id": required_text(m, "id")?,
-        "org_id": text(m, "org_id")?,
-        "name": required_text(m, "name")?,
-        "description": text(m, "description")?,
-        "retention_period": retention,
-        "shard_group_duration": shard_group,
-        "deletion_protection": false,
-    }))
+    values::bucket(m, retention, &[("shard_group_duration", shard_group)])
 }
 
 fn authorization(state: &StoredState<'_>) -> Result<J, String> {

@@ -16,7 +16,7 @@
 use serde_json::{json, Map, Value};
 
 use super::model::{Bucket, Store};
-use super::{error, error_code, found, new_id, now, reply, valid_id, Call, BAD_ID};
+use super::{error, error_code, found, new_id, now, org_named, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, Resp};
 
 const HOUR: i64 = 3600;
@@ -139,9 +139,9 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     }
     let org_id = match (q.get("orgID"), q.get("org")) {
         (Some(id), _) => Some(id.clone()),
-        (None, Some(name)) => match s.orgs.values().find(|o| &o.name == name) {
-            Some(o) => Some(o.id.clone()),
-            None => return error(404, &format!("organization name \"{name}\" not found")),
+        (None, Some(name)) => match org_named(s, name) {
+            Ok(id) => Some(id),
+            Err(r) => return r,
         },
         (None, None) => None,
     };

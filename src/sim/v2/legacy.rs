@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::authorizations::permissions_view;
 use super::model::{LegacyAuthorization, Permission, Store, RESOURCE_TYPES};
-use super::{error, error_code, new_id, now, reply, valid_id, Call};
+use super::{error, error_code, new_id, now, owner_filters, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// A v1 authorization as the API shows it, with the names the server fills in.
@@ -72,19 +72,9 @@ fn list(s: &Store, call: &Call<'_>) -> Resp {
             return error(404, "authorization not found");
         }
     }
-    let user_id = match q.get("user") {
-        Some(name) => match s.users.values().find(|u| &u.name == name) {
-            Some(u) => Some(u.id.clone()),
-            None => return error(404, "user not found"),
-        },
-        None => q.get("userID").cloned(),
-    };
-    let org_id = match q.get("org") {
-        Some(name) => match s.orgs.values().find(|o| &o.name == name) {
-            Some(o) => Some(o.id.clone()),
-            None => return error(404, &format!("organization name \"{name}\" not found")),
-        },
-        None => q.get("orgID").cloned(),
+    let (user_id, org_id) = match owner_filters(s, q) {
+        Ok(filters) => filters,
+        Err(r) => return r,
     };
     let list: Vec<_> = s
         .legacy_authorizations

@@ -231,6 +231,47 @@ fn found<T: Clone>(
     Ok(o)
 }
 
+/// The `offset` and `limit` of a list's query (unset: from the first, all).
+fn paging(q: &BTreeMap<String, String>) -> (usize, usize) {
+    let number = |k: &str| q.get(k).and_then(|v| v.parse().ok());
+    (
+        number("offset").unwrap_or(0),
+        number("limit").unwrap_or(usize::MAX),
+    )
+}
+
+/// The ID of the organization named `name` (404 when there is none), as a list's `org`
+/// filter finds it.
+fn org_named(s: &Store, name: &str) -> Result<String, Resp> {
+    match s.orgs.values().find(|o| o.name == name) {
+        Some(o) => Ok(o.id.clone()),
+        None => Err(error(
+            404,
+            &format!("organization name \"{name}\" not found"),
+        )),
+    }
+}
+
+/// The user a list of authorizations filters on: `user` (a name, 404 when none has it), else
+/// `userID`; and the organization: `org` (a name), else `orgID`.
+fn owner_filters(
+    s: &Store,
+    q: &BTreeMap<String, String>,
+) -> Result<(Option<String>, Option<String>), Resp> {
+    let user_id = match q.get("user") {
+        Some(name) => match s.users.values().find(|u| &u.name == name) {
+            Some(u) => Some(u.id.clone()),
+            None => return Err(error(404, "user not found")),
+        },
+        None => q.get("userID").cloned(),
+    };
+    let org_id = match q.get("org") {
+        Some(name) => Some(org_named(s, name)?),
+        None => q.get("orgID").cloned(),
+    };
+    Ok((user_id, org_id))
+}
+
 /// What `found` answers for an ID that is not 16 hexadecimal digits.
 const BAD_ID: &str = "id must have a length of 16 bytes";
 

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::buckets::add_system_buckets;
 use super::model::{Mapping, Org, Store};
-use super::{error, error_code, found, new_id, now, reply, valid_id, Call, BAD_ID};
+use super::{error, error_code, found, new_id, now, paging, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// An organization as the API shows it.
@@ -56,11 +56,7 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
                 .any(|m| &m.user_id == user && m.resource_id == o.id)
         });
     }
-    let offset = q.get("offset").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let limit = q
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(usize::MAX);
+    let (offset, limit) = paging(q);
     let orgs: Vec<Value> = list
         .into_iter()
         .filter(|o| call.allowed("read", "orgs", None, Some(&o.id)))

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use super::model::{Store, Task};
 use super::task_format::{edit_options, OptionEdit};
 use super::task_options::{from_script, show_offset};
-use super::{error, error_code, found, new_id, now, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, now, org_named, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// The default and largest page of `GET /api/v2/tasks`.
@@ -85,9 +85,9 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     }
     let org_id = match (q.get("orgID"), q.get("org")) {
         (Some(id), _) => Some(id.clone()),
-        (None, Some(name)) => match s.orgs.values().find(|o| &o.name == name) {
-            Some(o) => Some(o.id.clone()),
-            None => return error(404, &format!("organization name \"{name}\" not found")),
+        (None, Some(name)) => match org_named(s, name) {
+            Ok(id) => Some(id),
+            Err(r) => return r,
         },
         (None, None) => None,
     };

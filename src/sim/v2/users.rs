@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use super::model::{Store, User};
-use super::{error, error_code, found, new_id, reply, valid_id, Call, BAD_ID};
+use super::{error, error_code, found, new_id, paging, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// The shortest password InfluxDB accepts.
@@ -42,11 +42,7 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     if let Some(after) = q.get("after") {
         list.retain(|u| &u.id > after);
     }
-    let offset = q.get("offset").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let limit = q
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(usize::MAX);
+    let (offset, limit) = paging(q);
     let users: Vec<Value> = list
         .into_iter()
         .filter(|u| call.allowed("read", "users", None, Some(&u.id)))

@@ -171,15 +171,12 @@ impl Resource for DatabaseResource {
     ) -> Option<DatabaseState> {
         let name = current.name.clone().unwrap_or_default();
         // From this process's snapshot of the list (one list call per refresh).
-        let found = client.read_database(&name).await;
-        match found.or_error(diags, "Reading the database failed")? {
-            Some(d) => Some(DatabaseState {
-                // Not on the server: the state's own setting.
-                deletion_protection: database::protection(current.deletion_protection),
-                ..state_from(d)
-            }),
-            None => database::gone(&name, diags),
-        }
+        let d = database::refreshed(client.read_database(&name).await, &name, diags)?;
+        Some(DatabaseState {
+            // Not on the server: the state's own setting.
+            deletion_protection: database::protection(current.deletion_protection),
+            ..state_from(d)
+        })
     }
 
     async fn update(
