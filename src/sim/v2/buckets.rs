@@ -16,7 +16,7 @@
 use serde_json::{json, Map, Value};
 
 use super::model::{Bucket, Store};
-use super::{error, error_code, found, new_id, now, org_named, reply, valid_id, Call, BAD_ID};
+use super::{error, error_code, found, new_id, now, org_filter, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, Resp};
 
 const HOUR: i64 = 3600;
@@ -137,13 +137,9 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
         };
         return page(s, call, vec![b], limit, offset);
     }
-    let org_id = match (q.get("orgID"), q.get("org")) {
-        (Some(id), _) => Some(id.clone()),
-        (None, Some(name)) => match org_named(s, name) {
-            Ok(id) => Some(id),
-            Err(r) => return r,
-        },
-        (None, None) => None,
+    let org_id = match org_filter(s, q) {
+        Ok(o) => o,
+        Err(r) => return r,
     };
     let name = q.get("name");
     let list: Vec<&Bucket> = match &org_id {

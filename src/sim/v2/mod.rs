@@ -231,13 +231,15 @@ fn found<T: Clone>(
     Ok(o)
 }
 
-/// The `offset` and `limit` of a list's query (unset: from the first, all).
-fn paging(q: &BTreeMap<String, String>) -> (usize, usize) {
+/// The page of `items` a list's query asks for: `offset` (unset: from the first) and `limit`
+/// (unset: all).
+fn paged<T>(items: impl Iterator<Item = T>, q: &BTreeMap<String, String>) -> Vec<T> {
     let number = |k: &str| q.get(k).and_then(|v| v.parse().ok());
-    (
-        number("offset").unwrap_or(0),
-        number("limit").unwrap_or(usize::MAX),
-    )
+    let (offset, limit) = (number("offset").unwrap_or(0), number("limit"));
+    items
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX))
+        .collect()
 }
 
 /// The ID of the organization named `name` (404 when there is none), as a list's `org`
@@ -249,6 +251,15 @@ fn org_named(s: &Store, name: &str) -> Result<String, Resp> {
             404,
             &format!("organization name \"{name}\" not found"),
         )),
+    }
+}
+
+/// The organization a list filters on: `orgID`, else `org` (a name).
+fn org_filter(s: &Store, q: &BTreeMap<String, String>) -> Result<Option<String>, Resp> {
+    match (q.get("orgID"), q.get("org")) {
+        (Some(id), _) => Ok(Some(id.clone())),
+        (None, Some(name)) => org_named(s, name).map(Some),
+        (None, None) => Ok(None),
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::buckets::add_system_buckets;
 use super::model::{Mapping, Org, Store};
-use super::{error, error_code, found, new_id, now, paging, reply, valid_id, Call, BAD_ID};
+use super::{error, error_code, found, new_id, now, paged, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// An organization as the API shows it.
@@ -56,14 +56,10 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
                 .any(|m| &m.user_id == user && m.resource_id == o.id)
         });
     }
-    let (offset, limit) = paging(q);
-    let orgs: Vec<Value> = list
+    let visible = list
         .into_iter()
-        .filter(|o| call.allowed("read", "orgs", None, Some(&o.id)))
-        .skip(offset)
-        .take(limit)
-        .map(view)
-        .collect();
+        .filter(|o| call.allowed("read", "orgs", None, Some(&o.id)));
+    let orgs: Vec<Value> = paged(visible, q).into_iter().map(view).collect();
     reply(
         200,
         &json!({"links": {"self": "/api/v2/orgs"}, "orgs": orgs}),

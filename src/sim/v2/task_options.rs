@@ -142,19 +142,25 @@ fn skip_comment(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Where the string or line comment that starts at `i` ends, if one does: what a scan for
+/// braces and commas passes over.
+fn skip_opaque(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        b'"' => Some(skip_string(b, i)),
+        b'/' if b.get(i + 1) == Some(&b'/') => Some(skip_comment(b, i)),
+        _ => None,
+    }
+}
+
 /// The index of the `}` closing the object that starts at `start` (just after its `{`).
 fn matching_brace(b: &[u8], start: usize) -> Option<usize> {
     let (mut depth, mut i) = (0usize, start);
     while i < b.len() {
+        if let Some(after) = skip_opaque(b, i) {
+            i = after;
+            continue;
+        }
         match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = skip_comment(b, i);
-                continue;
-            }
             b'{' | b'(' | b'[' => depth += 1,
             b'}' if depth == 0 => return Some(i),
             b'}' | b')' | b']' => depth = depth.saturating_sub(1),
@@ -171,15 +177,11 @@ fn properties(body: &str) -> Result<Vec<(String, String)>, String> {
     let mut parts = Vec::new();
     let (mut depth, mut start, mut i) = (0usize, 0, 0);
     while i < b.len() {
+        if let Some(after) = skip_opaque(b, i) {
+            i = after;
+            continue;
+        }
         match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = skip_comment(b, i);
-                continue;
-            }
             b'{' | b'(' | b'[' => depth += 1,
             b'}' | b')' | b']' => depth = depth.saturating_sub(1),
             b',' if depth == 0 => {

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use super::model::{Store, Task};
 use super::task_format::{edit_options, OptionEdit};
 use super::task_options::{from_script, show_offset};
-use super::{error, error_code, found, new_id, now, org_named, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, now, org_filter, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// The default and largest page of `GET /api/v2/tasks`.
@@ -83,13 +83,9 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
             return error(400, "failed to decode request: invalid ID");
         }
     }
-    let org_id = match (q.get("orgID"), q.get("org")) {
-        (Some(id), _) => Some(id.clone()),
-        (None, Some(name)) => match org_named(s, name) {
-            Ok(id) => Some(id),
-            Err(r) => return r,
-        },
-        (None, None) => None,
+    let org_id = match org_filter(s, q) {
+        Ok(o) => o,
+        Err(r) => return r,
     };
     let tasks: Vec<Value> = s
         .tasks

@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use super::model::{Store, User};
-use super::{error, error_code, found, new_id, paging, reply, valid_id, Call, BAD_ID};
+use super::{error, error_code, found, new_id, paged, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// The shortest password InfluxDB accepts.
@@ -42,14 +42,10 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     if let Some(after) = q.get("after") {
         list.retain(|u| &u.id > after);
     }
-    let (offset, limit) = paging(q);
-    let users: Vec<Value> = list
+    let visible = list
         .into_iter()
-        .filter(|u| call.allowed("read", "users", None, Some(&u.id)))
-        .skip(offset)
-        .take(limit)
-        .map(view)
-        .collect();
+        .filter(|u| call.allowed("read", "users", None, Some(&u.id)));
+    let users: Vec<Value> = paged(visible, q).into_iter().map(view).collect();
     reply(
         200,
         &json!({"links": {"self": "/api/v2/users"}, "users": users}),
