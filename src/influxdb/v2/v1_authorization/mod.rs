@@ -75,18 +75,7 @@ pub fn validate_permissions(config: &Value, diags: &mut Diagnostics) {
 /// The state of `a` as the API describes it; permissions that match what the state holds
 /// keep the state's form; the password version is the settings'.
 pub fn state_from(a: LegacyAuthorization, prior: &V1AuthorizationState) -> V1AuthorizationState {
-    let permissions = match &prior.permissions {
-        Some(p) if permissions::same(p, &a.permissions, &a.org_id) => p.clone(),
-        _ => {
-            let mut p: Vec<_> = a
-                .permissions
-                .iter()
-                .map(|p| permissions::from_api(p, &a.org_id))
-                .collect();
-            p.sort();
-            p
-        }
-    };
+    let permissions = permissions::kept(prior.permissions.as_ref(), &a.permissions, &a.org_id);
     V1AuthorizationState {
         id: Some(a.id),
         org_id: Some(a.org_id),
