@@ -18,6 +18,12 @@ cd "$ROOT"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+# `scripts/demo.sh v1`: the InfluxDB 1.x demo against a real influxd (scripts/demo-v1.sh).
+if [[ "${1:-}" == "v1" ]]; then
+    shift
+    exec bash "$ROOT/scripts/demo-v1.sh" "$@"
+fi
+
 PRODUCT="${DEMO_PRODUCT:-dedicated}"
 if [[ "${1:-}" == "core" || "${1:-}" == "enterprise" ]]; then
     PRODUCT="$1"

@@ -1,16 +1,21 @@
 //! Conformance of the simulator's Core mode to the real InfluxDB 3 Core server: every request
 //! the provider's Core client makes (`src/influxdb/core/client.rs`: `/ping`, `/health`, SQL on
 //! `system.tokens`, `system.databases` and `system.influxdb_schema`, database create / retention
-//! change / delete, table create / delete, named admin token create / delete) and each error
+//! change / delete, table create / delete, named admin token create / delete, and in
+//! [`engine`] the caches, plugin files, triggers and their system tables) and each error
 //! case the simulator models (missing database, taken name, bad retention, bad name, unknown
-//! token, Core's database limit, Enterprise-only endpoints, ...) is sent, in the same order, to
+//! token, Core's database limit, Enterprise-only endpoints, missing plugin file, bad trigger
+//! specification, enabled trigger deleted without force, ...) is sent, in the same order, to
 //! a real server and to `influxdb-sim --product core`. Their status codes must be equal, and
 //! their bodies too once what legitimately differs is masked: token strings, hashes,
-//! timestamps, the soft-deleted names' time suffix, the server's version. Rows of a listing are
+//! timestamps, the soft-deleted names' time suffix, the server's version, the catalog's sequence
+//! number, the plugin directory's path and a file's modification time. Rows of a listing are
 //! compared as sets. The real server decides: a difference is fixed in the simulator.
 
 #[path = "support/core_server.rs"]
 mod core_server;
+#[path = "conformance_core/engine.rs"]
+mod engine;
 #[path = "support/sim.rs"]
 mod sim;
 
@@ -29,6 +34,10 @@ const VOLATILE: &[&str] = &[
     "process_id",
     "revision",
     "version",
+    "time_ns",
+    "sequence_number",
+    "file_path",
+    "last_modified",
 ];
 
 /// `NAME-YYYYMMDDTHHMMSS` -> `NAME-<deleted>`.
@@ -431,6 +440,10 @@ fn script() -> Vec<Step> {
             "_internal",
             "SELECT * FROM system.tokens",
         ),
+    ];
+    // Caches and the processing engine, on `sensors`.
+    s.extend(engine::steps());
+    s.extend(vec![
         // Deleting databases.
         step(
             "delete a missing database",
@@ -473,7 +486,7 @@ fn script() -> Vec<Step> {
             db,
             Some(json!({"db": "plain"})),
         ),
-    ];
+    ]);
     // Core's limit: 5 live databases besides _internal (sensors and plain exist).
     for (i, name) in ["l1", "l2", "l3", "l4"].iter().enumerate() {
         s.push(step(
@@ -512,6 +525,7 @@ fn the_simulator_answers_as_the_real_core_server() {
     let real = CoreServer::start();
     let sim = SimProcess::core();
     let mut differences = Vec::new();
+    let mut checked = 0;
     for st in script() {
         let body = write_body(st.what).or(st.body.clone());
         let send = |addr: &str, operator: &str| {
@@ -531,6 +545,15 @@ fn the_simulator_answers_as_the_real_core_server() {
                 st.what, st.method, st.path, r.status, r.body, s.status, s.body
             ));
         }
+        if let Some(expected) = engine::expected_status(st.what) {
+            // What the provider relies on, seen on the real server itself.
+            assert_eq!(
+                r.status, expected,
+                "{} on the real server: {}",
+                st.what, r.body
+            );
+            checked += 1;
+        }
         if st.what == "ping" {
             // The provider tells Core from Enterprise by this header.
             assert_eq!(r.header("x-influxdb-build"), Some("Core"));
@@ -548,6 +571,7 @@ fn the_simulator_answers_as_the_real_core_server() {
             );
         }
     }
+    assert_eq!(checked, engine::EXPECTED.len(), "every engine step ran");
     assert!(
         differences.is_empty(),
         "{} difference(s) between the real InfluxDB 3 Core server and the simulator:\n{}",

@@ -1,22 +1,30 @@
 //! `influxdb_database_token` on InfluxDB 3 Enterprise (and refused on Core), end to end: the
 //! real Terraform in its normal output mode, an empty `provider "influxdb" {}` block with only
-//! `INFLUXDB3_HOST_URL` and `INFLUXDB3_AUTH_TOKEN` set, against the simulator. The whole stack
+//! `INFLUXDB3_HOST_URL` and `INFLUXDB3_AUTH_TOKEN` set, against the simulator (Core's refusal
+//! also against the REAL InfluxDB 3 Core server). The whole stack
 //! of the issue is applied together: a database with retention, a table with tags and fields, a
 //! named admin token and database tokens. The Management family's scenarios of the same type
 //! live in `e2e_database_token.rs`.
 
+#[path = "support/core_server.rs"]
+mod core_server;
+#[path = "support/core_target.rs"]
+mod core_target;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
+use core_target::{on_sim_and_real_core, Target};
 use serde_json::json;
 use sim::{SimProcess, CORE_TOKEN};
 use terraform::{flat, provider_block, repo_root, Tf, Workspace};
 
+// Refused on Core: on the Core simulator and on the REAL InfluxDB 3 Core server.
+on_sim_and_real_core!(on_core_it_fails_at_plan_naming_enterprise);
+
 terraform::every_terraform!(
     the_whole_stack_on_enterprise,
-    on_core_it_fails_at_plan_naming_enterprise,
     a_token_deleted_outside_is_created_again,
     a_lost_create_answer_leaves_no_token_and_the_next_apply_converges,
     a_token_that_already_exists_is_never_deleted,
@@ -210,8 +218,8 @@ fn the_whole_stack_on_enterprise(tf: Tf) {
         .all(|d| d["deleted"] == true));
 }
 
-fn on_core_it_fails_at_plan_naming_enterprise(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn on_core_it_fails_at_plan_naming_enterprise(sim: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, sim.provider_env());
     ws.write(
         "main.tf",
         &format!(
@@ -228,12 +236,8 @@ fn on_core_it_fails_at_plan_naming_enterprise(tf: Tf) {
     );
     assert!(text.contains("InfluxDB 3 Core"), "{text}");
     ws.run(&["apply", "-auto-approve"]).assert_failure();
-    assert!(
-        sim.requests().iter().all(|r| r["method"] == "GET"),
-        "nothing written: {:?}",
-        sim.requests()
-    );
-    assert_eq!(sim.v3_tokens().len(), 1);
+    assert!(sim.only_reads(), "nothing written: {:?}", sim.calls());
+    assert_eq!(sim.tokens().len(), 1);
 }
 
 fn one_token(description: &str) -> String {

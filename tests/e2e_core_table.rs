@@ -1,31 +1,37 @@
 //! `influxdb_table` on InfluxDB 3 Core and Enterprise, end to end: the real Terraform, an empty
 //! `provider "influxdb" {}` block with only `INFLUXDB3_HOST_URL` and `INFLUXDB3_AUTH_TOKEN`
-//! set, against the simulator. Columns added by writes are not drift, a declared column
-//! missing on the server is, a change the API cannot make replaces the table, and Enterprise's
-//! table retention fails at plan on Core naming Enterprise. The Management family's scenarios of
-//! the same type live in `e2e_table.rs`.
+//! set, against the Core simulator and the REAL InfluxDB 3 Core server
+//! (`support/core_target.rs`; Enterprise: the simulator only). Columns added by writes are not
+//! drift, a declared column missing on the server is, a change the API cannot make replaces the
+//! table, and Enterprise's table retention fails at plan on Core naming Enterprise. The
+//! Management family's scenarios of the same type live in `e2e_table.rs`.
 
+#[path = "support/core_server.rs"]
+mod core_server;
+#[path = "support/core_target.rs"]
+mod core_target;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
-use sim::SimProcess;
+use core_target::{on_sim_and_real_core, on_sim_and_real_core_latest, Target};
 use terraform::{flat, provider_block, Tf, Workspace};
 
-terraform::every_terraform!(
+on_sim_and_real_core!(
     lifecycle_on_core,
-    lifecycle_on_enterprise,
     a_column_added_by_a_write_is_not_a_change,
     a_table_deleted_outside_is_created_again,
     table_retention_on_core_fails_at_plan_naming_enterprise,
     a_dedicated_only_argument_fails_at_plan_naming_it,
     import_by_database_and_name,
 );
+on_sim_and_real_core_latest!(a_declared_column_missing_on_the_server_is_drift);
+terraform::every_terraform!(lifecycle_on_enterprise);
 
-fn setup(sim: SimProcess, tf: Tf) -> (SimProcess, Workspace) {
-    let ws = Workspace::with_env(tf, sim.provider_env());
-    (sim, ws)
+fn setup(target: Target, tf: Tf) -> (Target, Workspace) {
+    let ws = Workspace::with_env(tf, target.provider_env());
+    (target, ws)
 }
 
 const FIELDS: &str = "[\n    { name = \"usage\", type = \"float64\" },\n    { name = \"count\", type = \"int64\" },\n  ]";
@@ -38,18 +44,46 @@ fn config(table_body: &str) -> String {
     )
 }
 
-/// The simulator's table `table` of the live database `db`.
-fn table(sim: &SimProcess, db: &str, table: &str) -> Option<serde_json::Value> {
-    sim.state()["databases"]
+/// The table `table` of the live database `db` as `system.influxdb_schema` shows it: its tags
+/// (sorted by name, as the server lists them) and how many fields it has; `None` when there is
+/// no such table.
+fn table(target: &Target, db: &str, table: &str) -> Option<(Vec<String>, usize)> {
+    let columns = target.columns(db, table);
+    if columns.is_empty() {
+        return None;
+    }
+    let mut tags: Vec<String> = columns
+        .iter()
+        .filter(|(_, kind)| kind == "tag")
+        .map(|(k, _)| k.clone())
+        .collect();
+    tags.sort();
+    let fields = columns
+        .iter()
+        .filter(|(_, kind)| kind != "tag" && kind != "time")
+        .count();
+    Some((tags, fields))
+}
+
+fn tags(names: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+/// Enterprise's own view of the table (its retention), from the simulator's state.
+fn enterprise_table(target: &Target, db: &str, table: &str) -> serde_json::Value {
+    target.sim().state()["databases"]
         .as_array()
         .cloned()
         .unwrap_or_default()
         .into_iter()
         .find(|d| d["name"] == db && d["deleted"] == false)
         .and_then(|d| d["tables"].get(table).cloned())
+        .expect("the table")
 }
 
-fn lifecycle(sim: SimProcess, tf: Tf, enterprise: bool) {
+fn lifecycle(sim: Target, tf: Tf, enterprise: bool) {
     let (sim, ws) = setup(sim, tf);
     let retention = if enterprise {
         "  retention_period = \"7d\"\n"
@@ -65,10 +99,12 @@ fn lifecycle(sim: SimProcess, tf: Tf, enterprise: bool) {
     let out = ws.apply(&[]);
     assert!(out.stdout.contains("2 added"), "{}", out.stdout);
     let t = table(&sim, "sensors", "cpu").expect("created");
-    assert_eq!(t["tags"], serde_json::json!(["host", "region"]));
-    assert_eq!(t["fields"].as_array().unwrap().len(), 2);
+    assert_eq!(t, (tags(&["host", "region"]), 2));
     if enterprise {
-        assert_eq!(t["retention_period"], "7d");
+        assert_eq!(
+            enterprise_table(&sim, "sensors", "cpu")["retention_period"],
+            "7d"
+        );
     }
     ws.plan_no_changes(&[]);
 
@@ -89,7 +125,7 @@ fn lifecycle(sim: SimProcess, tf: Tf, enterprise: bool) {
         );
         assert_eq!(sim.count_requests("PUT", "/api/v3/configure/table"), 1);
         assert_eq!(
-            table(&sim, "sensors", "cpu").unwrap()["retention_period"],
+            enterprise_table(&sim, "sensors", "cpu")["retention_period"],
             "14d"
         );
         ws.plan_no_changes(&[]);
@@ -110,8 +146,8 @@ fn lifecycle(sim: SimProcess, tf: Tf, enterprise: bool) {
         out.stdout
     );
     assert_eq!(
-        table(&sim, "sensors", "cpu").unwrap()["tags"],
-        serde_json::json!(["host", "region", "rack"])
+        table(&sim, "sensors", "cpu").unwrap().0,
+        tags(&["host", "region", "rack"])
     );
     ws.plan_no_changes(&[]);
 
@@ -119,37 +155,33 @@ fn lifecycle(sim: SimProcess, tf: Tf, enterprise: bool) {
     assert!(table(&sim, "sensors", "cpu").is_none());
 }
 
-fn lifecycle_on_core(tf: Tf) {
-    lifecycle(SimProcess::core(), tf, false);
+fn lifecycle_on_core(target: Target, tf: Tf) {
+    lifecycle(target, tf, false);
 }
 
 fn lifecycle_on_enterprise(tf: Tf) {
-    lifecycle(SimProcess::enterprise(), tf, true);
+    lifecycle(Target::sim_enterprise(), tf, true);
 }
 
-fn a_column_added_by_a_write_is_not_a_change(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn a_column_added_by_a_write_is_not_a_change(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write(
         "main.tf",
         &config(&format!("  tags     = [\"host\"]\n  fields   = {FIELDS}\n")),
     );
     ws.apply(&[]);
-    sim.v3_write(
+    sim.write(
         "sensors",
         "cpu,host=a,rack=r1 usage=1.5,count=2i,note=\"x\"",
     );
     let t = table(&sim, "sensors", "cpu").unwrap();
-    assert_eq!(
-        t["tags"],
-        serde_json::json!(["host", "rack"]),
-        "the write added a tag"
-    );
-    assert_eq!(t["fields"].as_array().unwrap().len(), 3, "and a field");
+    assert_eq!(t.0, tags(&["host", "rack"]), "the write added a tag");
+    assert_eq!(t.1, 3, "and a field");
     ws.plan_no_changes(&[]);
 }
 
-fn a_table_deleted_outside_is_created_again(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::enterprise(), tf);
+fn a_table_deleted_outside_is_created_again(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write(
         "main.tf",
         &config(&format!("  tags     = [\"host\"]\n  fields   = {FIELDS}\n")),
@@ -176,23 +208,19 @@ fn a_table_deleted_outside_is_created_again(tf: Tf) {
     ws.plan_no_changes(&[]);
 }
 
-fn table_retention_on_core_fails_at_plan_naming_enterprise(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn table_retention_on_core_fails_at_plan_naming_enterprise(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write("main.tf", &config("  retention_period = \"7d\"\n"));
     let out = ws.run(&["plan"]);
     out.assert_failure();
     let text = flat(&out.combined());
     assert!(text.contains("needs InfluxDB 3 Enterprise"), "{text}");
     assert!(text.contains("retention_period"), "{text}");
-    assert!(
-        sim.requests().iter().all(|r| r["method"] == "GET"),
-        "nothing written: {:?}",
-        sim.requests()
-    );
+    assert!(sim.only_reads(), "nothing written: {:?}", sim.calls());
 }
 
-fn a_dedicated_only_argument_fails_at_plan_naming_it(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn a_dedicated_only_argument_fails_at_plan_naming_it(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write(
         "main.tf",
         &config("  partition_template = [{ type = \"time\", value = \"%Y-%m-%d\" }]\n"),
@@ -204,18 +232,18 @@ fn a_dedicated_only_argument_fails_at_plan_naming_it(tf: Tf) {
         text.contains("partition_template is not an argument on this InfluxDB"),
         "{text}"
     );
-    assert!(sim.requests().iter().all(|r| r["method"] == "GET"));
+    assert!(sim.only_reads(), "nothing written: {:?}", sim.calls());
 }
 
-fn import_by_database_and_name(tf: Tf) {
-    let (sim, ws) = setup(SimProcess::core(), tf);
+fn import_by_database_and_name(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     let a = sim.v3(
         "POST",
         "/api/v3/configure/database",
         Some(r#"{"db":"sensors"}"#),
     );
     assert_eq!(a.status, 200, "{}", a.body);
-    sim.v3_write("sensors", "cpu,host=a usage=1.5");
+    sim.write("sensors", "cpu,host=a usage=1.5");
     ws.write(
         "main.tf",
         &config(
@@ -244,9 +272,8 @@ fn import_by_database_and_name(tf: Tf) {
 
 /// The table replaced outside Terraform by one without a declared tag, and with a declared
 /// field of another type: the plan shows the drift and replaces the table.
-#[test]
-fn a_declared_column_missing_on_the_server_is_drift() {
-    let (sim, ws) = setup(SimProcess::core(), Tf::V1_15_5);
+fn a_declared_column_missing_on_the_server_is_drift(target: Target, tf: Tf) {
+    let (sim, ws) = setup(target, tf);
     ws.write(
         "main.tf",
         &config(&format!("  tags     = [\"host\"]\n  fields   = {FIELDS}\n")),
@@ -276,6 +303,6 @@ fn a_declared_column_missing_on_the_server_is_drift() {
     );
     ws.apply(&[]);
     let t = table(&sim, "sensors", "cpu").unwrap();
-    assert_eq!(t["tags"], serde_json::json!(["host"]));
+    assert_eq!(t.0, tags(&["host"]));
     ws.plan_no_changes(&[]);
 }

@@ -1,15 +1,21 @@
-//! `influxdb_distinct_cache` end to end against the REAL InfluxDB 3 Core server
-//! (`support/core_server.rs`), under Terraform 1.15.5: created with the server's default name
+//! `influxdb_distinct_cache` end to end on the Core simulator and on the REAL InfluxDB 3 Core
+//! server (`support/core_target.rs`), under Terraform 1.15.5: created with the server's default name
 //! read back, an empty second plan, any change replaces, a cache deleted outside Terraform is
 //! created again, import by `DATABASE:TABLE:NAME`, the server's 400 for a column it cannot hold.
 
 #[path = "support/core_server.rs"]
 mod core_server;
+#[path = "support/core_target.rs"]
+mod core_target;
+#[path = "support/sim.rs"]
+mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
-use core_server::CoreServer;
+use core_target::{on_sim_and_real_core_latest, Target};
 use terraform::{flat, provider_block, Tf, Workspace};
+
+on_sim_and_real_core_latest!(distinct_cache_lifecycle);
 
 /// A database `sensors` with a table `cpu` (tags host, region; fields usage, state) and `caches`.
 fn config(caches: &str) -> String {
@@ -30,7 +36,7 @@ resource \"influxdb_table\" \"cpu\" {{
     )
 }
 
-fn rows(server: &CoreServer, table: &str) -> Vec<serde_json::Value> {
+fn rows(server: &Target, table: &str) -> Vec<serde_json::Value> {
     server.sql("sensors", &format!("SELECT * FROM system.{table}"))
 }
 
@@ -47,10 +53,8 @@ resource \"influxdb_distinct_cache\" \"hosts\" {
 }
 ";
 
-#[test]
-fn distinct_cache_lifecycle_on_the_real_server() {
-    let server = CoreServer::start();
-    let ws = Workspace::with_env(Tf::V1_15_5, server.provider_env());
+fn distinct_cache_lifecycle(server: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, server.provider_env());
     ws.write("main.tf", &config(DISTINCT));
     ws.apply(&[]);
     let caches = rows(&server, "distinct_caches");

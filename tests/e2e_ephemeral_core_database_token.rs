@@ -1,16 +1,24 @@
 //! Ephemeral `influxdb_database_token` on InfluxDB 3 Enterprise (and refused on Core), end to
 //! end under the real Terraform 1.15.5 (ephemeral resources need 1.10 or later), against the
-//! simulator: every token a run opens is deleted when the run closes it, and no token string
+//! simulator (Core's refusal also against the REAL InfluxDB 3 Core server): every token a run opens is deleted when the run closes it, and no token string
 //! reaches the output. The Management family's scenarios live in
 //! `e2e_ephemeral_database_token.rs`.
 
+#[path = "support/core_server.rs"]
+mod core_server;
+#[path = "support/core_target.rs"]
+mod core_target;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
+use core_target::{on_sim_and_real_core_latest, Target};
 use sim::SimProcess;
 use terraform::{provider_block, Tf, Workspace};
+
+// Refused on Core: on the Core simulator and on the REAL InfluxDB 3 Core server.
+on_sim_and_real_core_latest!(on_core_opening_fails_naming_enterprise);
 
 fn setup(sim: SimProcess) -> (SimProcess, Workspace) {
     let ws = Workspace::with_env(Tf::V1_15_5, sim.provider_env());
@@ -73,9 +81,8 @@ fn on_enterprise_every_opened_token_is_deleted_at_close() {
     );
 }
 
-#[test]
-fn on_core_opening_fails_naming_enterprise() {
-    let (sim, ws) = setup(SimProcess::core());
+fn on_core_opening_fails_naming_enterprise(sim: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, sim.provider_env());
     let a = sim.v3(
         "POST",
         "/api/v3/configure/database",
@@ -104,5 +111,5 @@ fn on_core_opening_fails_naming_enterprise() {
         sim.count_requests("POST", "/api/v3/enterprise/configure/token"),
         0
     );
-    assert_eq!(sim.v3_tokens().len(), 1);
+    assert_eq!(sim.tokens().len(), 1);
 }

@@ -96,21 +96,28 @@ fn the_module_downsamples_on_the_real_server() {
     );
     ws.apply(&[]);
     ws.plan_no_changes(&[]);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    server.write(
-        "metrics",
-        &format!(
-            "cpu,host=a usage=1 {now}\ncpu,host=a usage=3 {}\ncpu,host=b usage=5 {}",
-            now + 1,
-            now + 2
-        ),
-    );
+    // The same points written again every half second with the current time: whenever the
+    // schedule runs (every 2 s, looking back 2 s), recent points are there (a single write
+    // could fall between two runs' windows while the server flushes its WAL). Host a's average
+    // is 2 and b's 5 whatever the number of batches in a window.
+    let write_batch = || {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        server.write(
+            "metrics",
+            &format!(
+                "cpu,host=a usage=1 {now}\ncpu,host=a usage=3 {}\ncpu,host=b usage=5 {}",
+                now + 1,
+                now + 2
+            ),
+        );
+    };
     // The schedule runs every 2 s; allow a loaded machine much longer.
     let deadline = Instant::now() + Duration::from_secs(90);
     let rows = loop {
+        write_batch();
         let r = server.v3(
             "GET",
             &core_server::query_sql_path(

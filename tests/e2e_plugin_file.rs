@@ -1,16 +1,22 @@
-//! `influxdb_plugin_file` end to end against the REAL InfluxDB 3 Core server
-//! (`support/core_server.rs`), under Terraform 1.15.5: the file lands in the server's plugin
+//! `influxdb_plugin_file` end to end on the Core simulator and on the REAL InfluxDB 3 Core
+//! server (`support/core_target.rs`), under Terraform 1.15.5: the file lands in the server's plugin
 //! directory, a content change is one write in place, a `source` file is read at plan, nothing
 //! the server cannot show is ever a diff, import is refused saying why, and destroy leaves the
 //! file on the server with a warning. (A trigger running the file: `e2e_processing_engine_trigger.rs`.)
 
 #[path = "support/core_server.rs"]
 mod core_server;
+#[path = "support/core_target.rs"]
+mod core_target;
+#[path = "support/sim.rs"]
+mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
-use core_server::CoreServer;
+use core_target::{on_sim_and_real_core_latest, Target};
 use terraform::{flat, provider_block, Tf, Workspace};
+
+on_sim_and_real_core_latest!(plugin_files_are_written_in_place_and_left_on_destroy);
 
 fn config(content: &str) -> String {
     format!(
@@ -29,11 +35,9 @@ resource \"influxdb_plugin_file\" \"from_source\" {{
     )
 }
 
-#[test]
-fn plugin_files_are_written_in_place_and_left_on_destroy() {
-    let server = CoreServer::start();
-    let ws = Workspace::with_env(Tf::V1_15_5, server.provider_env());
-    let on_disk = |name: &str| std::fs::read_to_string(server.plugin_dir.join(name)).ok();
+fn plugin_files_are_written_in_place_and_left_on_destroy(server: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, server.provider_env());
+    let on_disk = |name: &str| server.plugin_file(name);
     ws.write("plugin.py", "# version 1\n");
     ws.write("main.tf", &config("x = 1\n"));
     let out = ws.apply(&[]);
@@ -46,12 +50,17 @@ fn plugin_files_are_written_in_place_and_left_on_destroy() {
     );
     ws.plan_no_changes(&[]);
 
-    // The server cannot show a file: one edited on its disk is not a diff.
-    std::fs::write(
-        server.plugin_dir.join("tools/inline.py"),
-        "edited on the server\n",
-    )
-    .unwrap();
+    // The server cannot show a file: one rewritten there is not a diff.
+    let r = server.v3(
+        "POST",
+        "/api/v3/plugins/files",
+        Some(r#"{"plugin_name": "tools/inline.py", "content": "edited on the server\n"}"#),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        on_disk("tools/inline.py").as_deref(),
+        Some("edited on the server\n")
+    );
     ws.plan_no_changes(&[]);
 
     // New content (inline, and in the source file): written in place.

@@ -1,7 +1,8 @@
-//! `influxdb_plugin_file` and `influxdb_processing_engine_trigger` end to end against the REAL
-//! InfluxDB 3 Core server (`support/core_server.rs`, whose processing engine embeds Python),
-//! under Terraform 1.15.5: a `request:` trigger whose plugin file Terraform uploaded answers on
-//! `/api/v3/engine/PATH` with the plugin's output; a change of the file's content is one call in
+//! `influxdb_plugin_file` and `influxdb_processing_engine_trigger` end to end on the Core
+//! simulator and on the REAL InfluxDB 3 Core server (`support/core_target.rs`; the real one's
+//! processing engine embeds Python), under Terraform 1.15.5: a `request:` trigger whose plugin
+//! file Terraform uploaded answers on `/api/v3/engine/PATH` with the plugin's output (real
+//! server only: the simulator runs no plugin); a change of the file's content is one call in
 //! place and changes that answer with the trigger untouched; `disabled` in place; the server's
 //! JSON specification reads back without a diff; drift, import, the server's 500 for a missing
 //! plugin file named as `plugin_filename`; destroy deletes an enabled trigger and says that the
@@ -9,11 +10,20 @@
 
 #[path = "support/core_server.rs"]
 mod core_server;
+#[path = "support/core_target.rs"]
+mod core_target;
+#[path = "support/sim.rs"]
+mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
 
-use core_server::CoreServer;
+use core_target::{on_sim_and_real_core_latest, Target};
 use terraform::{flat, provider_block, Tf, Workspace};
+
+on_sim_and_real_core_latest!(
+    a_request_trigger_runs_the_uploaded_plugin_and_follows_its_content,
+    a_missing_plugin_file_is_named_as_plugin_filename,
+);
 
 fn plugin(answer: &str) -> String {
     format!(
@@ -54,32 +64,44 @@ resource \"influxdb_processing_engine_trigger\" \"hourly\" {{
     )
 }
 
-/// The plugin's answer on `/api/v3/engine/hello` (status, body).
-fn ask(server: &CoreServer) -> (u16, serde_json::Value) {
-    let r = server.v3("POST", "/api/v3/engine/hello", Some("{}"));
+/// The plugin's answer on `/api/v3/engine/hello` (status, body): the real server runs the
+/// plugin; the simulator runs none, so there it is `None` and the scenario checks the
+/// trigger's record only.
+fn ask(server: &Target) -> Option<(u16, serde_json::Value)> {
+    let real = server.real_server()?;
+    let r = real.v3("POST", "/api/v3/engine/hello", Some("{}"));
     let body = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
-    (r.status, body)
+    Some((r.status, body))
 }
 
-fn triggers(server: &CoreServer) -> Vec<serde_json::Value> {
+fn triggers(server: &Target) -> Vec<serde_json::Value> {
     server.sql("apps", "SELECT * FROM system.processing_engine_triggers")
 }
 
-#[test]
-fn a_request_trigger_runs_the_uploaded_plugin_and_follows_its_content() {
-    let server = CoreServer::start();
-    let ws = Workspace::with_env(Tf::V1_15_5, server.provider_env());
+/// Whether the trigger `name` is disabled, as the server lists it.
+fn disabled(server: &Target, name: &str) -> bool {
+    triggers(server)
+        .into_iter()
+        .find(|t| t["trigger_name"] == name)
+        .unwrap_or_else(|| panic!("trigger {name} is listed"))["disabled"]
+        .as_bool()
+        .unwrap()
+}
+
+fn a_request_trigger_runs_the_uploaded_plugin_and_follows_its_content(server: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, server.provider_env());
     ws.write("hello.py", &plugin("one"));
     ws.write("main.tf", &config(""));
     let out = ws.apply(&[]);
     assert!(out.stdout.contains("4 added"), "{}", out.stdout);
-    assert!(server.plugin_dir.join("hello.py").is_file());
-    let (status, body) = ask(&server);
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body,
-        serde_json::json!({"answer": "one", "args": {"greeting": "hi"}})
-    );
+    assert_eq!(server.plugin_file("hello.py"), Some(plugin("one")));
+    if let Some((status, body)) = ask(&server) {
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body,
+            serde_json::json!({"answer": "one", "args": {"greeting": "hi"}})
+        );
+    }
     // The server shows `every:60m` as {"every":{"duration":{"secs":3600,...}}}: no diff.
     let hourly = triggers(&server)
         .into_iter()
@@ -121,7 +143,10 @@ fn a_request_trigger_runs_the_uploaded_plugin_and_follows_its_content() {
         "{}",
         out.stdout
     );
-    assert_eq!(ask(&server).1["answer"], "two");
+    assert_eq!(server.plugin_file("hello.py"), Some(plugin("two")));
+    if let Some((_, body)) = ask(&server) {
+        assert_eq!(body["answer"], "two");
+    }
     ws.plan_no_changes(&[]);
 
     // Disabled in place: the path stops answering; enabled again, it answers.
@@ -132,11 +157,17 @@ fn a_request_trigger_runs_the_uploaded_plugin_and_follows_its_content() {
         "{}",
         out.stdout
     );
-    assert_eq!(ask(&server).0, 404);
+    assert!(disabled(&server, "hello"));
+    if let Some((status, _)) = ask(&server) {
+        assert_eq!(status, 404);
+    }
     ws.plan_no_changes(&[]);
     ws.write("main.tf", &config(""));
     ws.apply(&[]);
-    assert_eq!(ask(&server).1["answer"], "two");
+    assert!(!disabled(&server, "hello"));
+    if let Some((_, body)) = ask(&server) {
+        assert_eq!(body["answer"], "two");
+    }
 
     // Another argument replaces the trigger.
     ws.write(
@@ -149,7 +180,15 @@ fn a_request_trigger_runs_the_uploaded_plugin_and_follows_its_content() {
         "{}",
         out.stdout
     );
-    assert_eq!(ask(&server).1["args"]["greeting"], "hello");
+    let args = server.sql(
+        "apps",
+        "SELECT * FROM system.processing_engine_trigger_arguments WHERE trigger_name = 'hello'",
+    );
+    assert_eq!(args.len(), 1, "{args:?}");
+    assert_eq!(args[0]["argument_value"], "hello");
+    if let Some((_, body)) = ask(&server) {
+        assert_eq!(body["args"]["greeting"], "hello");
+    }
     ws.plan_no_changes(&[]);
 
     // Deleted outside Terraform: created again.
@@ -200,14 +239,14 @@ fn a_request_trigger_runs_the_uploaded_plugin_and_follows_its_content() {
         "{}",
         out.stdout
     );
-    assert!(server.plugin_dir.join("hello.py").is_file());
-    assert_eq!(ask(&server).0, 404);
+    assert!(server.plugin_file("hello.py").is_some());
+    if let Some((status, _)) = ask(&server) {
+        assert_eq!(status, 404);
+    }
 }
 
-#[test]
-fn a_missing_plugin_file_is_named_as_plugin_filename() {
-    let server = CoreServer::start();
-    let ws = Workspace::with_env(Tf::V1_15_5, server.provider_env());
+fn a_missing_plugin_file_is_named_as_plugin_filename(server: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, server.provider_env());
     ws.write(
         "main.tf",
         &format!(

@@ -1,12 +1,26 @@
 //! `terraform query` with `list "influxdb_database_token"` and `list "influxdb_database"`, end to
 //! end under the real Terraform 1.15.5 (list resources need Terraform 1.14 or later), in human
 //! output mode, against a simulator holding tokens and databases made by hand through its HTTP
-//! API, as `curl` or influxctl would.
+//! API, as `curl` or influxctl would; the Core scenarios also against the REAL InfluxDB 3 Core
+//! server (`support/core_target.rs`).
 
+#[path = "support/core_server.rs"]
+mod core_server;
+#[path = "support/core_target.rs"]
+mod core_target;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/terraform.rs"]
 mod terraform;
+
+use core_target::{on_sim_and_real_core_latest, Target};
+
+// The Core scenarios run on the Core simulator and on the REAL InfluxDB 3 Core server.
+on_sim_and_real_core_latest!(
+    admin_tokens_made_by_hand_are_listed_on_core,
+    databases_made_by_hand_on_core_are_brought_under_management,
+    the_token_list_on_core_fails_naming_enterprise,
+);
 
 use serde_json::{json, Value as J};
 use sim::SimProcess;
@@ -313,12 +327,11 @@ fn v2_query_adopts_buckets_and_authorizations_made_with_the_influx_cli() {
         .any(|r| r.0 == "influxdb_authorization" && r.2["id"] == auth.as_str()));
 }
 
-#[test]
-fn admin_tokens_made_by_hand_are_listed_on_core() {
-    let (sim, ws) = setup(SimProcess::core());
-    sim.v3_named_admin("ci-build");
-    sim.v3_named_admin("ci-deploy");
-    sim.v3_named_admin("grafana");
+fn admin_tokens_made_by_hand_are_listed_on_core(sim: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, sim.provider_env());
+    sim.named_admin("ci-build");
+    sim.named_admin("ci-deploy");
+    sim.named_admin("grafana");
     ws.write("main.tf", &provider_block(""));
     ws.write(
         "admin.tfquery.hcl",
@@ -353,9 +366,8 @@ list "influxdb_admin_token" "all" {
     );
 }
 
-#[test]
-fn databases_made_by_hand_on_core_are_brought_under_management() {
-    let (sim, ws) = setup(SimProcess::core());
+fn databases_made_by_hand_on_core_are_brought_under_management(sim: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, sim.provider_env());
     for body in [
         r#"{"db":"metrics"}"#,
         r#"{"db":"events","retention_period":"30d"}"#,
@@ -460,9 +472,8 @@ fn resource_tokens_made_by_hand_on_enterprise_are_brought_under_management() {
     }
 }
 
-#[test]
-fn the_token_list_on_core_fails_naming_enterprise() {
-    let (_sim, ws) = setup(SimProcess::core());
+fn the_token_list_on_core_fails_naming_enterprise(sim: Target, tf: Tf) {
+    let ws = Workspace::with_env(tf, sim.provider_env());
     ws.write("main.tf", &provider_block(""));
     ws.write(
         "tokens.tfquery.hcl",

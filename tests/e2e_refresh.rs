@@ -2,7 +2,8 @@
 //! tokens and databases costs one list call each (counted in the simulator's request log), not
 //! one call per object, and a token a lagging list leaves out is confirmed by a GET and kept.
 //! InfluxDB v2: a plan over many authorizations costs one list call, over many buckets one
-//! paginated listing (pages of 100).
+//! paginated listing (pages of 100), over many DBRP mappings, v1 authorizations and tasks one
+//! list each.
 
 #[path = "support/sim.rs"]
 mod sim;
@@ -193,4 +194,87 @@ fn v2_refresh_of_many_buckets_and_authorizations_is_one_list_and_one_paginated_l
     );
     // The one missing from the listing is confirmed gone by one GET.
     assert!(sim.calls().len() <= 5, "{:?}", sim.calls());
+}
+
+const V2_EACH: usize = 30;
+
+/// DBRP mappings, v1 authorizations and tasks refresh from one list each (the per-plan
+/// snapshot), not one read per object: what `scripts/bench-refresh-v2.sh` measures at 1,000
+/// each (at most 3, 3 and 4 calls per plan), held here at a size a test can afford.
+#[test]
+fn v2_refresh_of_many_dbrp_mappings_v1_authorizations_and_tasks_is_one_list_each() {
+    let sim = SimProcess::oss_v2();
+    let mut ws = Workspace::new(Tf::V1_15_5);
+    ws.set_envs(sim.provider_env());
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"{}
+resource "influxdb_bucket" "b" {{
+  name = "telegraf"
+}}
+
+resource "influxdb_dbrp_mapping" "m" {{
+  count     = {V2_EACH}
+  bucket_id = influxdb_bucket.b.id
+  database  = "db${{count.index}}"
+}}
+
+resource "influxdb_v1_authorization" "a" {{
+  count       = {V2_EACH}
+  token       = "v1-${{count.index}}"
+  permissions = [{{ action = "read", resource = {{ type = "buckets", id = influxdb_bucket.b.id }} }}]
+}}
+
+resource "influxdb_task" "t" {{
+  count = {V2_EACH}
+  flux  = <<-EOT
+    option task = {{name: "t${{count.index}}", every: 1h}}
+
+    from(bucket: "telegraf")
+      |> range(start: -task.every)
+  EOT
+}}
+"#,
+            provider_block("")
+        ),
+    );
+    ws.run(&["apply", "-auto-approve", "-parallelism=20"])
+        .assert_success();
+    sim.clear_requests();
+    ws.run(&["plan", "-detailed-exitcode"]).assert_code(0);
+    let calls = sim.calls();
+    let count = |path: &str| calls.iter().filter(|c| c.1 == path).count();
+    assert_eq!(
+        (
+            count("/api/v2/dbrps"),
+            count("/private/legacy/authorizations"),
+            count("/api/v2/tasks"),
+            count("/api/v2/buckets"),
+        ),
+        (1, 1, 1, 1),
+        "{calls:?}"
+    );
+    assert_eq!(calls.len(), 4, "nothing else: {calls:?}");
+    assert!(calls.iter().all(|c| c.0 == "GET"), "{calls:?}");
+
+    // Drift is still seen: a mapping deleted outside is planned again.
+    let id = ws.state_attributes("influxdb_dbrp_mapping.m")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let org = sim::V2_ORG_ID;
+    assert_eq!(
+        sim.v2("DELETE", &format!("/dbrps/{id}?orgID={org}"), None)
+            .status,
+        204
+    );
+    let plan = ws.run(&["plan", "-detailed-exitcode"]);
+    plan.assert_code(2);
+    assert!(
+        plan.stdout
+            .contains("influxdb_dbrp_mapping.m[0] will be created"),
+        "{}",
+        plan.stdout
+    );
 }

@@ -109,14 +109,26 @@ fn grafanas_v1_password_logs_in_and_is_never_stored() {
     let (sim, mut ws) = setup(Tf::V1_15_5);
     ws.set_env("TF_VAR_pw", PASSWORD);
     ws.write("main.tf", &grafana("grafana", 1, ""));
-    let plan = ws.run(&["plan", "-out=tfplan"]);
+    // The plan reads the password (Terraform hands write-only values to the provider at plan
+    // too): traced as well.
+    let plan = ws.run_traced(&["plan", "-out=tfplan"]);
     plan.assert_success();
     assert_no_password("the plan output", &plan.combined());
+    assert_no_password("the plan's trace log", &ws.trace_log());
     assert_no_password("the saved plan file", &ws.plan_file_contents("tfplan"));
     let apply = ws.run_traced(&["apply", "-auto-approve", "tfplan"]);
     apply.assert_success();
     assert_no_password("the apply output", &apply.combined());
-    assert_no_password("the trace log", &ws.trace_log());
+    let trace = ws.trace_log();
+    assert_no_password("the trace log", &trace);
+    // The trace log holds the provider's own lines about the calls that carried the password
+    // (so a log that caught nothing cannot pass).
+    assert!(
+        trace.lines().any(|l| l.contains("API request")
+            && l.contains("method=POST")
+            && l.contains("/password ")),
+        "the trace log has no line about the password call"
+    );
     assert_no_password("the state", &ws.read("terraform.tfstate"));
     let s = ws.state_attributes("influxdb_v1_authorization.grafana");
     assert!(s["password_wo"].is_null(), "{s}");
@@ -140,8 +152,10 @@ fn grafanas_v1_password_logs_in_and_is_never_stored() {
     ws.write("main.tf", &grafana("grafana", 2, ""));
     sim.clear_requests();
     let id = id_of(&ws);
-    let out = ws.apply(&[]);
+    let out = ws.run_traced(&["apply", "-auto-approve"]);
+    out.assert_success();
     assert_no_password("the apply output", &out.combined());
+    assert_no_password("the rotation's trace log", &ws.trace_log());
     assert_eq!(
         writes(&sim),
         [(
@@ -309,7 +323,9 @@ fn terraform_1_0_3_is_refused_with_a_clear_message() {
 }
 
 /// Cloud Serverless lacks users, members and v1 authorizations: each fails at plan, naming the
-/// product, after one look at `/ping`; nothing is written.
+/// product, after one look at `/ping`; nothing is written. It creates no organization either (a
+/// create fails at plan; its own organization is imported and updated). DBRP mappings, tasks
+/// and secrets are served there, and are applied.
 #[test]
 fn types_cloud_serverless_lacks_fail_at_plan_naming_it() {
     let sim = SimProcess::start(&["--product", "cloud-serverless"]);
@@ -341,6 +357,38 @@ fn types_cloud_serverless_lacks_fail_at_plan_naming_it() {
         );
         assert!(writes(&sim).is_empty(), "{ty}: {:?}", writes(&sim));
     }
+    // Nor does it create organizations (one per account): a create fails at plan, naming the
+    // product; the account's organization is imported and described in place.
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"influxdb_organization\" \"o\" {{\n  name = \"{}\"\n  description = \"the account's\"\n}}\n",
+            provider_block(""),
+            sim::V2_ORG
+        ),
+    );
+    sim.clear_requests();
+    let out = ws.run(&["plan", "-no-color"]);
+    out.assert_failure();
+    assert!(
+        terraform::flat(&out.stderr)
+            .contains("Creating an organization is not available on InfluxDB Cloud Serverless"),
+        "{}",
+        out.stderr
+    );
+    assert!(writes(&sim).is_empty(), "{:?}", writes(&sim));
+    ws.run(&["import", "influxdb_organization.o", V2_ORG_ID])
+        .assert_success();
+    sim.clear_requests();
+    ws.apply(&[]);
+    assert_eq!(
+        writes(&sim),
+        [("PATCH".to_owned(), format!("/api/v2/orgs/{V2_ORG_ID}"))]
+    );
+    ws.plan_no_changes(&[]);
+    ws.run(&["state", "rm", "influxdb_organization.o"])
+        .assert_success();
+
     // A DBRP mapping is served there.
     let bucket = sim.v2(
         "POST",
@@ -354,5 +402,55 @@ fn types_cloud_serverless_lacks_fail_at_plan_naming_it() {
         &format!("{}\nresource \"influxdb_dbrp_mapping\" \"m\" {{\n  bucket_id = \"{bucket_id}\"\n  database = \"cloud-db\"\n  retention_policy = \"week\"\n}}\n", provider_block("")),
     );
     ws.apply(&[]);
+    ws.plan_no_changes(&[]);
+    assert_eq!(sim.state()["dbrps"].as_array().map(Vec::len), Some(1));
+
+    // So are tasks and secrets.
+    ws.set_env("TF_VAR_v", "cloud-secret-value-91ce");
+    ws.write(
+        "main.tf",
+        &format!(
+            r#"{}
+variable "v" {{
+  type      = string
+  sensitive = true
+  ephemeral = true
+}}
+
+resource "influxdb_task" "t" {{
+  flux = <<-EOT
+    option task = {{name: "cloud-task", every: 1h}}
+
+    from(bucket: "cloud-bucket")
+      |> range(start: -task.every)
+  EOT
+}}
+
+resource "influxdb_secret" "s" {{
+  key              = "CLOUD_KEY"
+  value_wo         = var.v
+  value_wo_version = 1
+}}
+"#,
+            provider_block("")
+        ),
+    );
+    sim.clear_requests();
+    let out = ws.apply(&[]);
+    assert!(
+        !terraform::flat(&out.combined()).contains("not available on InfluxDB Cloud Serverless"),
+        "{}",
+        out.combined()
+    );
+    let wrote: Vec<_> = writes(&sim);
+    for (method, path) in [
+        ("POST", "/api/v2/tasks".to_owned()),
+        ("PATCH", format!("/api/v2/orgs/{V2_ORG_ID}/secrets")),
+    ] {
+        assert!(
+            wrote.iter().any(|(m, p)| m == method && *p == path),
+            "{method} {path}: {wrote:?}"
+        );
+    }
     ws.plan_no_changes(&[]);
 }

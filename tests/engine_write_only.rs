@@ -126,9 +126,16 @@ fn a_write_only_attribute_must_be_plain_and_needs_terraform_1_11() {
     assert!(computed.check().unwrap_err().contains("write-only"));
     let old = Schema::new(
         "t",
-        vec![Attribute::optional("s", Type::String).write_only()],
+        vec![Attribute::required("s", Type::String).write_only()],
     );
     assert!(old.check().unwrap_err().contains("1.11"));
+    // Optional, it is refused at validate under an older Terraform only when it is set.
+    Schema::new(
+        "t",
+        vec![Attribute::optional("s", Type::String).write_only()],
+    )
+    .check()
+    .unwrap();
     let replaces = Schema::new(
         "t",
         vec![Attribute::optional("s", Type::String)

@@ -1,9 +1,9 @@
 //! InfluxData's official Python client (`influxdb-client` 1.50.0, generated from the v2 OpenAPI)
 //! against the simulator: `tests/python/influxdb_client_scenario.py` creates, finds, updates and
 //! deletes organizations, buckets, users (with passwords), organization members,
-//! authorizations, tasks and secrets, and checks every answer against what InfluxDB OSS 2.7 answers. The client
-//! shares nothing with the provider nor with the simulator, so this checks the simulator's
-//! fidelity independently of the provider's own tests.
+//! authorizations, tasks, secrets and DBRP mappings, and checks every answer against what
+//! InfluxDB OSS 2.7 answers. The client shares nothing with the provider nor with the
+//! simulator, so this checks the simulator's fidelity independently of the provider's own tests.
 //!
 //! The client lives in a virtual environment that `scripts/install-python-client.sh` makes
 //! under `.tools/` (`scripts/test.sh` runs it first). Without it these tests FAIL, never skip.
@@ -96,6 +96,11 @@ fn the_official_python_client_scenario_passes_against_the_oss_v2_simulator() {
         ("PATCH", "/api/v2/orgs/*/secrets"),
         ("DELETE", "/api/v2/orgs/*/secrets/*"),
         ("POST", "/api/v2/orgs/*/secrets/delete"),
+        ("POST", "/api/v2/dbrps"),
+        ("GET", "/api/v2/dbrps"),
+        ("GET", "/api/v2/dbrps/*"),
+        ("PATCH", "/api/v2/dbrps/*"),
+        ("DELETE", "/api/v2/dbrps/*"),
     ] {
         assert!(
             calls

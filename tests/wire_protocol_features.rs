@@ -46,6 +46,7 @@ async fn metadata_schemas_and_identity_schemas_announce_the_new_features() {
             "influxdb_database",
             "influxdb_database_token",
             "influxdb_dbrp_mapping",
+            "influxdb_task",
         ]
     );
 

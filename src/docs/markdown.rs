@@ -64,7 +64,11 @@ impl DocAttribute {
         let (type_label, nested) = match &a.nested {
             // A nested attribute: its inner attributes have their own modes and descriptions.
             Some(n) => (
-                nesting_label(n.nesting).to_owned(),
+                if a.block {
+                    block_label(n.nesting).to_owned()
+                } else {
+                    nesting_label(n.nesting).to_owned()
+                },
                 n.attributes
                     .iter()
                     .map(DocAttribute::from_attribute)
@@ -100,6 +104,14 @@ fn object_fields(ty: &Type, group: Group) -> Vec<DocAttribute> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A nested block's type as the registry (tfplugindocs) writes it.
+fn block_label(n: Nesting) -> &'static str {
+    match n {
+        Nesting::Set => "Block Set",
+        _ => "Block List",
     }
 }
 

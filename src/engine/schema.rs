@@ -40,6 +40,12 @@ pub struct Attribute {
     /// A write-only attribute (Terraform >= 1.11): read from the configuration when applying,
     /// never kept in the plan or the state (always null there). For secrets such as passwords.
     pub write_only: bool,
+    /// A nested *block* (`retention_policies { ... }`), not a nested attribute: what every
+    /// Terraform version shows and what SDKv2 providers' configurations are written with. Its
+    /// value is the same list (or set) of objects; absent blocks are an empty collection, never
+    /// null. Inner attributes may be optional and computed: the resource plans them (see
+    /// [`Attribute::block`]).
+    pub block: bool,
 }
 
 /// How a nested attribute holds its objects.
@@ -86,6 +92,7 @@ impl std::fmt::Debug for Attribute {
             .field("sensitive", &self.sensitive)
             .field("write_only", &self.write_only)
             .field("nested", &self.nested)
+            .field("block", &self.block)
             .finish_non_exhaustive()
     }
 }
@@ -107,6 +114,7 @@ impl Attribute {
             nested: None,
             default: None,
             write_only: false,
+            block: false,
         }
     }
 
@@ -201,6 +209,18 @@ impl Attribute {
         self.ty = nested.ty();
         self.nested = Some(nested);
         self
+    }
+
+    /// A nested block of `nesting` (List or Set) holding objects of `attributes`. The engine
+    /// plans it as configured (an empty list when no block is written); inner attributes that
+    /// are optional and computed are left as configured (null when unset), for the resource's
+    /// `modify_plan` to fill in, and the plan check allows them to differ from the
+    /// configuration only where the configuration leaves them null.
+    pub fn block(name: &str, nesting: Nesting, attributes: Vec<Attribute>) -> Attribute {
+        let mut a = Attribute::new(name, Type::Dynamic).nested(nesting, attributes);
+        a.optional = true;
+        a.block = true;
+        a
     }
 
     /// Runs this attribute's validators (and its nested attributes') on its value in `config`,
@@ -366,13 +386,16 @@ impl Schema {
     /// shows up in our unit tests rather than as a Terraform error.
     pub fn check(&self) -> Result<(), String> {
         check_attributes(&self.attributes)?;
-        if self.attributes.iter().any(|a| a.write_only) {
+        // An optional write-only attribute is refused at validate by a Terraform older than
+        // 1.11 only when it is set (so a type may offer it beside a stored alternative, as
+        // `password` beside `password_wo`); a required one needs 1.11 for the whole type.
+        if self.attributes.iter().any(|a| a.write_only && a.required) {
             let min = self
                 .min_terraform
                 .as_ref()
                 .and_then(|m| parse_terraform_version(m.version));
             if min.is_none_or(|m| m < WRITE_ONLY_TERRAFORM) {
-                return Err("a schema with a write-only attribute must require Terraform 1.11.0 or later (requires_terraform)".into());
+                return Err("a schema with a required write-only attribute must require Terraform 1.11.0 or later (requires_terraform)".into());
             }
         }
         Ok(())
@@ -437,10 +460,27 @@ fn check_attributes(attributes: &[Attribute]) -> Result<(), String> {
                     a.name
                 ));
             }
+            if a.block
+                && (a.computed
+                    || !matches!(
+                        a.nested.as_ref().map(|n| n.nesting),
+                        Some(Nesting::List | Nesting::Set)
+                    ))
+            {
+                return Err(format!(
+                    "{}: a block is a list or set of objects, optional, never computed",
+                    a.name
+                ));
+            }
             if let Some(n) = &a.nested {
                 // The plan rules plan a nested value as a whole (as configured, or the prior
-                // value); a computed attribute inside would need per-element planning.
-                if let Some(inner) = n.attributes.iter().find(|i| i.computed) {
+                // value); a computed attribute inside would need per-element planning, which
+                // a block's resource does in its modify_plan.
+                if let Some(inner) = n
+                    .attributes
+                    .iter()
+                    .find(|i| i.computed && !(a.block && i.optional && i.nested.is_none()))
+                {
                     return Err(format!(
                         "{}.{}: computed attributes inside nested attributes are not supported",
                         a.name, inner.name

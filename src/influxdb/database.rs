@@ -1,12 +1,14 @@
 //! The rules of a database that hold on every family that has one (`influxdb_database` on the
 //! Management API and on InfluxDB 3 Core/Enterprise): `deletion_protection`, kept in the state
 //! only; a name already taken at create; a database gone at refresh or at update; import by
-//! name. Each family's resource calls these, so the words a user reads are the same
+//! name; the data sources' "not found" and the element every family's `influxdb_databases`
+//! lists. Each family's resource calls these, so the words a user reads are the same
 //! everywhere.
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{AttributePath, Diagnostics, Listed, OrError, PlanChange, Schema, Value};
+use crate::engine::schema::Attribute;
+use crate::engine::{AttributePath, Diagnostics, Listed, OrError, PlanChange, Schema, Type, Value};
 
 /// `deletion_protection` unset in the configuration is planned `false`.
 pub fn plan_protection(change: &mut PlanChange<'_>) {
@@ -142,4 +144,63 @@ pub fn listed<S>(mut databases: Vec<(String, S)>) -> Vec<Listed<S>> {
             state,
         })
         .collect()
+}
+
+/// The `influxdb_database` data source's answer when the server has no database `name`.
+pub fn not_found<T>(name: &str, diags: &mut Diagnostics) -> Option<T> {
+    diags.error(
+        "Database not found",
+        format!(
+            "No database named {name:?} exists on the server. Database names are case-sensitive."
+        ),
+    );
+    None
+}
+
+/// One element of `influxdb_databases`, of the object type every family shares (Cloud
+/// Dedicated's, [`crate::influxdb::management::database::database_type`]): what a product
+/// does not have is null.
+#[derive(Serialize, Deserialize, Default, Clone, Debug)]
+pub struct ListedDatabase {
+    pub name: Option<String>,
+    pub retention_period: Option<String>,
+    pub max_tables: Option<i64>,
+    pub max_columns_per_table: Option<i64>,
+    pub partition_template: Option<Vec<serde_json::Value>>,
+    pub account_id: Option<String>,
+    pub cluster_id: Option<String>,
+}
+
+/// The model of `influxdb_databases`.
+#[derive(Serialize, Deserialize, Default, Clone, Debug)]
+pub struct ListedDatabases {
+    pub databases: Option<Vec<ListedDatabase>>,
+}
+
+impl ListedDatabases {
+    /// The list sorted by name, as every family answers it.
+    pub fn sorted(mut databases: Vec<ListedDatabase>) -> ListedDatabases {
+        databases.sort_by(|a, b| a.name.cmp(&b.name));
+        ListedDatabases {
+            databases: Some(databases),
+        }
+    }
+}
+
+/// The schema of `influxdb_databases` listing the databases of `of` ("the server"), with what
+/// `product` puts in each.
+pub fn databases_schema(of: &str, product: &str) -> Schema {
+    Schema::new(
+        &format!("Lists the databases of {of}."),
+        vec![databases_attribute(product)],
+    )
+}
+
+/// The `databases` attribute of `influxdb_databases`, with what `product` puts in it.
+pub fn databases_attribute(product: &str) -> Attribute {
+    Attribute::computed(
+        "databases",
+        Type::list(crate::influxdb::management::database::database_type()),
+    )
+    .describe(&format!("The databases, sorted by name. {product}"))
 }

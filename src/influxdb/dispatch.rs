@@ -11,8 +11,10 @@
 //! - the schema is the union of the families' schemas (of one family: its own): an attribute
 //!   several families declare must have the same type there (checked when the provider starts,
 //!   and by a unit test); one only some families declare is optional in the union, and its
-//!   description says which products have it. A schema version or minimum Terraform version is
-//!   the highest declared.
+//!   description says which products have it. The schema version is the highest declared; the
+//!   minimum Terraform version is the lowest (none when a family declares none), so that one
+//!   family's need (the v2 user's write-only password) does not refuse another family's use of
+//!   the type under an older Terraform: a write-only attribute is still refused there, naming it.
 //! - the resource identity is the union of the families' identities; an attribute is required
 //!   for import only where every family requires it, so families sharing a type must share at
 //!   least one required identity attribute (an `id` or a `name`).
@@ -37,7 +39,7 @@ use crate::engine::ephemeral::{DynEphemeralResource, OpenedValue};
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::list::DynListResource;
 use crate::engine::resource::{DynDataSource, DynResource};
-use crate::engine::schema::{Attribute, Validator};
+use crate::engine::schema::{Attribute, MinTerraform, Validator};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, PlanChange, Schema, Type, Value};
 
 /// One family's implementation of a shared type.
@@ -135,8 +137,11 @@ impl<T: ?Sized + Described> Dispatch<T> {
         let own = item.described_schema();
         for a in &self.schema.attributes {
             let value = config.attr(&a.name);
+            // No block written is an empty collection, not an argument set.
+            let unset =
+                value.is_null() || (a.block && value.elements().is_some_and(|e| e.is_empty()));
             match own.attribute(&a.name) {
-                None if !value.is_null() && (a.optional || a.required) => {
+                None if !unset && (a.optional || a.required) => {
                     let have: Vec<_> = self
                         .served
                         .iter()
@@ -204,7 +209,14 @@ impl<T: ?Sized + Described> Dispatch<T> {
         match v {
             Value::Object(mut m) => {
                 for a in &self.schema.attributes {
-                    m.entry(a.name.clone()).or_insert(Value::Null);
+                    // A block another family has is an empty list here, as Terraform writes a
+                    // block that is not there.
+                    let absent = if a.block {
+                        Value::List(Vec::new())
+                    } else {
+                        Value::Null
+                    };
+                    m.entry(a.name.clone()).or_insert(absent);
                 }
                 Value::Object(m)
             }
@@ -224,13 +236,16 @@ fn merge_schemas<T: ?Sized + Described>(
     let mut order: Vec<String> = Vec::new();
     let mut description = String::new();
     let mut version = 0;
-    let mut min_terraform = None;
+    let mut min_terraform = served
+        .first()
+        .and_then(|s| s.item.described_schema().min_terraform.clone());
     for s in served {
         let schema = s.item.described_schema();
         version = version.max(schema.version);
-        if schema.min_terraform.is_some() {
-            min_terraform = schema.min_terraform.clone();
-        }
+        min_terraform = match (min_terraform, &schema.min_terraform) {
+            (Some(a), Some(b)) => Some(lowest(a, b.clone())),
+            _ => None,
+        };
         if description.is_empty() {
             description = schema.description.clone();
         } else {
@@ -299,8 +314,19 @@ fn merge_schemas<T: ?Sized + Described>(
     ))
 }
 
+/// The lower of two minimum Terraform versions.
+fn lowest(a: MinTerraform, b: MinTerraform) -> MinTerraform {
+    let v = |m: &MinTerraform| crate::engine::schema::parse_terraform_version(m.version);
+    if v(&b) < v(&a) {
+        b
+    } else {
+        a
+    }
+}
+
 /// The union's rule for an attribute several families declare: a value is refused only when
-/// every family refuses it (with the first family's words); what only some families refuse is
+/// every family refuses it (with the first family's words, and the other families' reasons
+/// where they differ, since the product is not known yet); what only some families refuse is
 /// refused at plan by the configured family's own rules (`check_arguments`).
 fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
     if families.iter().any(Vec::is_empty) {
@@ -308,7 +334,7 @@ fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
     }
     vec![Arc::new(
         move |v: &Value, path: &AttributePath, diags: &mut Diagnostics| {
-            let mut first: Option<Diagnostics> = None;
+            let mut all: Vec<Diagnostics> = Vec::new();
             for rules in &families {
                 let mut d = Diagnostics::default();
                 for check in rules {
@@ -317,10 +343,25 @@ fn every_family_refuses(families: Vec<Vec<Validator>>) -> Vec<Validator> {
                 if !d.has_errors() {
                     return;
                 }
-                first.get_or_insert(d);
+                all.push(d);
             }
-            for d in first.iter().flat_map(|d| d.iter()) {
-                diags.push(d.clone());
+            let mut others: Vec<String> = Vec::new();
+            for d in all.iter().skip(1).flat_map(|d| d.iter()) {
+                let first_says = all[0].iter().any(|f| f.detail == d.detail);
+                if !first_says && !others.contains(&d.detail) {
+                    others.push(d.detail.clone());
+                }
+            }
+            for (i, d) in all.first().iter().flat_map(|d| d.iter()).enumerate() {
+                let mut d = d.clone();
+                if i == 0 && !others.is_empty() {
+                    d.detail = format!(
+                        "{}\n\nOther InfluxDB products: {}",
+                        d.detail,
+                        others.join(" ")
+                    );
+                }
+                diags.push(d);
             }
         },
     )]
@@ -439,11 +480,17 @@ impl DynResource<Connection> for Dispatch<dyn DynResource<Connection>> {
         if let Some(item) = configured.or(only) {
             item.modify_plan(c, change, diags);
             // The attributes only other families have stay null here (they are null after
-            // every call, see `widen`), not "known after apply".
+            // every call, see `widen`), not "known after apply"; their blocks are as
+            // configured (none: an empty list).
             let own = item.schema();
             for a in &self.schema.attributes {
                 if own.attribute(&a.name).is_none() {
-                    change.planned.set_attr(&a.name, Value::Null);
+                    let absent = if a.block {
+                        change.config.attr(&a.name).clone()
+                    } else {
+                        Value::Null
+                    };
+                    change.planned.set_attr(&a.name, absent);
                 }
             }
         }

@@ -31,6 +31,7 @@ pub mod products;
 pub mod provider;
 pub mod registry;
 pub mod timestamp;
+pub mod v1;
 pub mod v2;
 
 pub use connection::Connection;

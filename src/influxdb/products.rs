@@ -7,12 +7,26 @@
 
 use super::family::{env, Settings};
 use super::registry::{Family, Registry};
-use super::{core, management, v2};
+use super::{core, management, v1, v2};
 use crate::engine::{AttributePath, Diagnostic, Diagnostics, Value};
 
 /// Every API family, in the order the docs list them. With nothing configured anywhere, the
 /// first family is assumed (InfluxDB 3 Cloud Dedicated, whose URL has a default).
-pub static FAMILIES: &[&dyn Family] = &[&management::Management, &v2::V2, &core::Core];
+///
+/// Two families may declare a setting of the same name (`url`: the Management API's and
+/// InfluxDB 1.x's), each with its own environment variable. Such a shared setting does not
+/// tell the families apart: their other settings (configured, else in the environment) do,
+/// and a shared setting with nothing else means the family listed last that declares it
+/// (InfluxDB 1.x for `url`, whose provider block needed nothing more).
+pub static FAMILIES: &[&dyn Family] = &[&management::Management, &v2::V2, &core::Core, &v1::V1];
+
+/// Whether a family other than `family` declares a setting named `name`.
+fn shared(family: &dyn Family, name: &str) -> bool {
+    FAMILIES
+        .iter()
+        .filter(|f| f.name().key != family.name().key)
+        .any(|f| f.settings().iter().any(|s| s.name == name))
+}
 
 /// The sentence every product mismatch ends with: what each product needs.
 pub fn products_help() -> String {
@@ -77,12 +91,13 @@ pub fn products_markdown() -> String {
     out
 }
 
-/// The settings of `family` that select it and are set in `config`.
+/// The settings of `family` that select it, that no other family shares, and that are set in
+/// `config`.
 fn selecting_settings_set(family: &dyn Family, config: &Value) -> Vec<&'static str> {
     family
         .settings()
         .iter()
-        .filter(|s| s.selects && !config.attr(s.name).is_null())
+        .filter(|s| s.selects && !shared(family, s.name) && !config.attr(s.name).is_null())
         .map(|s| s.name)
         .collect()
 }
@@ -116,15 +131,17 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
 /// the one whose environment variables are set, else the first. `None` (with an error) when
 /// it cannot tell.
 pub fn choose(settings: &Settings, diags: &mut Diagnostics) -> Option<&'static dyn Family> {
-    let by_config: Vec<&'static dyn Family> = FAMILIES
-        .iter()
-        .copied()
-        .filter(|f| {
-            f.settings()
-                .iter()
-                .any(|s| s.selects && settings.configured(s.name).is_some())
-        })
-        .collect();
+    let own = |f: &&'static dyn Family| {
+        f.settings()
+            .iter()
+            .any(|s| s.selects && !shared(*f, s.name) && settings.configured(s.name).is_some())
+    };
+    let own_env = |f: &&'static dyn Family| {
+        f.settings()
+            .iter()
+            .any(|s| s.selects && !shared(*f, s.name) && s.env.and_then(env).is_some())
+    };
+    let by_config: Vec<&'static dyn Family> = FAMILIES.iter().copied().filter(own).collect();
     match by_config.as_slice() {
         [one] => return Some(*one),
         [] => {}
@@ -139,6 +156,23 @@ pub fn choose(settings: &Settings, diags: &mut Diagnostics) -> Option<&'static d
             );
             return None;
         }
+    }
+    // Only settings several families share (`url`): the environment tells, else the last.
+    let sharing: Vec<&'static dyn Family> = FAMILIES
+        .iter()
+        .copied()
+        .filter(|f| {
+            f.settings()
+                .iter()
+                .any(|s| s.selects && settings.configured(s.name).is_some())
+        })
+        .collect();
+    if let Some(last) = sharing.last() {
+        let by_env: Vec<&'static dyn Family> = sharing.iter().copied().filter(own_env).collect();
+        return Some(match by_env.as_slice() {
+            [one] => *one,
+            _ => *last,
+        });
     }
     let by_env: Vec<&'static dyn Family> = FAMILIES
         .iter()
@@ -200,11 +234,26 @@ mod tests {
     }
 
     #[test]
-    fn setting_names_are_unique_across_families() {
-        let mut seen = std::collections::HashSet::new();
+    fn a_setting_name_two_families_share_has_one_kind_and_two_variables() {
+        let mut seen: std::collections::HashMap<&str, &crate::influxdb::family::Setting> =
+            std::collections::HashMap::new();
         for f in FAMILIES {
+            let mut mine = std::collections::HashSet::new();
             for s in f.settings() {
-                assert!(seen.insert(s.name), "{} declared twice", s.name);
+                assert!(
+                    mine.insert(s.name),
+                    "{} declared twice by {}",
+                    s.name,
+                    f.name().key
+                );
+                if let Some(other) = seen.insert(s.name, s) {
+                    assert_eq!(other.sensitive, s.sensitive, "{}", s.name);
+                    assert_ne!(
+                        other.env, s.env,
+                        "{}: one variable for two families",
+                        s.name
+                    );
+                }
             }
         }
     }

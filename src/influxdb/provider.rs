@@ -62,13 +62,19 @@ impl crate::engine::Provider for InfluxProvider {
     type Config = HashMap<String, Option<String>>;
 
     fn schema(&self) -> Schema {
-        let mut attributes = Vec::new();
+        let mut attributes: Vec<Attribute> = Vec::new();
         for s in FAMILIES.iter().flat_map(|f| f.settings()) {
             let mut description = s.description.to_owned();
             if let Some(env) = s.env {
                 description.push_str(&format!(
                     " May also be set with the `{env}` environment variable; the configuration wins."
                 ));
+            }
+            // A setting two families share (`url`) is one attribute: both descriptions, and
+            // each family's own check at configure.
+            if let Some(a) = attributes.iter_mut().find(|a| a.name == s.name) {
+                a.description = format!("{}\n\n{description}", a.description);
+                continue;
             }
             let mut a = Attribute::optional(s.name, Type::String).describe(&description);
             if s.sensitive {

@@ -88,13 +88,46 @@ pub fn attribute(a: &Attribute) -> pb::schema::Attribute {
     }
 }
 
-/// A schema: its attributes as one block, descriptions in Markdown.
+/// A nested block (`Attribute::block`): its inner attributes as the block's attributes.
+fn block(a: &Attribute) -> pb::schema::NestedBlock {
+    use pb::schema::nested_block::NestingMode;
+    let (inner, nesting) = match &a.nested {
+        Some(n) => (
+            n.attributes.iter().map(attribute).collect(),
+            match n.nesting {
+                Nesting::Set => NestingMode::Set,
+                _ => NestingMode::List,
+            },
+        ),
+        None => (Vec::new(), NestingMode::List),
+    };
+    pb::schema::NestedBlock {
+        type_name: a.name.clone(),
+        block: Some(pb::schema::Block {
+            attributes: inner,
+            description: a.description.clone(),
+            description_kind: pb::StringKind::Markdown as i32,
+            ..Default::default()
+        }),
+        nesting: nesting as i32,
+        ..Default::default()
+    }
+}
+
+/// A schema: its attributes as one block (nested blocks among its block types), descriptions
+/// in Markdown.
 pub fn schema(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
         block: Some(pb::schema::Block {
             version: s.version,
-            attributes: s.attributes.iter().map(attribute).collect(),
+            attributes: s
+                .attributes
+                .iter()
+                .filter(|a| !a.block)
+                .map(attribute)
+                .collect(),
+            block_types: s.attributes.iter().filter(|a| a.block).map(block).collect(),
             description: s.description.clone(),
             description_kind: pb::StringKind::Markdown as i32,
             ..Default::default()

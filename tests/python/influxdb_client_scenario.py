@@ -1,7 +1,8 @@
 """Drives the simulator (`influxdb-sim --product oss-v2`) with InfluxData's official Python client
 (influxdb-client 1.50.0, generated from the v2 OpenAPI): organizations, buckets, users, passwords,
-organization members, authorizations, tasks and secrets, each created, found, updated and
-deleted, with every answer checked against what InfluxDB OSS 2.7 answers.
+organization members, authorizations, tasks, secrets and DBRP mappings, each created, found,
+updated and deleted, with every answer checked against what InfluxDB OSS 2.7 answers (its source,
+v2.7.12, where the documents and the server disagree).
 
 The client shares no code with the provider nor with the simulator, so a misreading of the API on
 both sides of the provider's own tests shows up here. Run by tests/python_client.rs.
@@ -17,6 +18,9 @@ import uuid
 from influxdb_client import (
     Authorization,
     BucketRetentionRules,
+    DBRPCreate,
+    DBRPsService,
+    DBRPUpdate,
     InfluxDBClient,
     OrganizationsService,
     Permission,
@@ -441,6 +445,236 @@ def scenario(url, token, org_name):
         secrets_api.post_orgs_id_secrets(org_id=org.id, secret_keys=SecretKeys(secrets=["PY_B"]))
         equal(secrets_api.get_orgs_id_secrets(org_id=org.id).secrets, [], "after the deprecated delete")
 
+        # --- DBRP mappings: one default per (org, database), as dbrp/service.go keeps it ---
+        dbrps_api = DBRPsService(client.api_client)
+        db = f"py_db_{suffix}"
+
+        def mappings(**filters):
+            return dbrps_api.get_dbr_ps(org_id=org.id, **filters).content
+
+        def default_of(database):
+            return [m.id for m in mappings(db=database, default=True)]
+
+        first = dbrps_api.post_dbrp(
+            DBRPCreate(
+                org_id=org.id,
+                bucket_id=bucket.id,
+                database=db,
+                retention_policy="autogen",
+                default=False,
+            )
+        )
+        check(first.id and len(first.id) == 16, f"mapping id {first.id!r} is 16 hex digits")
+        equal(
+            (first.org_id, first.bucket_id, first.database, first.retention_policy),
+            (org.id, bucket.id, db, "autogen"),
+            "created mapping",
+        )
+        equal(
+            (first.default, first.virtual),
+            (True, False),
+            "the first mapping of a database is its default, whatever was asked",
+        )
+        weekly = dbrps_api.post_dbrp(
+            DBRPCreate(org=org.name, bucket_id=forever.id, database=db, retention_policy="weekly")
+        )
+        equal((weekly.org_id, weekly.default), (org.id, False), "a second mapping, org by name")
+        daily = dbrps_api.post_dbrp(
+            DBRPCreate(
+                org_id=org.id,
+                bucket_id=forever.id,
+                database=db,
+                retention_policy="daily",
+                default=True,
+            )
+        )
+        equal(daily.default, True, "a new mapping marked default")
+        equal(
+            dbrps_api.get_dbr_ps_id(first.id, org_id=org.id).content.default,
+            False,
+            "a new mapping marked default takes the default over, with no error",
+        )
+        equal(
+            failure_of(
+                lambda: dbrps_api.post_dbrp(
+                    DBRPCreate(
+                        org_id=org.id, bucket_id=forever.id, database=db, retention_policy="autogen"
+                    )
+                ),
+                "a taken database and retention policy",
+            ),
+            (422, "conflict"),
+            "a database and retention policy mapped already",
+        )
+        equal(
+            failure_of(
+                lambda: dbrps_api.post_dbrp(
+                    DBRPCreate(
+                        org_id=org.id, bucket_id=bucket.id, database="a/b", retention_policy="x"
+                    )
+                ),
+                "a database with a slash",
+            ),
+            (400, "invalid"),
+            "a database name with a slash",
+        )
+        equal(
+            failure_of(
+                lambda: dbrps_api.post_dbrp(
+                    DBRPCreate(
+                        org_id=org.id,
+                        bucket_id="0123456789abcdef",
+                        database=db,
+                        retention_policy="gone",
+                    )
+                ),
+                "a missing bucket",
+            ),
+            (404, "not found"),
+            "a mapping to a missing bucket",
+        )
+        equal(
+            failure_of(lambda: dbrps_api.get_dbr_ps(), "a list naming no organization"),
+            (400, "invalid"),
+            "a list naming no organization",
+        )
+        equal(
+            sorted((m.retention_policy, m.default, m.virtual) for m in mappings(db=db)),
+            [("autogen", False, False), ("daily", True, False), ("weekly", False, False)],
+            "get_dbr_ps(db=...)",
+        )
+        # The client sends Python's `True`/`False`; the server reads them with strconv.ParseBool.
+        equal(default_of(db), [daily.id], "get_dbr_ps(default=True)")
+        equal(
+            sorted(m.id for m in mappings(db=db, default=False)),
+            sorted([first.id, weekly.id]),
+            "get_dbr_ps(default=False)",
+        )
+        equal([m.id for m in mappings(db=db, rp="weekly")], [weekly.id], "get_dbr_ps(rp=...)")
+        # Every bucket is also a virtual mapping: its ID, its name as the database, autogen,
+        # default as its name has no '/'.
+        equal(
+            sorted((m.id, m.database, m.default, m.virtual) for m in mappings(bucket_id=bucket.id)),
+            sorted([(first.id, db, False, False), (bucket.id, bucket.name, True, True)]),
+            "get_dbr_ps(bucket_id=...): the bucket's mapping and its virtual one",
+        )
+        equal(
+            sorted((m.database, m.retention_policy, m.virtual) for m in mappings()),
+            sorted(
+                [(db, rp, False) for rp in ("autogen", "daily", "weekly")]
+                + [(name, "autogen", True) for name in ("_monitoring", "_tasks", bucket.name)]
+                + [(f"py-forever-{suffix}", "autogen", True)]
+            ),
+            "get_dbr_ps(): the physical mappings and one virtual one per bucket",
+        )
+        virtual = dbrps_api.get_dbr_ps_id(bucket.id, org_id=org.id).content
+        equal(
+            (virtual.id, virtual.bucket_id, virtual.database, virtual.default, virtual.virtual),
+            (bucket.id, bucket.id, bucket.name, True, True),
+            "get_dbr_ps_id of a bucket's ID: its virtual mapping",
+        )
+        # A default mapping of the bucket's name makes its virtual mapping not the default; one
+        # of the same retention policy hides it. (Each alone: the server checks the listed
+        # mappings in ID order and stops at the first that decides.)
+        raw = dbrps_api.post_dbrp(
+            DBRPCreate(org_id=org.id, bucket_id=forever.id, database=bucket.name, retention_policy="raw")
+        )
+        equal(
+            sorted((m.retention_policy, m.default, m.virtual) for m in mappings(db=bucket.name)),
+            [("autogen", False, True), ("raw", True, False)],
+            "a physical default of the bucket's name",
+        )
+        dbrps_api.delete_dbrpid(raw.id, org_id=org.id)
+        shadow = dbrps_api.post_dbrp(
+            DBRPCreate(
+                org_id=org.id, bucket_id=forever.id, database=bucket.name, retention_policy="autogen"
+            )
+        )
+        equal(
+            [m.id for m in mappings(db=bucket.name)],
+            [shadow.id],
+            "a physical mapping of the same database and retention policy hides the virtual one",
+        )
+        dbrps_api.delete_dbrpid(shadow.id, org_id=org.id)
+        equal(
+            [(m.id, m.default, m.virtual) for m in mappings(db=bucket.name)],
+            [(bucket.id, True, True)],
+            "the virtual mapping is back",
+        )
+        # PATCH answers the `default` asked; un-defaulting hands the default to the first other
+        # mapping of the database (lowest ID).
+        answer = dbrps_api.patch_dbrpid(daily.id, DBRPUpdate(default=False), org_id=org.id).content
+        equal((answer.id, answer.default), (daily.id, False), "patch_dbrpid(default=False)")
+        equal(default_of(db), [min(first.id, weekly.id)], "un-defaulting hands the default on")
+        moved = dbrps_api.patch_dbrpid(
+            weekly.id, DBRPUpdate(retention_policy="seven_days", default=True), org_id=org.id
+        ).content
+        equal(
+            (moved.id, moved.bucket_id, moved.database, moved.retention_policy, moved.default),
+            (weekly.id, forever.id, db, "seven_days", True),
+            "patch_dbrpid(retention_policy, default)",
+        )
+        equal(default_of(db), [weekly.id], "the patched mapping is the default")
+        equal(
+            failure_of(
+                lambda: dbrps_api.patch_dbrpid(
+                    weekly.id, DBRPUpdate(retention_policy="autogen"), org_id=org.id
+                ),
+                "a retention policy mapped already",
+            ),
+            (422, "conflict"),
+            "a PATCH to a retention policy mapped already",
+        )
+        equal(
+            failure_of(
+                lambda: dbrps_api.patch_dbrpid(
+                    weekly.id, DBRPUpdate(retention_policy=".."), org_id=org.id
+                ),
+                "a retention policy of '..'",
+            ),
+            (400, "invalid"),
+            "a PATCH to an invalid retention policy",
+        )
+        equal(
+            failure_of(
+                lambda: dbrps_api.patch_dbrpid(
+                    "0123456789abcdef", DBRPUpdate(default=True), org_id=org.id
+                ),
+                "a missing mapping",
+            ),
+            (404, "not found"),
+            "a PATCH of a missing mapping",
+        )
+        # Un-defaulting the only mapping of a database is ignored, although the answer says false.
+        solo = dbrps_api.post_dbrp(
+            DBRPCreate(
+                org_id=org.id, bucket_id=bucket.id, database=f"py_solo_{suffix}", retention_policy="rp"
+            )
+        )
+        equal(solo.default, True, "the only mapping of a database")
+        answer = dbrps_api.patch_dbrpid(solo.id, DBRPUpdate(default=False), org_id=org.id).content
+        equal(answer.default, False, "un-defaulting the only mapping: the answer")
+        equal(
+            dbrps_api.get_dbr_ps_id(solo.id, org_id=org.id).content.default,
+            True,
+            "un-defaulting the only mapping is ignored",
+        )
+        # Deleting the default hands it on.
+        dbrps_api.delete_dbrpid(weekly.id, org_id=org.id)
+        equal(
+            failure_of(lambda: dbrps_api.get_dbr_ps_id(weekly.id, org_id=org.id), "a deleted mapping"),
+            (404, "not found"),
+            "a deleted mapping",
+        )
+        equal(
+            failure_of(
+                lambda: dbrps_api.delete_dbrpid(weekly.id, org_id=org.id), "a second delete"
+            ),
+            (404, "not found"),
+            "deleting a mapping that is gone",
+        )
+        equal(default_of(db), [min(first.id, daily.id)], "deleting the default hands it on")
+
         # --- deletes ---
         members_api.delete_orgs_id_members_id(user_id=user.id, org_id=org.id)
         equal(members_api.get_orgs_id_members(org_id=org.id).users, [], "members after delete")
@@ -468,6 +702,12 @@ def scenario(url, token, org_name):
             "an authorization of a deleted user by ID",
         )
         buckets_api.delete_bucket(forever)
+        # Deleting a bucket deletes its mappings (dbrp/bucket_service.go), handing the default on.
+        equal(
+            [(m.id, m.default) for m in mappings(db=db)],
+            [(first.id, True)],
+            "the mappings after their bucket is deleted",
+        )
         equal(
             status_of(lambda: users_api.find_users(id=user.id), "a deleted user"),
             404,

@@ -6,18 +6,26 @@
 //! by `INFLUXDB3_CORE_BINARY`. A test that needs it fails, never skips, when it is missing or
 //! cannot start, and says why (for a missing shared library, what `ldd` reports).
 //!
+//! [`RecordingProxy`] goes in front of it: it records the calls and injects faults (a lost
+//! answer, a status) with the simulator's fault spec, so fault cases run on the real server.
+//!
 //! Synchronous (plain `std::net`), like `sim.rs`, so it works from async and blocking tests.
-//! A server is about 4 s to healthy on 2 cores: one per test (nextest runs each test in its own
-//! process, so a server cannot be shared across tests without outliving them).
+//! A server answers `/health` in about half a second once the shared Python environment exists
+//! (`target/tmp/influxdb3-core-venv`; the first server of a build makes it, about 5 s): one per
+//! test (nextest runs each test in its own process, so a server cannot be shared across tests
+//! without outliving them).
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "recording_proxy.rs"]
+mod recording_proxy;
+#[allow(unused_imports)]
+pub use recording_proxy::{RecordingProxy, Seen};
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -96,6 +104,59 @@ fn missing_libraries(binary: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The Python virtual environment every test server of this build shares
+/// (`target/tmp/influxdb3-core-venv`, a build artifact like the rest of `target/`). The server
+/// makes it when it is missing, which is most of its start-up time; with it, a server answers
+/// `/health` within about half a second. Servers only read it (no test installs packages).
+fn shared_venv() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("influxdb3-core-venv")
+}
+
+/// Marks a shared environment complete (a server made it and answered `/health`).
+const VENV_READY: &str = ".made-by-a-test-server";
+
+/// An exclusive lock (`flock`) on `<venv>.lock`, held while the first server makes the shared
+/// environment, so that concurrent test processes do not make it twice.
+struct VenvLock {
+    file: std::fs::File,
+    venv: PathBuf,
+}
+
+impl VenvLock {
+    /// `None` when the environment is already made; else the lock, once no other process holds
+    /// it, with a half-made environment (its maker killed) removed.
+    fn if_missing(venv: &Path) -> Option<VenvLock> {
+        use std::os::unix::io::AsRawFd;
+        if venv.join(VENV_READY).is_file() {
+            return None;
+        }
+        let parent = venv.parent().expect("the venv's directory");
+        std::fs::create_dir_all(parent).expect("target/tmp");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(venv.with_extension("lock"))
+            .expect("the venv lock file");
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        assert_eq!(rc, 0, "flock on the venv lock file");
+        if venv.join(VENV_READY).is_file() {
+            return None; // made by another process while this one waited
+        }
+        let _ = std::fs::remove_dir_all(venv);
+        Some(VenvLock {
+            file,
+            venv: venv.to_owned(),
+        })
+    }
+
+    /// The server answered `/health`: its environment is complete.
+    fn made(self) {
+        let _ = std::fs::write(self.venv.join(VENV_READY), "");
+        drop(self.file); // releases the lock
+    }
+}
+
 /// A free port on 127.0.0.1 (the listener is closed before the server binds it).
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -143,19 +204,28 @@ impl CoreServer {
             binary.display(),
             missing.join("\n  ")
         );
+        // The first server of a build makes the shared Python environment; the others wait for
+        // it, then start in well under a second instead of about five.
+        let venv = shared_venv();
+        let first = VenvLock::if_missing(&venv);
         // The port is free when asked; another process may take it before the server binds it,
         // so a start that fails on the port is tried again on another.
         let mut last = String::new();
         for _ in 0..3 {
-            match Self::try_start(&binary) {
-                Ok(s) => return s,
+            match Self::try_start(&binary, &venv) {
+                Ok(s) => {
+                    if let Some(lock) = first {
+                        lock.made();
+                    }
+                    return s;
+                }
                 Err(e) => last = e,
             }
         }
         panic!("the real InfluxDB 3 Core server could not start:\n{last}");
     }
 
-    fn try_start(binary: &Path) -> Result<CoreServer, String> {
+    fn try_start(binary: &Path, venv: &Path) -> Result<CoreServer, String> {
         let dir = tempfile::tempdir().expect("temp dir for the server");
         let token = random_token();
         let token_file = dir.path().join("admin.json");
@@ -180,6 +250,8 @@ impl CoreServer {
             .arg(&token_file)
             .arg("--plugin-dir")
             .arg(&plugin_dir)
+            .arg("--virtual-env-location")
+            .arg(venv)
             .arg("--disable-telemetry-upload")
             .env_remove("INFLUXDB3_AUTH_TOKEN")
             .env("LOG_FILTER", "info")
@@ -417,128 +489,6 @@ impl Drop for CoreServer {
             }
             let _ = self.child.kill();
             let _ = self.child.wait();
-        }
-    }
-}
-
-/// One logged request through a [`RecordingProxy`].
-#[derive(Debug, Clone)]
-pub struct Seen {
-    pub method: String,
-    /// The path with its query string.
-    pub path: String,
-    pub status: u16,
-}
-
-/// A reverse proxy on loopback in front of a server, recording the method, path and status of
-/// every request (what the simulator's `/__sim/requests` tells), so a scenario can assert how
-/// many calls of a kind the provider made on the real server too. Keep-alive to the client;
-/// one upstream connection per request. Stops when dropped.
-pub struct RecordingProxy {
-    pub url: String,
-    log: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
-    addr: std::net::SocketAddr,
-}
-
-impl RecordingProxy {
-    pub fn start(upstream: &str) -> RecordingProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the recording proxy");
-        let addr = listener.local_addr().expect("proxy address");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (log2, stop2, upstream) = (log.clone(), stop.clone(), upstream.to_owned());
-        thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    return;
-                }
-                let Ok(conn) = conn else { continue };
-                let (log, upstream) = (log2.clone(), upstream.clone());
-                thread::spawn(move || {
-                    let _ = relay(conn, &upstream, &log);
-                });
-            }
-        });
-        RecordingProxy {
-            url: format!("http://{addr}"),
-            log,
-            stop,
-            addr,
-        }
-    }
-
-    pub fn requests(&self) -> Vec<Seen> {
-        self.log.lock().unwrap().clone()
-    }
-
-    pub fn clear(&self) {
-        self.log.lock().unwrap().clear();
-    }
-}
-
-impl Drop for RecordingProxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
-    }
-}
-
-/// Serves one client connection: each request (head and `Content-Length` body) is sent upstream
-/// on its own connection with `Connection: close`, and the whole answer is passed back as it
-/// came, until the client closes.
-fn relay(client: TcpStream, upstream: &str, log: &Mutex<Vec<Seen>>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(client.try_clone()?);
-    let mut out = client;
-    loop {
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line)? == 0 {
-            return Ok(());
-        }
-        let mut head = request_line.clone();
-        let mut length = 0usize;
-        let mut close = false;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            if line == "\r\n" || line == "\n" {
-                break;
-            }
-            let lower = line.to_ascii_lowercase();
-            if let Some(v) = lower.strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap_or(0);
-            }
-            if lower.starts_with("connection:") {
-                close = lower.contains("close");
-                continue;
-            }
-            head.push_str(&line);
-        }
-        head.push_str("Connection: close\r\n\r\n");
-        let mut body = vec![0u8; length];
-        reader.read_exact(&mut body)?;
-        let mut up = TcpStream::connect(upstream)?;
-        up.write_all(head.as_bytes())?;
-        up.write_all(&body)?;
-        let mut answer = Vec::new();
-        up.read_to_end(&mut answer)?;
-        let status = String::from_utf8_lossy(&answer[..answer.len().min(32)])
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let mut parts = request_line.split_whitespace();
-        log.lock().unwrap().push(Seen {
-            method: parts.next().unwrap_or("").to_owned(),
-            path: parts.next().unwrap_or("").to_owned(),
-            status,
-        });
-        // The answer keeps its own framing, so the client can send its next request here.
-        out.write_all(&answer)?;
-        if close {
-            return Ok(());
         }
     }
 }

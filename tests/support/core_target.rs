@@ -3,7 +3,8 @@
 //! that a scenario is written once and runs on both. The server's view is read the way a user
 //! would read it, with SQL on the system tables (`system.databases`, `system.tokens`,
 //! `system.influxdb_schema`), which both answer; the calls the provider made are the
-//! simulator's request log, or a recording proxy's in front of the real server.
+//! simulator's request log, or a recording proxy's in front of the real server. Faults are
+//! injected by the simulator, or by that proxy (a lost answer, a 503) in front of the real one.
 //!
 //! A test file using it declares `sim`, `core_server`, `terraform` and this module with
 //! `#[path]`, and lists its scenarios `fn NAME(target: Target, tf: Tf)` in
@@ -50,6 +51,29 @@ macro_rules! on_sim_and_real_core {
 #[allow(unused_imports)]
 pub(crate) use on_sim_and_real_core;
 
+/// As [`on_sim_and_real_core!`], under Terraform 1.15.5 only (`sim_terraform_1_15_5`,
+/// `real_terraform_1_15_5`): for the scenarios of resources that no provider release run
+/// under 1.0.3 ever had (caches, plugin files, triggers).
+#[allow(unused_macros)]
+macro_rules! on_sim_and_real_core_latest {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            use super::core_target::Target;
+            use super::terraform::Tf;
+            #[test]
+            fn sim_terraform_1_15_5() {
+                super::$scenario(Target::sim_core(), Tf::V1_15_5)
+            }
+            #[test]
+            fn real_terraform_1_15_5() {
+                super::$scenario(Target::real(), Tf::V1_15_5)
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use on_sim_and_real_core_latest;
+
 impl Target {
     pub fn sim_core() -> Target {
         Target::Sim(SimProcess::core())
@@ -70,7 +94,37 @@ impl Target {
         matches!(self, Target::Real(..))
     }
 
-    /// The simulator, for what only it can do (faults, `/__sim/` switches).
+    /// The real server, for what only it can do (run a plugin's Python).
+    pub fn real_server(&self) -> Option<&CoreServer> {
+        match self {
+            Target::Real(server, _) => Some(server),
+            Target::Sim(_) => None,
+        }
+    }
+
+    /// The content of the plugin directory's file `name`, if there is one: read from the real
+    /// server's disk, or from the simulator's state.
+    pub fn plugin_file(&self, name: &str) -> Option<String> {
+        match self {
+            Target::Real(server, _) => std::fs::read_to_string(server.plugin_dir.join(name)).ok(),
+            Target::Sim(s) => s.state()["plugin_files"][name]["content"]
+                .as_str()
+                .map(str::to_owned),
+        }
+    }
+
+    /// Arms a fault (the simulator's `/__sim/faults` spec): in the simulator, or in the fault
+    /// proxy in front of the real server (`status`, `drop_before_handling`,
+    /// `drop_after_handling`, with `method`, `path_suffix`, `count`).
+    pub fn add_fault(&self, spec: serde_json::Value) {
+        match self {
+            Target::Sim(s) => s.add_fault(spec),
+            Target::Real(_, proxy) => proxy.add_fault(&spec),
+        }
+    }
+
+    /// The simulator, for what only it can do (`/__sim/` switches, faults the proxy cannot
+    /// play).
     pub fn sim(&self) -> &SimProcess {
         match self {
             Target::Sim(s) => s,
@@ -175,6 +229,24 @@ impl Target {
 
     pub fn token(&self, name: &str) -> Option<serde_json::Value> {
         self.tokens().into_iter().find(|t| t["name"] == name)
+    }
+
+    /// Creates a named admin token by hand (as `influxdb3 create token --admin --name` does);
+    /// its string.
+    pub fn named_admin(&self, name: &str) -> String {
+        let body = serde_json::json!({ "token_name": name }).to_string();
+        let a = self.v3("POST", "/api/v3/configure/token/named_admin", Some(&body));
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Whether `secret` is accepted by the server and a token `name` exists. (The real server
+    /// cannot say which token a string is; the simulator can, and is asked.)
+    pub fn is_token_of(&self, secret: &str, name: &str) -> bool {
+        match self {
+            Target::Sim(s) => s.v3_authenticate(secret) == Some((name.to_owned(), true)),
+            Target::Real(..) => self.token_works(secret) && self.token(name).is_some(),
+        }
     }
 
     /// Whether `token` is accepted by the server (`GET /health` with it).

@@ -133,6 +133,10 @@ const SCRUBBED_ENV: &[&str] = &[
     "INFLUXDB3_HOST_URL",
     "INFLUXDB3_AUTH_TOKEN",
     "INFLUXDB3_CA_CERTIFICATE",
+    "INFLUXDB_URL",
+    "INFLUXDB_USERNAME",
+    "INFLUXDB_PASSWORD",
+    "INFLUXDB_SKIP_SSL_VERIFY",
 ];
 
 /// The repository root (where Cargo.toml is).

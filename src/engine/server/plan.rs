@@ -237,6 +237,35 @@ pub fn plan(
     }
 }
 
+/// A block's plan against its configuration, object by object (as Terraform pairs them: by
+/// position): inner attributes as configured, or as they were (the prior object at that
+/// position: a value that means the same, kept), or, for optional+computed ones the
+/// configuration leaves null, anything.
+fn block_matches(
+    a: &super::super::schema::Attribute,
+    cfg: &Value,
+    pl: &Value,
+    pri: &Value,
+) -> bool {
+    let (Some(n), Some(c), Some(p)) = (&a.nested, cfg.elements(), pl.elements()) else {
+        return false;
+    };
+    let before = pri.elements().unwrap_or_default();
+    c.len() == p.len()
+        && c.iter().zip(p.iter()).enumerate().all(|(k, (co, po))| {
+            n.attributes.iter().all(|i| {
+                let (ci, pi) = (co.attr(&i.name), po.attr(&i.name));
+                let bi = before
+                    .get(k)
+                    .map(|b| b.attr(&i.name))
+                    .unwrap_or(&Value::Null);
+                ci == pi
+                    || (pi == bi && !bi.is_null() && !ci.is_null())
+                    || (i.computed && ci.is_null())
+            })
+        })
+}
+
 /// The checks Terraform makes on a plan (`AssertPlanValid`), made before Terraform does so that
 /// a mistake in a resource's plan modification reads as a clear provider error.
 fn check_plan(
@@ -253,6 +282,7 @@ fn check_plan(
             planned.attr(&a.name),
         );
         let ok = pl == cfg
+            || (a.block && block_matches(a, cfg, pl, pri))
             || (a.write_only && pl.is_null())
             || (pl == pri && !pri.is_null() && !cfg.is_null())
             || (a.computed && (!a.optional || cfg.is_null()));

@@ -110,11 +110,18 @@ pub struct Api {
 /// The message of an error body shaped `{"message": "..."}` (the Management API and
 /// `/api/v2`; other fields such as `code` are ignored).
 pub fn message_field(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        message: String,
-    }
-    serde_json::from_slice::<Body>(body).ok().map(|b| b.message)
+    text_field(body, "message")
+}
+
+/// The message of an error body shaped `{"error": "..."}` (InfluxDB 1.x's `/query`).
+pub fn error_field(body: &[u8]) -> Option<String> {
+    text_field(body, "error")
+}
+
+/// The string `field` of a JSON object body.
+fn text_field(body: &[u8], field: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    v.get(field)?.as_str().map(str::to_owned)
 }
 
 /// What went wrong with a call, whatever the API.

@@ -36,13 +36,17 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 pub use error::{
-    gone_is_ok, message_field, Api, CreateError, CreateOutcome, Deadline, ErrorKind, HttpError,
+    error_field, gone_is_ok, message_field, Api, CreateError, CreateOutcome, Deadline, ErrorKind,
+    HttpError,
 };
 pub use retry::Policy;
 pub use snapshot::{Invalidate, Listing, Snapshot};
 pub use stop::cleanup;
 
 use retry::{error_chain, Call, Failure};
+
+const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
 
 impl Policy {
     /// 30 s per request, 60 s for all retries, backoff from 500 ms up to 8 s.
@@ -65,7 +69,9 @@ pub struct CoreConfig<'a> {
     pub api: &'static Api,
     /// The API's root, `{url}{api_prefix}`; see [`base_url`].
     pub base: String,
-    /// `Bearer` or `Token`: the scheme of the `Authorization` header.
+    /// `Bearer`, `Token` or `Basic`: the scheme of the `Authorization` header. Empty: no
+    /// `Authorization` header at all (an InfluxDB 1.x server without authentication), and
+    /// `token` is then ignored.
     pub auth_scheme: &'static str,
     pub token: &'a str,
     pub policy: Policy,
@@ -104,13 +110,15 @@ impl HttpCore {
         let api = cfg.api;
         let invalid = |message: String| HttpError::new(api, ErrorKind::InvalidConfig { message });
         let token = cfg.token.trim();
-        if token.is_empty() {
+        if token.is_empty() && !cfg.auth_scheme.is_empty() {
             return Err(invalid(format!(
                 "the token is empty; set {}.",
                 api.token_setting
             )));
         }
-        crate::log::redact(token);
+        if !token.is_empty() {
+            crate::log::redact(token);
+        }
         let extra_roots = match cfg.ca_certificate {
             Some(pem) => trust::parse_ca_pem(pem).map_err(|e| {
                 invalid(format!(
@@ -132,7 +140,11 @@ impl HttpCore {
         Ok(HttpCore {
             http,
             base: cfg.base,
-            auth: format!("{} {token}", cfg.auth_scheme),
+            auth: if cfg.auth_scheme.is_empty() {
+                String::new()
+            } else {
+                format!("{} {token}", cfg.auth_scheme)
+            },
             policy,
             cancel: cfg.cancel,
             api,
@@ -184,7 +196,7 @@ impl HttpCore {
         header: &str,
     ) -> Result<(T, Option<String>), HttpError> {
         let (headers, bytes) = self
-            .request(Method::GET, path, None, true)
+            .request(Method::GET, path, None, JSON, true)
             .send_full()
             .await
             .map_err(|f| f.error)?;
@@ -339,6 +351,35 @@ impl HttpCore {
         Some(value.to_owned())
     }
 
+    /// A POST of an HTML form (`application/x-www-form-urlencoded`: InfluxDB 1.x's `/query`),
+    /// its answer's body. `write`: whether it changes anything (then it drops the snapshots,
+    /// and is retried only when `idempotent`); a read is always retried.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        write: bool,
+        idempotent: bool,
+    ) -> Result<Vec<u8>, CreateError> {
+        let body: Vec<String> = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", segment(k), segment(v)))
+            .collect();
+        let body = Some(body.join("&").into_bytes());
+        self.attempt_as(
+            Method::POST,
+            path,
+            body,
+            (FORM, write),
+            idempotent || !write,
+        )
+        .await
+        .map_err(|f| CreateError {
+            error: f.error,
+            outcome: f.outcome,
+        })
+    }
+
     async fn call(
         &self,
         method: Method,
@@ -370,7 +411,24 @@ impl HttpCore {
         idempotent: bool,
     ) -> Result<Vec<u8>, Failure> {
         let write = method != Method::GET;
-        let result = self.request(method, path, body, idempotent).send().await;
+        self.attempt_as(method, path, body, (JSON, write), idempotent)
+            .await
+    }
+
+    /// [`Self::attempt`] with a body of `content_type`; `write`: whether it may change
+    /// anything (then the snapshots are dropped, whatever its outcome).
+    async fn attempt_as(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        (content_type, write): (&'static str, bool),
+        idempotent: bool,
+    ) -> Result<Vec<u8>, Failure> {
+        let result = self
+            .request(method, path, body, content_type, idempotent)
+            .send()
+            .await;
         if write {
             if let Some(s) = &self.snapshots {
                 s.invalidate();
@@ -385,6 +443,7 @@ impl HttpCore {
         method: Method,
         path: &'a str,
         body: Option<Vec<u8>>,
+        content_type: &'static str,
         idempotent: bool,
     ) -> Call<'a> {
         Call {
@@ -397,6 +456,7 @@ impl HttpCore {
             method,
             path,
             body,
+            content_type,
             idempotent,
         }
     }

@@ -55,6 +55,9 @@ pub struct Call<'a> {
     /// The path alone, for log lines.
     pub path: &'a str,
     pub body: Option<Vec<u8>>,
+    /// The body's `Content-Type` (`application/json` for every API but InfluxDB 1.x's
+    /// `/query`, which reads a form).
+    pub content_type: &'static str,
     pub idempotent: bool,
 }
 
@@ -274,11 +277,14 @@ impl Call<'_> {
             .http
             .request(self.method.clone(), &self.url)
             .timeout(timeout)
-            .header(AUTHORIZATION, self.auth)
             .header(ACCEPT, "application/json");
+        // An empty value: a server without authentication (InfluxDB 1.x without credentials).
+        if !self.auth.is_empty() {
+            req = req.header(AUTHORIZATION, self.auth);
+        }
         if let Some(body) = &self.body {
             req = req
-                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_TYPE, self.content_type)
                 .body(body.clone());
         }
         let resp = match req.send().await {

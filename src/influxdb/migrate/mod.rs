@@ -7,6 +7,7 @@
 //! null and read from the server at the next refresh. A state no migration recognises is kept
 //! as it is for an upgrade (it is ours) and refused, naming its type and version, for a move.
 
+mod drfaust92_influxdb;
 mod komminarlabs_influxdb;
 mod komminarlabs_influxdb3;
 mod slcp_influxdb_v2;
@@ -34,6 +35,7 @@ pub static MIGRATIONS: &[&[Migration]] = &[
     komminarlabs_influxdb3::MIGRATIONS,
     komminarlabs_influxdb::MIGRATIONS,
     slcp_influxdb_v2::MIGRATIONS,
+    drfaust92_influxdb::MIGRATIONS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Migration> {

@@ -1,5 +1,5 @@
 //! This family's `/__sim/` endpoints: `GET /__sim/state` (tokens without their strings,
-//! databases with their tables), `POST /__sim/authenticate` `{"token": "..."}` -> `{"id",
+//! databases with their tables, caches and triggers, plugin files with their content), `POST /__sim/authenticate` `{"token": "..."}` -> `{"id",
 //! "name", "active"}` or 404 (what the server would do with that string), `DELETE
 //! /__sim/state` (back to the operator token alone), and `PUT /__sim/bugs` `{"27620": true}`
 //! (reproduce a known server bug: influxdata/influxdb#27620, Enterprise 3.11.3, a resource
@@ -33,7 +33,10 @@ impl Core {
                         })
                         .collect();
                     let dbs: Vec<_> = s.databases.values().collect();
-                    json_response(200, &json!({"tokens": tokens, "databases": dbs}))
+                    json_response(
+                        200,
+                        &json!({"tokens": tokens, "databases": dbs, "plugin_files": s.plugin_files}),
+                    )
                 }
                 ("POST", "/__sim/authenticate") => {
                     let h = match token_hash_of_body(req.body) {

@@ -14,8 +14,8 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::model::{
-    deleted_name, now_ms, parse_humantime, validate_db_name, DatabaseRecord, Field, Store,
-    TableRecord, FIELD_TYPES, INTERNAL_DB,
+    deleted_name, now_ms, parse_humantime, validate_db_name, Field, Store, TableRecord,
+    FIELD_TYPES, INTERNAL_DB,
 };
 use super::{body_json, json_error, ok_empty, text, Edition};
 use crate::sim::harness::http::{json_response, Resp};
@@ -33,7 +33,7 @@ fn not_found(name: &str) -> Resp {
     )
 }
 
-fn exists() -> Resp {
+pub(super) fn exists() -> Resp {
     text(409, "attempted to create a resource that already exists")
 }
 
@@ -81,16 +81,7 @@ pub(super) fn create(s: &mut Store, req: &Request<'_>, edition: Edition) -> Resp
     if let Some(r) = over_core_limit(s, edition) {
         return r;
     }
-    s.databases.insert(
-        b.db.clone(),
-        DatabaseRecord {
-            name: b.db,
-            retention_period_ns,
-            deleted: false,
-            hard_deletion_s: None,
-            tables: BTreeMap::new(),
-        },
-    );
+    s.add_db(&b.db, retention_period_ns);
     ok_empty()
 }
 
@@ -243,16 +234,7 @@ pub(super) fn create_table(s: &mut Store, req: &Request<'_>, edition: Edition) -
         if let Some(r) = over_core_limit(s, edition) {
             return r;
         }
-        s.databases.insert(
-            b.db.clone(),
-            DatabaseRecord {
-                name: b.db.clone(),
-                retention_period_ns: None,
-                deleted: false,
-                hard_deletion_s: None,
-                tables: BTreeMap::new(),
-            },
-        );
+        s.add_db(&b.db, None);
     }
     let Some(db) = s.live_db_mut(&b.db) else {
         return not_found(&b.db);
@@ -260,24 +242,18 @@ pub(super) fn create_table(s: &mut Store, req: &Request<'_>, edition: Edition) -
     if db.tables.contains_key(&b.table) {
         return exists();
     }
-    db.tables.insert(
-        b.table.clone(),
-        TableRecord {
-            name: b.table,
-            tags: b.tags,
-            fields: b
-                .fields
-                .into_iter()
-                .map(|f| Field {
-                    name: f.name,
-                    kind: f.kind,
-                })
-                .collect(),
-            retention_period,
-            deleted: false,
-            hard_deletion_s: None,
-        },
-    );
+    let fields = b
+        .fields
+        .into_iter()
+        .map(|f| Field {
+            name: f.name,
+            kind: f.kind,
+        })
+        .collect();
+    let mut t = TableRecord::new(db.next_table_id, b.table.clone(), b.tags, fields);
+    db.next_table_id += 1;
+    t.retention_period = retention_period;
+    db.tables.insert(b.table, t);
     ok_empty()
 }
 

@@ -2,15 +2,22 @@
 //! administration API, written from the server's source (`influxdb3_server/src/http.rs`,
 //! `influxdb3_catalog`, `influxdb3_system_tables`) and the docs, sharing no types with the
 //! provider's client. One file per concern: [`tokens`], [`databases`] (and tables),
-//! [`query`] (the SQL the simulator answers), [`write`] (line protocol), the records in
-//! [`model`]; this family's `/__sim/` endpoints in [`control`].
+//! [`query`] (the SQL the simulator answers), [`write`] (line protocol), [`caches`] (last-value
+//! and distinct-value caches), [`engine`] (the processing engine's plugin files and triggers;
+//! nothing runs: a `request:` trigger's Python is not simulated), the records in [`model`];
+//! this family's `/__sim/` endpoints in [`control`]. Checked against a real InfluxDB 3 Core
+//! server by `tests/conformance_core.rs`: where the docs and the server disagree, the server
+//! decides.
 //!
 //! Served: `GET|POST /ping` (headers `X-Influxdb-Build: Core|Enterprise`, `X-Influxdb-Version`;
 //! body `{version, revision, process_id, product_name}`), `GET /health` (`OK`), token creation
 //! (operator, regenerate, named admin, and on Enterprise resource tokens), token deletion by
 //! name, `/api/v3/query_sql` (see [`query`] for the statements it understands), databases
 //! (create, list, retention change, soft and hard delete), tables (create, delete; Enterprise
-//! table retention) and `/api/v3/write_lp`, which adds columns as a write does.
+//! table retention), `/api/v3/write_lp`, which adds columns as a write does, the caches
+//! (`/api/v3/configure/last_cache`, `/api/v3/configure/distinct_cache`), plugin files
+//! (`/api/v3/plugins/files`) and triggers (`/api/v3/configure/processing_engine_trigger`,
+//! `.../disable`, `.../enable`).
 //!
 //! As the real server: authentication runs before routing (only `POST
 //! /api/v3/configure/token/admin` skips it); schemes `Bearer`, `Token` (and `Basic`
@@ -26,8 +33,10 @@
 // Helpers return the error answer itself as their `Err`; its size does not matter here.
 #![allow(clippy::result_large_err)]
 
+mod caches;
 mod control;
 mod databases;
+mod engine;
 pub mod model;
 mod query;
 mod tokens;
@@ -135,6 +144,12 @@ impl Family for Core {
                 | "/api/v3/configure/token"
                 | "/api/v3/configure/database"
                 | "/api/v3/configure/table"
+                | "/api/v3/configure/last_cache"
+                | "/api/v3/configure/distinct_cache"
+                | "/api/v3/plugins/files"
+                | "/api/v3/configure/processing_engine_trigger"
+                | "/api/v3/configure/processing_engine_trigger/disable"
+                | "/api/v3/configure/processing_engine_trigger/enable"
         );
         if known && !caller.is_admin() {
             return json_error(403, "the token does not have permission to do this");
@@ -160,6 +175,30 @@ impl Family for Core {
                 databases::update_table(&mut s, req)
             }
             ("DELETE", "/api/v3/configure/table") => databases::delete_table(&mut s, &query),
+            ("POST", "/api/v3/configure/last_cache") => caches::create_last_cache(&mut s, req),
+            ("DELETE", "/api/v3/configure/last_cache") => {
+                caches::delete_cache(&mut s, req, &query, true)
+            }
+            ("POST", "/api/v3/configure/distinct_cache") => {
+                caches::create_distinct_cache(&mut s, req)
+            }
+            ("DELETE", "/api/v3/configure/distinct_cache") => {
+                caches::delete_cache(&mut s, req, &query, false)
+            }
+            ("POST", "/api/v3/plugins/files") => engine::write_plugin_file(&mut s, req),
+            ("PUT", "/api/v3/plugins/files") => engine::update_trigger_plugin_file(&mut s, req),
+            ("POST", "/api/v3/configure/processing_engine_trigger") => {
+                engine::create_trigger(&mut s, req)
+            }
+            ("DELETE", "/api/v3/configure/processing_engine_trigger") => {
+                engine::delete_trigger(&mut s, req, &query)
+            }
+            ("POST", "/api/v3/configure/processing_engine_trigger/disable") => {
+                engine::set_disabled(&mut s, &query, true)
+            }
+            ("POST", "/api/v3/configure/processing_engine_trigger/enable") => {
+                engine::set_disabled(&mut s, &query, false)
+            }
             _ => text(404, "Not found"),
         }
     }

@@ -1,8 +1,11 @@
 //! What the InfluxDB 3 Core/Enterprise family keeps, written from the server's catalog
 //! (`influxdb3_catalog`) and its HTTP types: tokens (kept as a SHA-512, never the string),
-//! databases (soft-deleted ones renamed `NAME-YYYYMMDDTHHMMSS`) and their tables with tag and
-//! field columns; and how times are written (RFC 3339 with `Z` in API answers, zone-less in
-//! SQL rows, both at millisecond precision).
+//! databases (soft-deleted ones renamed `NAME-YYYYMMDDTHHMMSS`) with their processing-engine
+//! triggers, their tables with tag and field columns and the tables' last-value and
+//! distinct-value caches, the plugin files; and how times are written (RFC 3339 with `Z` in
+//! API answers, zone-less in SQL rows, both at millisecond precision). Ids count up as the
+//! catalog's do: databases from 1 (`_internal` is 0), tables per database, caches per table,
+//! columns per table (tags, then fields, then `time` for a table the API creates).
 
 use std::collections::BTreeMap;
 
@@ -52,8 +55,51 @@ pub struct Field {
     pub kind: String,
 }
 
+/// A last-value cache of a table.
+#[derive(Clone, Debug, Serialize)]
+pub struct LastCacheRecord {
+    pub id: u64,
+    pub name: String,
+    pub key_columns: Vec<String>,
+    /// `None`: every column that is not a key column.
+    pub value_columns: Option<Vec<String>>,
+    pub count: u64,
+    pub ttl_s: u64,
+}
+
+/// A distinct-value cache of a table.
+#[derive(Clone, Debug, Serialize)]
+pub struct DistinctCacheRecord {
+    pub id: u64,
+    pub name: String,
+    pub columns: Vec<String>,
+    pub max_cardinality: u64,
+    pub max_age_s: u64,
+}
+
+/// A processing-engine trigger of a database.
+#[derive(Clone, Debug, Serialize)]
+pub struct TriggerRecord {
+    pub name: String,
+    pub plugin_filename: String,
+    /// The specification as `system.processing_engine_triggers` writes it (JSON text).
+    pub specification: String,
+    pub arguments: Vec<(String, String)>,
+    pub run_async: bool,
+    pub error_behavior: String,
+    pub disabled: bool,
+}
+
+/// A file of the plugin directory (the simulator keeps its content in memory).
+#[derive(Clone, Debug, Serialize)]
+pub struct PluginFileRecord {
+    pub content: String,
+    pub last_modified_ms: i64,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct TableRecord {
+    pub id: u64,
     pub name: String,
     pub tags: Vec<String>,
     pub fields: Vec<Field>,
@@ -65,10 +111,48 @@ pub struct TableRecord {
     /// Seconds since the epoch; `None` when it is never hard-deleted (or is live).
     #[serde(skip)]
     pub hard_deletion_s: Option<i64>,
+    /// Every column's name in the order of its id (`time` included).
+    pub columns: Vec<String>,
+    pub last_caches: Vec<LastCacheRecord>,
+    pub distinct_caches: Vec<DistinctCacheRecord>,
+    #[serde(skip)]
+    pub next_last_cache_id: u64,
+    #[serde(skip)]
+    pub next_distinct_cache_id: u64,
+}
+
+impl TableRecord {
+    /// A table as the API or a write makes it: columns numbered tags first, then fields,
+    /// then `time`.
+    pub fn new(id: u64, name: String, tags: Vec<String>, fields: Vec<Field>) -> TableRecord {
+        let mut columns: Vec<String> = tags.clone();
+        columns.extend(fields.iter().map(|f| f.name.clone()));
+        columns.push("time".into());
+        TableRecord {
+            id,
+            name,
+            tags,
+            fields,
+            retention_period: None,
+            deleted: false,
+            hard_deletion_s: None,
+            columns,
+            last_caches: Vec::new(),
+            distinct_caches: Vec::new(),
+            next_last_cache_id: 0,
+            next_distinct_cache_id: 0,
+        }
+    }
+
+    /// A column's id.
+    pub fn column_id(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DatabaseRecord {
+    pub id: u64,
     /// The current name: a soft-deleted database is renamed `NAME-YYYYMMDDTHHMMSS`.
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,6 +162,30 @@ pub struct DatabaseRecord {
     #[serde(skip)]
     pub hard_deletion_s: Option<i64>,
     pub tables: BTreeMap<String, TableRecord>,
+    #[serde(skip)]
+    pub next_table_id: u64,
+    /// In the order they were created.
+    pub triggers: Vec<TriggerRecord>,
+}
+
+impl DatabaseRecord {
+    pub fn new(id: u64, name: String, retention_period_ns: Option<u64>) -> DatabaseRecord {
+        DatabaseRecord {
+            id,
+            name,
+            retention_period_ns,
+            deleted: false,
+            hard_deletion_s: None,
+            tables: BTreeMap::new(),
+            next_table_id: 0,
+            triggers: Vec::new(),
+        }
+    }
+
+    /// A live table.
+    pub fn live_table_mut(&mut self, name: &str) -> Option<&mut TableRecord> {
+        self.tables.get_mut(name).filter(|t| !t.deleted)
+    }
 }
 
 /// Everything the family keeps (in memory only).
@@ -86,6 +194,10 @@ pub struct Store {
     pub tokens: BTreeMap<u64, TokenRecord>,
     /// Token ids count up from 0 across all tokens.
     pub next_token_id: u64,
+    /// The last database id given (`_internal` is 0, so the first is 1).
+    pub next_db_id: u64,
+    /// The plugin directory, by file name.
+    pub plugin_files: BTreeMap<String, PluginFileRecord>,
     /// By current name.
     pub databases: BTreeMap<String, DatabaseRecord>,
     /// Reproduce influxdata/influxdb#27620 (Enterprise 3.11.3): a resource token created
@@ -105,6 +217,13 @@ impl Store {
 
     pub fn live_db_mut(&mut self, name: &str) -> Option<&mut DatabaseRecord> {
         self.databases.get_mut(name).filter(|d| !d.deleted)
+    }
+
+    /// A new live database `name` with the next id.
+    pub fn add_db(&mut self, name: &str, retention_period_ns: Option<u64>) {
+        self.next_db_id += 1;
+        let d = DatabaseRecord::new(self.next_db_id, name.to_owned(), retention_period_ns);
+        self.databases.insert(name.to_owned(), d);
     }
 }
 

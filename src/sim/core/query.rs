@@ -14,7 +14,12 @@
 //!   `series_key_columns`, `last_cache_count`, `distinct_cache_count`, `deleted`,
 //!   `hard_deletion_time` (soft-deleted tables under their new names);
 //! - `system.influxdb_schema` (any live database): `measurement`, `key`, `data_type` (`tag`,
-//!   `time`, `string`, `integer`, `uinteger`, `float`, `boolean`).
+//!   `time`, `string`, `integer`, `uinteger`, `float`, `boolean`), a table's columns sorted by
+//!   name;
+//! - `system.last_caches`, `system.distinct_caches` (any database; see [`super::caches`]),
+//!   `system.processing_engine_triggers`, `system.processing_engine_trigger_arguments` (any
+//!   database; `_internal` has none) and `system.plugin_files` (`_internal`; see
+//!   [`super::engine`]).
 //!
 //! Anything else is 400 (plain text). `format` is `json` (one array of row objects, `[]` when
 //! empty; the default) or `jsonl`; a null column is left out of its row, as arrow-json does.
@@ -142,21 +147,45 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
                         "table_name": t.name,
                         "column_count": t.tags.len() + t.fields.len() + 1,
                         "series_key_columns": t.tags.join(", "),
-                        "last_cache_count": 0,
-                        "distinct_cache_count": 0,
+                        "last_cache_count": t.last_caches.len(),
+                        "distinct_cache_count": t.distinct_caches.len(),
                         "deleted": t.deleted,
                         "hard_deletion_time": t.hard_deletion_s.map(|t| rfc3339(t * 1000)),
                     }))
                 })
             })
             .collect(),
-        "system.tokens" | "system.databases" | "system.tables" => return Err(only_internal()),
+        "system.plugin_files" if internal => super::engine::plugin_file_rows(s)
+            .into_iter()
+            .map(obj)
+            .collect(),
+        "system.tokens" | "system.databases" | "system.tables" | "system.plugin_files" => {
+            return Err(only_internal())
+        }
+        "system.last_caches"
+        | "system.distinct_caches"
+        | "system.processing_engine_triggers"
+        | "system.processing_engine_trigger_arguments" => {
+            let Some(d) = s.live_db(db) else {
+                // `_internal` has no caches and no triggers.
+                return Ok(Vec::new());
+            };
+            let rows = match table {
+                "system.last_caches" => super::caches::last_cache_rows(&d.tables),
+                "system.distinct_caches" => super::caches::distinct_cache_rows(&d.tables),
+                "system.processing_engine_triggers" => super::engine::trigger_rows(&d.triggers),
+                _ => super::engine::argument_rows(&d.triggers),
+            };
+            rows.into_iter().map(obj).collect()
+        }
         "system.influxdb_schema" if !internal => {
             let Some(d) = s.live_db(db) else {
                 return Err(not_found(db));
             };
             let mut out = Vec::new();
+            // Each table's columns sorted by name, as the real server lists them.
             for t in d.tables.values() {
+                let start = out.len();
                 let row = |key: &str, kind: &str| {
                     obj(json!({"measurement": t.name, "key": key, "data_type": kind}))
                 };
@@ -172,6 +201,10 @@ fn rows(s: &Store, db: &str, table: &str) -> Result<Vec<Map<String, Value>>, Res
                     };
                     row(&f.name, kind)
                 }));
+                out[start..].sort_by(|a, b| {
+                    let key = |r: &Map<String, Value>| r["key"].as_str().unwrap_or("").to_owned();
+                    key(a).cmp(&key(b))
+                });
             }
             out
         }

@@ -89,16 +89,11 @@ pub(super) fn serve(
             }
         }
     }
-    let d = s
-        .databases
-        .entry(db.clone())
-        .or_insert_with(|| DatabaseRecord {
-            name: db.clone(),
-            retention_period_ns: None,
-            deleted: false,
-            hard_deletion_s: None,
-            tables: BTreeMap::new(),
-        });
+    let next_db_id = &mut s.next_db_id;
+    let d = s.databases.entry(db.clone()).or_insert_with(|| {
+        *next_db_id += 1;
+        DatabaseRecord::new(*next_db_id, db.clone(), None)
+    });
     if d.deleted {
         return text(
             409,
@@ -123,24 +118,34 @@ pub(super) fn serve(
             }));
             continue;
         }
-        let t = d
-            .tables
-            .entry(table.clone())
-            .or_insert_with(|| TableRecord {
-                name: table,
-                tags: Vec::new(),
-                fields: Vec::new(),
-                retention_period: None,
-                deleted: false,
-                hard_deletion_s: None,
-            });
+        // A new table numbers its columns as the server does: the line's tags, its fields,
+        // then `time`; columns written later come after.
+        let next_table_id = &mut d.next_table_id;
+        let t = d.tables.entry(table.clone()).or_insert_with(|| {
+            *next_table_id += 1;
+            let mut seen_tags: Vec<String> = Vec::new();
+            for tag in &tags {
+                if !seen_tags.contains(tag) {
+                    seen_tags.push(tag.clone());
+                }
+            }
+            let mut seen_fields: Vec<Field> = Vec::new();
+            for f in &fields {
+                if !seen_fields.iter().any(|x| x.name == f.name) {
+                    seen_fields.push(f.clone());
+                }
+            }
+            TableRecord::new(*next_table_id - 1, table, seen_tags, seen_fields)
+        });
         for tag in tags {
             if !t.tags.contains(&tag) {
+                t.columns.push(tag.clone());
                 t.tags.push(tag);
             }
         }
         for f in fields {
             if !t.fields.iter().any(|x| x.name == f.name) {
+                t.columns.push(f.name.clone());
                 t.fields.push(f);
             }
         }

@@ -375,6 +375,7 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
         "DELETE" => {
             s.buckets.remove(id);
             s.mappings.retain(|m| m.resource_id != id);
+            super::dbrps::forget_bucket(s, id);
             no_content()
         }
         _ => error(405, "method not allowed"),

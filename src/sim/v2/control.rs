@@ -7,9 +7,7 @@
 
 use serde_json::json;
 
-use super::{
-    authorizations, buckets, error, legacy, orgs, reply, secrets, tasks, users, OssV2,
-};
+use super::{authorizations, buckets, error, legacy, orgs, reply, secrets, tasks, users, OssV2};
 use crate::sim::harness::http::{no_content, token_hash_of_body, Resp};
 use crate::sim::harness::Request;
 

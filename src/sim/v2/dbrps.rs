@@ -1,19 +1,29 @@
 //! `/api/v2/dbrps`: DBRP mappings, written from InfluxDB 2.7's `dbrp/http_server_dbrp.go`,
-//! `dbrp/service.go` and `dbrp/middleware_auth.go`. Every call names its organization
-//! (`orgID` or `org`, else 400 "either 'org' or 'orgID' must be provided"); a mapping is
-//! authorized as its bucket (read to see it, write to change it).
+//! `dbrp/service.go`, `dbrp/middleware_auth.go` and `dbrp/bucket_service.go` (v2.7.12). Every
+//! call names its organization (`orgID` or `org`, else 400 "either 'org' or 'orgID' must be
+//! provided"); a mapping is authorized as its bucket (read to see it, write to change it).
 //!
 //! The server's default rule, as the service keeps it: one default per (org, database); the
 //! first mapping of a database becomes its default whatever was asked; a create or PATCH with
 //! `default: true` takes the default over; a PATCH un-defaulting the default hands it to the
 //! first other mapping of the database (lowest ID, the index order), and when there is none it
 //! stays, although the answer says `false`; deleting the default hands it on the same way.
+//! Deleting a bucket deletes its (physical) mappings, one by one in ID order, each handing the
+//! default on.
 //!
-//! Virtual mappings: every bucket of the org is also shown as a mapping (ID = the bucket's,
-//! database = its name, or `db` of a name `db/rp` with `rp` as the retention policy, else
-//! `autogen`; `virtual: true`; default unless a physical mapping uses the bucket). A GET of a
-//! bucket's ID answers its virtual mapping. Simplification: a PATCH of a virtual mapping is
-//! refused (400) and a DELETE of one changes nothing (204).
+//! Virtual mappings (`bucketToMapping` and the end of `FindMany`): every bucket of the org is
+//! also shown as a mapping (ID = the bucket's, database = its name, or `db` of a name `db/rp`
+//! with `rp` as the retention policy, else `autogen`; `virtual: true`), default when the
+//! bucket's name has no `/`. In a list, buckets come by name after the physical mappings and
+//! each is checked against what the list already holds (after its filters): a mapping of the
+//! same database and retention policy hides it; a default one of the same database, met first,
+//! makes it not default. A GET of a bucket's ID answers its virtual mapping (of whatever org);
+//! a DELETE of one deletes nothing but, as the service does, hands the default of its database
+//! (when it says it is default) to the first physical mapping of that database. Simplification:
+//! a PATCH of a virtual mapping is refused (400); the server stores it as an unindexed record.
+//!
+//! The `default` filter is read as Go's `strconv.ParseBool` reads it (`1`, `t`, `T`, `TRUE`,
+//! `true`, `True` and their false forms): the official Python client sends `True`.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -73,19 +83,27 @@ fn view(d: &Dbrp, default: bool) -> serde_json::Value {
     })
 }
 
-/// A bucket's virtual mapping.
-fn virtual_of(s: &Store, b: &Bucket) -> serde_json::Value {
+/// A bucket's virtual mapping: default when its name has no `/`.
+fn virtual_of(b: &Bucket) -> serde_json::Value {
     let (db, rp) = b.name.split_once('/').unwrap_or((&b.name, "autogen"));
-    let overridden = s.dbrps.values().any(|d| d.bucket_id == b.id);
     json!({
         "id": b.id,
         "database": db,
         "retention_policy": rp,
-        "default": !overridden,
+        "default": !b.name.contains('/'),
         "orgID": b.org_id,
         "bucketID": b.id,
         "virtual": true,
     })
+}
+
+/// Go's `strconv.ParseBool`.
+fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
 }
 
 /// The first mapping of (org, db) other than `skip`: the new default, if any.
@@ -110,10 +128,12 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     }
     let want_default = match q.get("default").map(String::as_str) {
         None | Some("") => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => return error(400, "invalid default parameter"),
+        Some(v) => match parse_bool(v) {
+            Some(d) => Some(d),
+            None => return error(400, "invalid default parameter"),
+        },
     };
+    // `filterFunc`: the filters given, a missing or empty one matching everything.
     let keep = |v: &serde_json::Value| {
         let eq = |key: &str, field: &str| {
             q.get(key)
@@ -125,20 +145,41 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
             && eq("db", "database")
             && eq("rp", "retention_policy")
             && want_default.is_none_or(|d| v["default"] == d)
-            && call.allowed("read", "buckets", Some(&org_id), v["bucketID"].as_str())
     };
-    let physical = s
+    let mut shown: Vec<_> = s
         .dbrps
         .values()
         .filter(|d| d.org_id == org_id)
-        .map(|d| view(d, is_default(s, d)));
-    let virtuals = s
+        .map(|d| view(d, is_default(s, d)))
+        .filter(keep)
+        .collect();
+    let bucket_filter = q.get("bucketID").filter(|x| !x.is_empty());
+    let mut buckets: Vec<_> = s
         .buckets
         .values()
-        .filter(|b| b.org_id == org_id)
-        .map(|b| virtual_of(s, b));
-    let content: Vec<_> = physical.chain(virtuals).filter(keep).collect();
-    reply(200, &json!({ "content": content }))
+        .filter(|b| b.org_id == org_id && bucket_filter.is_none_or(|id| &b.id == id))
+        .collect();
+    buckets.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    for b in buckets {
+        let mut v = virtual_of(b);
+        let mut hidden = false;
+        for m in shown.iter().filter(|m| m["database"] == v["database"]) {
+            if m["retention_policy"] == v["retention_policy"] {
+                hidden = true;
+                break;
+            }
+            if m["default"] == true && v["default"] == true {
+                v["default"] = false.into();
+                break;
+            }
+        }
+        if !hidden && keep(&v) {
+            shown.push(v);
+        }
+    }
+    // `AuthorizeFindDBRPs`: only what the caller may read.
+    shown.retain(|v| call.allowed("read", "buckets", Some(&org_id), v["bucketID"].as_str()));
+    reply(200, &json!({ "content": shown }))
 }
 
 pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
@@ -168,14 +209,15 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
     if !valid_id(&b.bucket_id) {
         return error(400, &format!("invalid bucket ID {:?}", b.bucket_id));
     }
+    // The authorizing middleware runs before the service validates.
+    if !call.allowed("write", "buckets", Some(&org_id), Some(&b.bucket_id)) {
+        return error(403, "write:buckets is unauthorized");
+    }
     if !valid_name(&b.database) {
         return error(400, "DBRP provided is invalid: database must contain at least one character and only be letters, numbers, '_', '-', and '.'");
     }
     if !valid_name(&b.retention_policy) {
         return error(400, "DBRP provided is invalid: retentionPolicy must contain at least one character and only be letters, numbers, '_', '-', and '.'");
-    }
-    if !call.allowed("write", "buckets", Some(&org_id), Some(&b.bucket_id)) {
-        return error(403, "write:buckets is unauthorized");
     }
     if !s.buckets.contains_key(&b.bucket_id) {
         return error(404, "bucket not found");
@@ -208,8 +250,12 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
 
 /// `/api/v2/dbrps/{id}` with any method.
 pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Resp {
+    // `platform.ID.DecodeFromString`'s errors.
+    if id.len() != 16 {
+        return error(400, "id must have a length of 16 bytes");
+    }
     if !valid_id(id) {
-        return error(400, "DBRP ID is invalid");
+        return error(400, "invalid ID");
     }
     let org_id = match org_of(s, call) {
         Ok(o) => o,
@@ -218,17 +264,26 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
     let action = if method == "GET" { "read" } else { "write" };
     let physical = s.dbrps.get(id).filter(|d| d.org_id == org_id).cloned();
     let Some(d) = physical else {
-        // A bucket's ID: its virtual mapping.
-        let Some(b) = s.buckets.get(id).filter(|b| b.org_id == org_id) else {
+        // A bucket's ID: its virtual mapping (`FindByID` looks the bucket up by ID alone).
+        let Some(b) = s.buckets.get(id).cloned() else {
             return error(404, "unable to find DBRP");
         };
         if !call.allowed(action, "buckets", Some(&org_id), Some(&b.id)) {
             return error(403, &format!("{action}:buckets is unauthorized"));
         }
         return match method {
-            "GET" => reply(200, &json!({ "content": virtual_of(s, b) })),
+            "GET" => reply(200, &json!({ "content": virtual_of(&b) })),
             "PATCH" => error(400, "a virtual DBRP mapping cannot be updated"),
-            "DELETE" => no_content(),
+            "DELETE" => {
+                // Nothing is stored under its ID, but `Delete` hands the default of its
+                // database on when the mapping says it is default.
+                let v = virtual_of(&b);
+                if v["default"] == true {
+                    let db = v["database"].as_str().unwrap_or_default().to_owned();
+                    hand_default_on(s, &b.org_id, &db, id);
+                }
+                no_content()
+            }
             _ => error(405, "method not allowed"),
         };
     };
@@ -242,18 +297,43 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
         }
         "PATCH" => patch(s, d, call.body),
         "DELETE" => {
-            let was_default = is_default(s, &d);
-            s.dbrps.remove(id);
-            if was_default {
-                let key = (d.org_id.clone(), d.database.clone());
-                match first_but(s, &d.org_id, &d.database, id) {
-                    Some(next) => s.dbrp_defaults.insert(key, next),
-                    None => s.dbrp_defaults.remove(&key),
-                };
-            }
+            delete(s, &d);
             no_content()
         }
         _ => error(405, "method not allowed"),
+    }
+}
+
+/// The service's `Delete` of a physical mapping: the default of its database, when it was
+/// the default, goes to the first other mapping, or is unset when there is none.
+fn delete(s: &mut Store, d: &Dbrp) {
+    let was_default = is_default(s, d);
+    s.dbrps.remove(&d.id);
+    if was_default {
+        hand_default_on(s, &d.org_id, &d.database, &d.id);
+    }
+}
+
+/// `getFirstBut` then `setAsDefault`, or `unsetDefault` when no other mapping is left.
+fn hand_default_on(s: &mut Store, org_id: &str, db: &str, skip: &str) {
+    let key = (org_id.to_owned(), db.to_owned());
+    match first_but(s, org_id, db, skip) {
+        Some(next) => s.dbrp_defaults.insert(key, next),
+        None => s.dbrp_defaults.remove(&key),
+    };
+}
+
+/// `dbrp.BucketService.DeleteBucket`: after a bucket is deleted, its mappings are deleted one
+/// by one (in ID order), each handing the default of its database on.
+pub(super) fn forget_bucket(s: &mut Store, bucket_id: &str) {
+    let gone: Vec<Dbrp> = s
+        .dbrps
+        .values()
+        .filter(|d| d.bucket_id == bucket_id)
+        .cloned()
+        .collect();
+    for d in &gone {
+        delete(s, d);
     }
 }
 

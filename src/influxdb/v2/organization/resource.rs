@@ -1,14 +1,15 @@
 //! `influxdb_organization`: an organization of InfluxDB OSS v2 / Cloud Serverless, through
 //! `/api/v2/orgs`. A rename and a description change are one PATCH (same ID). InfluxDB gives
 //! every new organization its system buckets, and makes the provider's user its owner.
-//! Deleting an organization deletes its buckets and their data.
+//! Deleting an organization deletes its buckets and their data. InfluxDB Cloud Serverless makes
+//! one organization per account and creates none through the API: a create there fails at plan.
 
 use async_trait::async_trait;
 
 use super::*;
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{
-    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, Resource, Schema, Type,
+    AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, Resource, Schema, Type, Value,
 };
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::v2::models::OrganizationBody;
@@ -47,6 +48,19 @@ impl Resource for OrganizationResource {
             "id",
             "The organization's ID (16 hexadecimal digits).",
         )]))
+    }
+
+    /// Cloud Serverless creates no organization through `POST /api/v2/orgs` (its API reference:
+    /// "doesn't allow you to use this endpoint to create organizations"): a create or a
+    /// replacement there fails at plan, naming the product. Its organization can still be
+    /// imported, renamed and described.
+    async fn check_server(&self, api: &V2Api, _planned: &Value, diags: &mut Diagnostics) {
+        if api.server_is_cloud().await {
+            diags.error(
+                "Creating an organization is not available on InfluxDB Cloud Serverless",
+                "InfluxDB Cloud Serverless makes one organization per account and creates none through its API (POST /api/v2/orgs), and this provider talks to InfluxDB Cloud Serverless (its /ping answers X-Influxdb-Build: Cloud). Nothing was changed: to manage the account's organization (its name and description), import it (terraform import ADDRESS ORG_ID); to read it, use the influxdb_organization data source.",
+            );
+        }
     }
 
     async fn create(
