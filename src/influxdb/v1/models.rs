@@ -1,5 +1,8 @@
 //! The answer of InfluxDB 1.x's `/query`: one result per statement (`statement_id`), each
-//! with its series (`name`, `columns`, `values`) or its own `error`, and rows read from them.
+//! with its series (`name`, `columns`, `values`) or its own `error`, and rows read from them
+//! (a database, a user, a continuous query).
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -105,6 +108,28 @@ impl RetentionPolicyRow {
             default: row.bool("default").unwrap_or(false),
         })
     }
+}
+
+/// A user as the server describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRow {
+    pub name: String,
+    pub admin: bool,
+    /// Database → `READ`, `WRITE` or `ALL` (rows reading `NO PRIVILEGES` left out).
+    pub grants: BTreeMap<String, String>,
+}
+
+/// One continuous query as the server stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContinuousQueryRow {
+    /// `DATABASE:NAME`, the import ID and the snapshot's key.
+    pub id: String,
+    pub database: String,
+    pub name: String,
+    /// The `RESAMPLE` clause after the keyword (`EVERY 30m FOR 2h`), if any.
+    pub resample: Option<String>,
+    /// The query between `BEGIN` and `END`, as the server rewrote it.
+    pub body: String,
 }
 
 #[cfg(test)]

@@ -2,9 +2,7 @@
 //! once per provider process between writes (see [`crate::influxdb::http::snapshot`] for the
 //! design): a refresh of 1,000 databases costs two requests.
 
-use super::continuous_query::ContinuousQueryRow;
-use super::models::DatabaseRow;
-use super::user::UserRow;
+use super::models::{ContinuousQueryRow, DatabaseRow, UserRow};
 use crate::influxdb::http::{Invalidate, Snapshot};
 
 /// The snapshots one client (and its clones) share.

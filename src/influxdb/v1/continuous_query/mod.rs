@@ -11,20 +11,9 @@ use std::sync::Arc;
 
 use super::client::{statement_error, V1Client};
 use super::influxql::quote_ident;
+pub use super::models::ContinuousQueryRow;
 use crate::influxdb::http::{HttpError, Listing};
 
-/// One continuous query as the server stores it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ContinuousQueryRow {
-    /// `DATABASE:NAME`, the import ID and the snapshot's key.
-    pub id: String,
-    pub database: String,
-    pub name: String,
-    /// The `RESAMPLE` clause after the keyword (`EVERY 30m FOR 2h`), if any.
-    pub resample: Option<String>,
-    /// The query between `BEGIN` and `END`, as the server rewrote it.
-    pub body: String,
-}
 
 /// `DATABASE:NAME`.
 pub fn id_of(database: &str, name: &str) -> String {

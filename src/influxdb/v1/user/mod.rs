@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{statement_error, V1Client};
 use super::influxql::{quote_ident, quote_string};
+pub use super::models::UserRow;
 use crate::influxdb::http::{HttpError, Listing};
 
 /// One `grant` block: a privilege on a database.
@@ -24,14 +25,6 @@ pub struct Grant {
     pub privilege: String,
 }
 
-/// A user as the server describes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserRow {
-    pub name: String,
-    pub admin: bool,
-    /// Database → `READ`, `WRITE` or `ALL` (rows reading `NO PRIVILEGES` left out).
-    pub grants: BTreeMap<String, String>,
-}
 
 /// The privileges a `grant` block may name.
 pub const PRIVILEGES: &[&str] = &["READ", "WRITE", "ALL"];
