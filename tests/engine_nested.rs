@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use terraform_provider_influxdb::engine::resource::{resource, DynDataSource, DynResource};
+use terraform_provider_influxdb::engine::resource;
+use terraform_provider_influxdb::engine::resource::{DynDataSource, DynResource};
 use terraform_provider_influxdb::engine::schema::{validators, Nesting};
 use terraform_provider_influxdb::engine::{
     msgpack, Attribute, AttributePath, Diagnostics, DynamicValue, Engine, Provider, Resource,

@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use terraform_provider_influxdb::engine::ephemeral::DynEphemeralResource;
 use terraform_provider_influxdb::engine::list::DynListResource;
-use terraform_provider_influxdb::engine::resource::{resource, DynDataSource, DynResource};
+use terraform_provider_influxdb::engine::resource;
+use terraform_provider_influxdb::engine::resource::{DynDataSource, DynResource};
 use terraform_provider_influxdb::engine::{
     ephemeral_resource, list_resource, msgpack, Attribute, AttributePath, Diagnostics,
     DynamicValue, Engine, EphemeralResource, IdentityAttribute, IdentitySchema, ListResource,

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use terraform_provider_influxdb::engine::resource::{resource, DynDataSource, DynResource};
+use terraform_provider_influxdb::engine::resource;
+use terraform_provider_influxdb::engine::resource::{DynDataSource, DynResource};
 use terraform_provider_influxdb::engine::{
     msgpack, Attribute, AttributePath, Diagnostics, DynamicValue, Engine, PlanChange, Provider,
     Resource, Schema, Type, Value,
@@ -233,9 +234,11 @@ impl Harness {
     /// the planned state's bytes and the diagnostics.
     async fn plan_checked(&self, prior: &Value, config: &Value) -> (Vec<u8>, Diagnostics) {
         let (prior, config) = (self.dv(prior), self.dv(config));
+        let planned =
+            (self.engine).plan_resource_change("test_thing", &prior, &config, &config, &[]);
         let r = self
             .engine
-            .plan_resource_change_checked("test_thing", &prior, &config, &config, &[])
+            .check_planned("test_thing", &prior, planned)
             .await;
         (r.planned_state, r.diagnostics)
     }
@@ -343,7 +346,7 @@ async fn requires_replace_reports_only_attributes_that_change() {
 }
 
 /// What only the server can tell is checked at plan for creates and replacements (through the
-/// gRPC server's `plan_resource_change_checked`), never for in-place updates or destroys, and
+/// gRPC server's `check_planned`), never for in-place updates or destroys, and
 /// an error there fails the plan with no planned state.
 #[tokio::test]
 async fn the_server_is_asked_at_plan_only_for_creates_and_replacements() {

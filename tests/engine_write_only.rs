@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use terraform_provider_influxdb::engine::resource::{resource, DynDataSource, DynResource};
+use terraform_provider_influxdb::engine::resource;
+use terraform_provider_influxdb::engine::resource::{DynDataSource, DynResource};
 use terraform_provider_influxdb::engine::{
     msgpack, Attribute, Diagnostics, DynamicValue, Engine, Provider, Resource, Schema, Type, Value,
 };

@@ -48,6 +48,26 @@ impl<C: Send + Sync + 'static> Lens<C> for Direct {
     }
 }
 
+/// Registers a typed resource with the engine, called with its own client.
+pub fn resource<R: Resource>(r: R) -> Arc<dyn DynResource<R::Client>> {
+    resource_with(r, Direct)
+}
+
+/// Registers a typed data source with the engine, called with its own client.
+pub fn data_source<D: DataSource>(d: D) -> Arc<dyn DynDataSource<D::Client>> {
+    data_source_with(d, Direct)
+}
+
+/// Registers a typed ephemeral resource with the engine, called with its own client.
+pub fn ephemeral_resource<E: EphemeralResource>(e: E) -> Arc<dyn DynEphemeralResource<E::Client>> {
+    ephemeral_resource_with(e, Direct)
+}
+
+/// Registers a typed list resource with the engine, called with its own client.
+pub fn list_resource<L: ListResource>(l: L) -> Arc<dyn DynListResource<L::Client>> {
+    list_resource_with(l, Direct)
+}
+
 /// A typed type `T`, its client found through `L`, with what the engine asks of every kind.
 pub struct Typed<T, L> {
     inner: T,

@@ -96,6 +96,16 @@ impl Diagnostics {
     pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Diagnostic::warning(summary, detail));
     }
+    /// A refresh that finds the object gone (`kind`: "Table"; `object`: "The table \"t\" of
+    /// the database \"d\""): Terraform removes it from the state and the next apply creates it
+    /// again (`again` adds how, for example " (empty)"). Always `None`, the state read.
+    pub fn deleted_outside<T>(&mut self, kind: &str, object: &str, again: &str) -> Option<T> {
+        self.warning(
+            format!("{kind} deleted outside Terraform"),
+            format!("{object} no longer exists. It is removed from the state and the next apply creates it again{again}."),
+        );
+        None
+    }
     /// An error pointing at an attribute.
     pub fn attribute_error(
         &mut self,

@@ -7,8 +7,6 @@
 //! open while the configuration is not wholly known, checks the result, and serialises the
 //! private value.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -68,9 +66,4 @@ pub trait DynEphemeralResource<C>: Send + Sync {
     fn check_provider(&self, c: &C, config: &Value, diags: &mut Diagnostics);
     async fn open(&self, c: &C, config: &Value, diags: &mut Diagnostics) -> Option<OpenedValue>;
     async fn close(&self, c: &C, private: &[u8], diags: &mut Diagnostics);
-}
-
-/// Registers a typed ephemeral resource with the engine, called with its own client.
-pub fn ephemeral_resource<E: EphemeralResource>(e: E) -> Arc<dyn DynEphemeralResource<E::Client>> {
-    super::bridge::ephemeral_resource_with(e, super::bridge::Direct)
 }

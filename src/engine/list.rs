@@ -7,8 +7,6 @@
 //! state with the resource's identity schema, adds the full object when Terraform asks for it,
 //! and honours Terraform's limit.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -60,9 +58,4 @@ pub trait DynListResource<C>: Send + Sync {
         state_ty: &Type,
         diags: &mut Diagnostics,
     ) -> Vec<(String, Value)>;
-}
-
-/// Registers a typed list resource with the engine, called with its own client.
-pub fn list_resource<L: ListResource>(l: L) -> Arc<dyn DynListResource<L::Client>> {
-    super::bridge::list_resource_with(l, super::bridge::Direct)
 }

@@ -17,12 +17,13 @@ pub mod typed;
 pub mod types;
 pub mod value;
 
+pub use bridge::{data_source, ephemeral_resource, list_resource, resource};
 pub use diag::{AttributePath, Diagnostic, Diagnostics, OrError, Severity};
-pub use ephemeral::{ephemeral_resource, EphemeralResource, Opened};
+pub use ephemeral::{EphemeralResource, Opened};
 pub use identity::{IdentityAttribute, IdentitySchema};
-pub use list::{list_resource, ListResource, Listed};
+pub use list::{ListResource, Listed};
 pub use provider::Provider;
-pub use resource::{data_source, resource, DataSource, PlanChange, Resource};
+pub use resource::{DataSource, PlanChange, Resource};
 pub use schema::{Attribute, Schema};
 pub use server::{DynamicValue, Engine};
 pub use types::Type;

@@ -3,8 +3,6 @@
 //! `Dyn*` forms that work on [`Value`]s, so that Terraform's rules are applied in one place
 //! ([`super::server`]).
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -200,11 +198,6 @@ pub trait DynResource<C>: Send + Sync {
     async fn import(&self, c: &C, id: &str, diags: &mut Diagnostics) -> Option<Value>;
 }
 
-/// Registers a typed resource with the engine, called with its own client.
-pub fn resource<R: Resource>(r: R) -> Arc<dyn DynResource<R::Client>> {
-    super::bridge::resource_with(r, super::bridge::Direct)
-}
-
 #[async_trait]
 pub trait DynDataSource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
@@ -212,9 +205,4 @@ pub trait DynDataSource<C>: Send + Sync {
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn check_provider(&self, c: &C, config: &Value, diags: &mut Diagnostics);
     async fn read(&self, c: &C, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
-}
-
-/// Registers a typed data source with the engine, called with its own client.
-pub fn data_source<D: DataSource>(d: D) -> Arc<dyn DynDataSource<D::Client>> {
-    super::bridge::data_source_with(d, super::bridge::Direct)
 }

@@ -81,25 +81,6 @@ impl Connection {
         }
         self.client.as_ref().ok()?.downcast_ref::<X>()
     }
-
-    /// Plan-time check: `type_name`, of family `wanted`, can be served by this provider block.
-    pub fn check<X: FamilyClient>(
-        &self,
-        wanted: &'static FamilyName,
-        type_name: &str,
-        config: &Value,
-        diags: &mut Diagnostics,
-    ) {
-        if self.family.key != wanted.key {
-            diags.push(mismatch(type_name, wanted, self));
-            return;
-        }
-        if let Ok(c) = &self.client {
-            if let Some(c) = c.downcast_ref::<X>() {
-                c.check_config(config, diags);
-            }
-        }
-    }
 }
 
 /// The error for a resource of family `wanted` under a provider block of `configured`.
@@ -142,7 +123,11 @@ impl<X: FamilyClient> Lens<Connection> for ClientOf<X> {
     fn client_quietly<'a>(&self, c: &'a Connection) -> Option<&'a X> {
         c.client_quietly::<X>(self.family)
     }
-    fn check(&self, c: &Connection, type_name: &str, config: &Value, diags: &mut Diagnostics) {
-        c.check::<X>(self.family, type_name, config, diags)
+    /// The family's own plan-time checks of a configuration (`FamilyClient::check_config`).
+    /// Whether this family serves the type at all is the dispatch's to say, before this.
+    fn check(&self, c: &Connection, _type_name: &str, config: &Value, diags: &mut Diagnostics) {
+        if let Some(client) = self.client_quietly(c) {
+            client.check_config(config, diags)
+        }
     }
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, Diagnostics, PlanChange, Type, Value};
+use crate::engine::{AttributePath, Diagnostics, Listed, OrError, PlanChange, Schema, Type, Value};
 
 /// `deletion_protection` unset in the configuration is planned `false`.
 pub fn plan_protection(change: &mut PlanChange<'_>) {
@@ -52,6 +52,30 @@ pub fn name_taken(
     );
 }
 
+/// Why an object of the database `name` cannot be made: the database does not exist.
+pub fn missing_text(name: &str) -> String {
+    format!("The database {name:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two).")
+}
+
+/// A create refused because its database `name` does not exist (`error`: the server's
+/// answer, when it said so): reported at `database`, always `None`.
+pub fn missing<T>(
+    name: &str,
+    error: Option<&dyn std::fmt::Display>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let why = missing_text(name);
+    diags.attribute_error(
+        AttributePath::root("database"),
+        "Database not found",
+        match error {
+            Some(e) => format!("{e}\n\n{why}"),
+            None => why,
+        },
+    );
+    None
+}
+
 /// A refresh that finds no database `name`: it leaves the state (always `None`).
 pub fn gone<T>(name: &str, diags: &mut Diagnostics) -> Option<T> {
     diags.warning(
@@ -59,6 +83,19 @@ pub fn gone<T>(name: &str, diags: &mut Diagnostics) -> Option<T> {
         format!("The database {name:?} no longer exists. It is removed from the state and the next apply creates it again (empty)."),
     );
     None
+}
+
+/// A refresh's answer for the database `name` (`found`): the server's, or `None` when it is
+/// gone (it leaves the state, with a warning) or the read failed.
+pub fn refreshed<R>(
+    found: Result<Option<R>, impl std::fmt::Display>,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<R> {
+    match found.or_error(diags, "Reading the database failed")? {
+        Some(r) => Some(r),
+        None => gone(name, diags),
+    }
 }
 
 /// An update refused because the database `name` is gone.
@@ -83,6 +120,30 @@ pub fn import_id(
             )
         })
         .ok()
+}
+
+/// `list "influxdb_database"` takes no settings: every database.
+#[derive(Serialize, Deserialize, Default)]
+pub struct ListConfig {}
+
+/// The schema of `list "influxdb_database"`; `of` is where the databases are ("the server").
+pub fn list_schema(of: &str) -> Schema {
+    Schema::new(
+        &format!("Lists every database of {of} for `terraform query` (Terraform 1.14 or later), by name. It takes no settings."),
+        Vec::new(),
+    )
+}
+
+/// Databases listed by name, sorted by name.
+pub fn listed<S>(mut databases: Vec<(String, S)>) -> Vec<Listed<S>> {
+    databases.sort_by(|a, b| a.0.cmp(&b.0));
+    databases
+        .into_iter()
+        .map(|(display_name, state)| Listed {
+            display_name,
+            state,
+        })
+        .collect()
 }
 
 /// The `influxdb_database` data source's answer when the server has no database `name`.
@@ -124,6 +185,15 @@ impl ListedDatabases {
             databases: Some(databases),
         }
     }
+}
+
+/// The schema of `influxdb_databases` listing the databases of `of` ("the server"), with what
+/// `product` puts in each.
+pub fn databases_schema(of: &str, product: &str) -> Schema {
+    Schema::new(
+        &format!("Lists the databases of {of}."),
+        vec![databases_attribute(product)],
+    )
 }
 
 /// The `databases` attribute of `influxdb_databases`, with what `product` puts in it.

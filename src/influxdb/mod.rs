@@ -20,6 +20,7 @@
 pub mod connection;
 pub mod core;
 pub mod database;
+pub mod database_token;
 pub mod dispatch;
 pub mod duration;
 pub mod family;

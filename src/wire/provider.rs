@@ -264,16 +264,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
         crate::debug!("PlanResourceChange", "type" = req.type_name);
-        let r = self
-            .engine()
-            .plan_resource_change_checked(
-                &req.type_name,
-                &fromproto::dynamic_value(req.prior_state),
-                &fromproto::dynamic_value(req.proposed_new_state),
-                &fromproto::dynamic_value(req.config),
-                &req.prior_private,
-            )
-            .await;
+        let engine = self.engine();
+        let prior = fromproto::dynamic_value(req.prior_state);
+        let planned = engine.plan_resource_change(
+            &req.type_name,
+            &prior,
+            &fromproto::dynamic_value(req.proposed_new_state),
+            &fromproto::dynamic_value(req.config),
+            &req.prior_private,
+        );
+        let r = engine.check_planned(&req.type_name, &prior, planned).await;
         let planned_identity = self.identity(&req.type_name, Some(&r.planned_state));
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_identity,

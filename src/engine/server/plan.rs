@@ -13,7 +13,7 @@
 //!   provider (`check_provider`) before anything is planned;
 //! - a create or a replacement is then checked against what only the server can tell
 //!   (`Resource::check_server`, which may read from the API but never writes): the gRPC server
-//!   answers with [`Engine::plan_resource_change_checked`];
+//!   calls [`Engine::check_planned`] after [`Engine::plan_resource_change`];
 //! - write-only attributes are planned null whatever the configuration says (the resource sees
 //!   the configured value in `PlanChange::config`);
 //! - the plan is checked as Terraform checks it (`AssertPlanValid`), so that a mistake in a
@@ -37,18 +37,15 @@ pub struct PlanResponse {
 }
 
 impl<P: Provider> Engine<P> {
-    /// PlanResourceChange as the gRPC server answers it: [`Engine::plan_resource_change`] (the
-    /// rules, without any API call), then, for a create or a replacement, the resource's
-    /// `check_server`. An error there fails the plan.
-    pub async fn plan_resource_change_checked(
+    /// The second half of PlanResourceChange as the gRPC server answers it, after
+    /// [`Engine::plan_resource_change`] (the rules, without any API call) gave `out`: for a
+    /// create or a replacement, the resource's `check_server`. An error there fails the plan.
+    pub async fn check_planned(
         &self,
         type_name: &str,
         prior: &DynamicValue,
-        proposed: &DynamicValue,
-        config: &DynamicValue,
-        prior_private: &[u8],
+        mut out: PlanResponse,
     ) -> PlanResponse {
-        let mut out = self.plan_resource_change(type_name, prior, proposed, config, prior_private);
         if out.diagnostics.has_errors() {
             return out;
         }

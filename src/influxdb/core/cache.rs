@@ -4,6 +4,7 @@
 
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::{AttributePath, Diagnostics};
+use crate::influxdb::database as database_rules;
 use crate::influxdb::duration::{format_duration, parse_duration};
 use crate::influxdb::http::CreateError;
 
@@ -94,7 +95,7 @@ pub fn create_failed(
     } else if err.is_not_found() {
         let text = err.to_string();
         let (attr, why) = if text.contains("Database not found") {
-            ("database", format!("The database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two)."))
+            ("database", database_rules::missing_text(database))
         } else {
             ("table", format!("The table {table:?} does not exist in {database:?}. Create it first (an influxdb_table, referred to as influxdb_table.<name>.name) or write to it."))
         };
@@ -110,7 +111,8 @@ pub fn create_failed(
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// `s` with its first letter a capital.
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())

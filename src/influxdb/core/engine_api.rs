@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::client::{sql_text, CoreClient};
@@ -142,21 +143,23 @@ fn created_cache_name(answer: &serde_json::Value) -> Option<String> {
 impl CoreClient {
     // ---- caches ----
 
-    /// Creates a last-value cache; the answer's cache name (the server's default when `name`
-    /// was not given), `None` when the answer does not say.
-    pub async fn create_last_cache(
+    /// Creates a cache of kind `api` (`last_cache`, `distinct_cache`); the answer's cache name
+    /// (the server's default when `name` was not given), `None` when the answer does not say.
+    pub async fn create_cache(
         &self,
-        body: &CreateLastCache,
+        api: &str,
+        body: &(impl Serialize + Sync),
     ) -> Result<Option<String>, CreateError> {
         let answer: serde_json::Value = self
             .core
-            .create("/api/v3/configure/last_cache", body)
+            .create(&format!("/api/v3/configure/{api}"), body)
             .await?;
         Ok(created_cache_name(&answer))
     }
 
-    pub async fn delete_last_cache(
+    pub async fn delete_cache(
         &self,
+        api: &str,
         db: &str,
         table: &str,
         name: &str,
@@ -167,46 +170,19 @@ impl CoreClient {
             ("name", Some(name)),
         ]);
         self.core
-            .delete(&format!("/api/v3/configure/last_cache{q}"))
+            .delete(&format!("/api/v3/configure/{api}{q}"))
             .await
     }
 
-    /// The last-value caches of a database (404 when it does not exist).
-    pub async fn last_caches(&self, db: &str) -> Result<Vec<LastCacheRow>, HttpError> {
-        self.query(db, "SELECT * FROM system.last_caches").await
-    }
-
-    /// Creates a distinct-value cache; the answer's cache name.
-    pub async fn create_distinct_cache(
+    /// The caches of kind `api` of a database, from `system.{api}s` (404 when the database
+    /// does not exist).
+    pub async fn caches<R: DeserializeOwned>(
         &self,
-        body: &CreateDistinctCache,
-    ) -> Result<Option<String>, CreateError> {
-        let answer: serde_json::Value = self
-            .core
-            .create("/api/v3/configure/distinct_cache", body)
-            .await?;
-        Ok(created_cache_name(&answer))
-    }
-
-    pub async fn delete_distinct_cache(
-        &self,
+        api: &str,
         db: &str,
-        table: &str,
-        name: &str,
-    ) -> Result<(), HttpError> {
-        let q = query(&[
-            ("db", Some(db)),
-            ("table", Some(table)),
-            ("name", Some(name)),
-        ]);
-        self.core
-            .delete(&format!("/api/v3/configure/distinct_cache{q}"))
+    ) -> Result<Vec<R>, HttpError> {
+        self.query(db, &format!("SELECT * FROM system.{api}s"))
             .await
-    }
-
-    /// The distinct-value caches of a database (404 when it does not exist).
-    pub async fn distinct_caches(&self, db: &str) -> Result<Vec<DistinctCacheRow>, HttpError> {
-        self.query(db, "SELECT * FROM system.distinct_caches").await
     }
 
     // ---- the processing engine ----

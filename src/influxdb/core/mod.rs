@@ -11,6 +11,7 @@
 
 pub mod admin_token;
 pub mod cache;
+pub mod cache_resource;
 pub mod client;
 pub mod database;
 pub mod database_token;
@@ -177,8 +178,8 @@ impl Family for Core {
         r.list_resource(database_token::list::DatabaseTokenList);
         r.data_source(database_token::data_source::DatabaseTokenDataSource);
         r.data_source(database_token::data_sources::DatabaseTokensDataSource);
-        r.resource(last_cache::LastCacheResource);
-        r.resource(distinct_cache::DistinctCacheResource);
+        r.resource(last_cache::LastCacheResource::new());
+        r.resource(distinct_cache::DistinctCacheResource::new());
         r.resource(plugin_file::PluginFileResource);
         r.resource(trigger::resource::TriggerResource);
     }

@@ -92,15 +92,16 @@ pub async fn name_free(
 }
 
 /// A failed create of the token `name`: a name taken meanwhile, or a lost answer (the token of
-/// that name, made by this call, is deleted: its string is lost), or any other error.
-pub async fn create_failed(
+/// that name, made by this call, is deleted: its string is lost), or any other error. Always
+/// `None`, the create's answer.
+pub async fn create_failed<T>(
     client: &CoreClient,
     type_name: &str,
     name: &str,
     e: CreateError,
     summary: &str,
     diags: &mut Diagnostics,
-) {
+) -> Option<T> {
     if e.error.is_conflict() {
         diags.error(
             summary,
@@ -112,6 +113,7 @@ pub async fn create_failed(
     } else {
         diags.error(summary, e.to_string());
     }
+    None
 }
 
 /// The tokens of `rows` that `keep` keeps, oldest first, as a list resource shows them.

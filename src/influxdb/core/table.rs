@@ -27,7 +27,10 @@ use super::database::validate_name as validate_database_name;
 use super::edition::{not_on_core, require_enterprise};
 use super::models::{CreateTable, FieldColumn, SchemaRow, TableRetention};
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type, Value};
+use crate::engine::{
+    AttributePath, Diagnostics, OrError, PlanChange, Resource, Schema, Type, Value,
+};
+use crate::influxdb::database as database_rules;
 use crate::influxdb::duration::{format_duration, parse_duration, same_duration};
 use crate::influxdb::http::gone_is_ok;
 
@@ -277,14 +280,7 @@ impl Resource for TableResource {
         // Terraform never makes a database it was not asked for.
         match client.find_database(&database).await {
             Ok(Some(_)) => {}
-            Ok(None) => {
-                diags.attribute_error(
-                    AttributePath::root("database"),
-                    "Database not found",
-                    format!("The database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two)."),
-                );
-                return None;
-            }
+            Ok(None) => return database_rules::missing(&database, None, diags),
             Err(e) => {
                 diags.error(summary, e.to_string());
                 return None;
@@ -308,12 +304,7 @@ impl Resource for TableResource {
                 None
             }
             Err(e) if e.error.is_not_found() => {
-                diags.attribute_error(
-                    AttributePath::root("database"),
-                    "Database not found",
-                    format!("{}\n\nThe database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two).", e.error),
-                );
-                None
+                database_rules::missing(&database, Some(&e.error), diags)
             }
             // A table has no secret: one of this name now, with the declared columns, is the
             // one this request made (an existing one would have been refused with 409).
@@ -345,21 +336,12 @@ impl Resource for TableResource {
     ) -> Option<TableState> {
         let database = current.database.clone().unwrap_or_default();
         let name = current.name.clone().unwrap_or_default();
-        let gone = |diags: &mut Diagnostics| {
-            diags.warning(
-                "Table deleted outside Terraform",
-                format!("The table {name:?} of the database {database:?} no longer exists. It is removed from the state and the next apply creates it again (empty)."),
-            );
-            None
-        };
+        let object = format!("The table {name:?} of the database {database:?}");
         match client.table_columns(&database, &name).await {
-            Ok(cols) if cols.is_empty() => gone(diags),
+            Ok(cols) if cols.is_empty() => diags.deleted_outside("Table", &object, " (empty)"),
             Ok(cols) => Some(state_from_columns(&current, &cols)),
-            Err(e) if e.is_not_found() => gone(diags),
-            Err(e) => {
-                diags.error("Reading the table failed", e.to_string());
-                None
-            }
+            Err(e) if e.is_not_found() => diags.deleted_outside("Table", &object, " (empty)"),
+            Err(e) => Err(e).or_error(diags, "Reading the table failed"),
         }
     }
 

@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, PlanChange, Resource, Schema, Type};
+use crate::influxdb::database as database_rules;
 use crate::influxdb::http::gone_is_ok;
-use crate::influxdb::management::database::doc;
+use crate::influxdb::management::database::{doc, scope_attributes};
 use crate::influxdb::management::models::CreateTable;
 use crate::influxdb::management::partition_template::{self, TemplatePart};
 use crate::influxdb::management::renames::PlannedRenames;
@@ -64,13 +65,10 @@ impl Resource for TableResource {
                 partition_template::attribute("partition_template", false)
                     .describe(&format!("{} Set only at creation: a change replaces the table (deleting its data). Unset: the table inherits the database's partition template, and the attribute stays null. `\"customer_id,0100\"` and `\"customer_id,100\"` are the same part.", partition_template::PARTITION_TEMPLATE_DOC))
                     .requires_replace(),
-                Attribute::computed("account_id", Type::String)
-                    .describe(doc::ACCOUNT_ID)
-                    .use_state_for_unknown(),
-                Attribute::computed("cluster_id", Type::String)
-                    .describe(doc::CLUSTER_ID)
-                    .use_state_for_unknown(),
-            ],
+            ]
+            .into_iter()
+            .chain(scope_attributes())
+            .collect(),
         )
     }
 
@@ -129,12 +127,7 @@ impl Resource for TableResource {
                 None
             }
             Err(e) if e.error.is_not_found() => {
-                diags.attribute_error(
-                    AttributePath::root("database"),
-                    "Database not found",
-                    format!("{}\n\nThe database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two).", e.error),
-                );
-                None
+                database_rules::missing(&database, Some(&e.error), diags)
             }
             Err(e) if e.may_have_been_created() => {
                 diags.error(

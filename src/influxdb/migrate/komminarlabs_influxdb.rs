@@ -14,7 +14,7 @@
 
 use serde_json::{json, Map, Value as J};
 
-use super::values::{elements, integer, object, required_text, seconds, text};
+use super::values::{self, elements, integer, object, required_text, seconds, text};
 use super::{known_version, Migration};
 use crate::engine::provider::StoredState;
 
@@ -114,14 +114,7 @@ fn bucket(state: &StoredState<'_>) -> Result<J, String> {
         Some(s) => seconds(s, "retention_period")?,
         None => J::Null,
     };
-    Ok(json!({
-        "id": required_text(m, "id")?,
-        "org_id": text(m, "org_id")?,
-        "name": required_text(m, "name")?,
-        "description": text(m, "description")?,
-        "retention_period": retention,
-        "deletion_protection": false,
-    }))
+    values::bucket(m, retention, &[])
 }
 
 fn authorization(state: &StoredState<'_>) -> Result<J, String> {
@@ -140,20 +133,8 @@ fn authorization(state: &StoredState<'_>) -> Result<J, String> {
             "resource": resource(r, &org_id)?,
         }));
     }
-    Ok(json!({
-        "id": required_text(m, "id")?,
-        // Null when they imported the authorization (as ours after an import).
-        "token": text(m, "token")?,
-        "status": text(m, "status")?,
-        "description": text(m, "description")?,
-        "org_id": text(m, "org_id")?,
-        "org": text(m, "org")?,
-        "user_id": text(m, "user_id")?,
-        "user": text(m, "user")?,
-        "created_at": text(m, "created_at")?,
-        "updated_at": text(m, "updated_at")?,
-        "permissions": permissions,
-    }))
+    let also = ["org", "user", "created_at", "updated_at"];
+    values::authorization(m, &also, permissions)
 }
 
 /// A permission's resource as a configuration of ours spells it: their `org` and `name` are

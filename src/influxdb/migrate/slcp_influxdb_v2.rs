@@ -10,7 +10,7 @@
 
 use serde_json::{json, Value as J};
 
-use super::values::{elements, integer, object, required_text, seconds, text};
+use super::values::{self, elements, integer, object, required_text, seconds, text};
 use super::{known_version, Migration};
 use crate::engine::provider::StoredState;
 
@@ -61,15 +61,7 @@ fn bucket(state: &StoredState<'_>) -> Result<J, String> {
             ))
         }
     };
-    Ok(json!({
-        "id": required_text(m, "id")?,
-        "org_id": text(m, "org_id")?,
-        "name": required_text(m, "name")?,
-        "description": text(m, "description")?,
-        "retention_period": retention,
-        "shard_group_duration": shard_group,
-        "deletion_protection": false,
-    }))
+    values::bucket(m, retention, &[("shard_group_duration", shard_group)])
 }
 
 fn authorization(state: &StoredState<'_>) -> Result<J, String> {
@@ -97,16 +89,7 @@ fn authorization(state: &StoredState<'_>) -> Result<J, String> {
             },
         }));
     }
-    Ok(json!({
-        "id": required_text(m, "id")?,
-        // Null when they imported the authorization (as ours after an import).
-        "token": text(m, "token")?,
-        "org_id": text(m, "org_id")?,
-        "user_id": text(m, "user_id")?,
-        "description": text(m, "description")?,
-        "status": text(m, "status")?,
-        "permissions": permissions,
-    }))
+    values::authorization(m, &[], permissions)
 }
 
 #[cfg(test)]

@@ -34,6 +34,40 @@ pub fn required_text(m: &Map<String, J>, key: &str) -> Result<J, String> {
     }
 }
 
+/// An `influxdb_bucket` of ours from what every source's bucket has alike (its ID,
+/// organization, name and description), with `retention_period` and the attributes `also`
+/// (already mapped) added; never protected against deletion, as ours by default.
+pub fn bucket(m: &Map<String, J>, retention: J, also: &[(&str, J)]) -> Result<J, String> {
+    let mut ours = Map::new();
+    ours.insert("id".into(), required_text(m, "id")?);
+    ours.insert("org_id".into(), text(m, "org_id")?);
+    ours.insert("name".into(), required_text(m, "name")?);
+    ours.insert("description".into(), text(m, "description")?);
+    ours.insert("retention_period".into(), retention);
+    for (key, value) in also {
+        ours.insert((*key).into(), value.clone());
+    }
+    ours.insert("deletion_protection".into(), J::Bool(false));
+    Ok(J::Object(ours))
+}
+
+/// An `influxdb_authorization` of ours from what every source's authorization has alike: its
+/// ID, its token string (null when they imported the authorization, as ours after an import),
+/// status, description, organization and user, the string attributes `also` has too, and
+/// `permissions`, already mapped.
+pub fn authorization(m: &Map<String, J>, also: &[&str], permissions: Vec<J>) -> Result<J, String> {
+    let mut ours = Map::new();
+    ours.insert("id".into(), required_text(m, "id")?);
+    for key in ["token", "status", "description", "org_id", "user_id"]
+        .iter()
+        .chain(also)
+    {
+        ours.insert((*key).into(), text(m, key)?);
+    }
+    ours.insert("permissions".into(), J::Array(permissions));
+    Ok(J::Object(ours))
+}
+
 /// A whole-number attribute; absent or null is null.
 pub fn integer(m: &Map<String, J>, key: &str) -> Result<Option<i64>, String> {
     match m.get(key) {

@@ -1,6 +1,6 @@
 //! The answer of InfluxDB 1.x's `/query`: one result per statement (`statement_id`), each
-//! with its series (`name`, `columns`, `values`) or its own `error`, and rows read from them:
-//! databases with their retention policies, users with their grants, continuous queries.
+//! with its series (`name`, `columns`, `values`) or its own `error`, and rows read from them
+//! (a database, a user, a continuous query).
 
 use std::collections::BTreeMap;
 
@@ -110,25 +110,6 @@ impl RetentionPolicyRow {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_read_by_column() {
-        let r: QueryResponse = serde_json::from_str(r#"{"results":[{"statement_id":0,"series":[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["autogen","0s","168h0m0s",1,true]]}]},{"statement_id":1,"error":"database not found: x"}]}"#).unwrap();
-        let rp: Vec<_> = r.results[0]
-            .rows()
-            .filter_map(|row| RetentionPolicyRow::from_row(&row))
-            .collect();
-        assert_eq!(rp[0].name, "autogen");
-        assert_eq!(rp[0].shard_group_duration, "168h0m0s");
-        assert_eq!(rp[0].replication, 1);
-        assert!(rp[0].default);
-        assert_eq!(r.results[1].error.as_deref(), Some("database not found: x"));
-    }
-}
-
 /// A user as the server describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserRow {
@@ -149,4 +130,23 @@ pub struct ContinuousQueryRow {
     pub resample: Option<String>,
     /// The query between `BEGIN` and `END`, as the server rewrote it.
     pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_read_by_column() {
+        let r: QueryResponse = serde_json::from_str(r#"{"results":[{"statement_id":0,"series":[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["autogen","0s","168h0m0s",1,true]]}]},{"statement_id":1,"error":"database not found: x"}]}"#).unwrap();
+        let rp: Vec<_> = r.results[0]
+            .rows()
+            .filter_map(|row| RetentionPolicyRow::from_row(&row))
+            .collect();
+        assert_eq!(rp[0].name, "autogen");
+        assert_eq!(rp[0].shard_group_duration, "168h0m0s");
+        assert_eq!(rp[0].replication, 1);
+        assert!(rp[0].default);
+        assert_eq!(r.results[1].error.as_deref(), Some("database not found: x"));
+    }
 }

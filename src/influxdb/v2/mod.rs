@@ -8,8 +8,10 @@
 //! `INFLUX_TOKEN`, `INFLUX_ORG`, `INFLUX_ORG_ID`), and the shared `ca_certificate`.
 
 pub mod api;
+pub mod attributes;
 pub mod authorization;
 pub mod bucket;
+pub mod by_id_or_name;
 pub mod client;
 pub mod client_influxql;
 pub mod dbrp;
@@ -17,6 +19,7 @@ pub mod models;
 pub mod models_influxql;
 pub mod organization;
 pub mod organization_member;
+pub mod password;
 pub mod permissions;
 pub mod secret;
 pub mod snapshots;

@@ -87,6 +87,26 @@ pub struct UpdateAuthorization {
     pub description: Option<String>,
 }
 
+impl UpdateAuthorization {
+    /// What changed from `prior` to `planned`, each a `(status, description)`: an unset
+    /// status is `"active"`, an unset description the API's empty one.
+    pub fn between(
+        prior: (&Option<String>, &Option<String>),
+        planned: (&Option<String>, &Option<String>),
+    ) -> Self {
+        UpdateAuthorization {
+            status: (planned.0 != prior.0)
+                .then(|| planned.0.clone().unwrap_or_else(|| "active".into())),
+            description: (planned.1 != prior.1).then(|| planned.1.clone().unwrap_or_default()),
+        }
+    }
+
+    /// Nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none() && self.description.is_none()
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct Organization {
     pub id: String,

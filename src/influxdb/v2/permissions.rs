@@ -122,6 +122,27 @@ fn matches(s: &PermissionModel, a: &models::Permission, auth_org_id: &str) -> bo
 }
 
 /// Whether the API's permissions are exactly the state's, matched one to one.
+/// The server's permissions `api` (of an authorization in `auth_org_id`) as a state holds
+/// them, sorted.
+pub fn all_from_api(api: &[models::Permission], auth_org_id: &str) -> Vec<PermissionModel> {
+    let mut p: Vec<_> = api.iter().map(|p| from_api(p, auth_org_id)).collect();
+    p.sort();
+    p
+}
+
+/// The permissions a refreshed state keeps: `prior`'s while they mean the server's (`api`),
+/// else the server's.
+pub fn kept(
+    prior: Option<&Vec<PermissionModel>>,
+    api: &[models::Permission],
+    auth_org_id: &str,
+) -> Vec<PermissionModel> {
+    match prior {
+        Some(p) if same(p, api, auth_org_id) => p.clone(),
+        _ => all_from_api(api, auth_org_id),
+    }
+}
+
 pub fn same(state: &[PermissionModel], api: &[models::Permission], auth_org_id: &str) -> bool {
     if state.len() != api.len() {
         return false;

@@ -10,15 +10,13 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::models::{User, UserBody};
+use super::{attributes, password};
 use super::{validate_v2_id, V2Api};
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{
     AttributePath, Diagnostics, IdentityAttribute, IdentitySchema, Resource, Schema, Type, Value,
 };
 use crate::influxdb::http::gone_is_ok;
-
-/// The shortest password InfluxDB accepts.
-pub const MIN_PASSWORD_LEN: usize = 8;
 
 pub struct UserResource;
 
@@ -42,32 +40,8 @@ fn state_from(u: User, settings: &UserState) -> UserState {
     }
 }
 
-fn check_password(s: &str) -> Result<(), String> {
-    if s.chars().count() < MIN_PASSWORD_LEN {
-        Err(format!(
-            "The password is shorter than {MIN_PASSWORD_LEN} characters, which InfluxDB refuses."
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-impl UserResource {
-    /// Sets the password; an error names `password_wo` and never the password.
-    async fn set_password(api: &V2Api, id: &str, password: &str, diags: &mut Diagnostics) -> bool {
-        match api.client.set_password(id, password).await {
-            Ok(()) => true,
-            Err(e) => {
-                diags.attribute_error(
-                    AttributePath::root("password_wo"),
-                    "Setting the user's password failed",
-                    format!("{e}\n\nThe password was not changed. Run terraform apply again."),
-                );
-                false
-            }
-        }
-    }
-}
+/// Whose password an error names.
+const WHOSE: &str = "the user's";
 
 #[async_trait]
 impl Resource for UserResource {
@@ -88,33 +62,17 @@ impl Resource for UserResource {
                 Attribute::required("name", Type::String)
                     .describe("The user's name, unique on the server. A change renames the user in place (same ID).")
                     .validate_str("Invalid name", validators::not_empty),
-                Attribute::optional_computed("status", Type::String)
-                    .describe("`\"active\"` (the default) or `\"inactive\"` (the user and its tokens are refused). Updated in place; a status changed outside Terraform is restored.")
-                    .validate_str("Invalid status", validators::one_of(&["active", "inactive"]))
-                    .default("active"),
-                Attribute::optional("password_wo", Type::String)
-                    .describe("The user's password, at least 8 characters. Write-only: sent to InfluxDB when the user is created and whenever `password_wo_version` changes, never stored in the plan or the state.")
-                    .sensitive()
-                    .write_only()
-                    .validate_str("Invalid password_wo", check_password),
-                Attribute::optional("password_wo_version", Type::Number)
-                    .describe("Change it (for example increment it) to send `password_wo` again: Terraform cannot compare a value it never stores."),
-            ],
+                attributes::status("the user and its tokens are refused"),
+            ]
+            .into_iter()
+            .chain(password::attributes("The user's password, at least 8 characters. Write-only: sent to InfluxDB when the user is created and whenever `password_wo_version` changes, never stored in the plan or the state."))
+            .collect(),
         )
         .requires_terraform("1.11.0", "has no write-only attributes, which `password_wo` is (so that the password is never stored in the state)")
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if !config.attr("password_wo_version").is_null()
-            && config.attr("password_wo").is_null()
-            && config.attr("password_wo").is_known()
-        {
-            diags.attribute_error(
-                AttributePath::root("password_wo"),
-                "Missing password_wo",
-                "password_wo_version is set, so the password it versions must be set too (password_wo).",
-            );
-        }
+        password::validate(config, diags);
     }
 
     fn identity(&self) -> Option<IdentitySchema> {
@@ -174,7 +132,7 @@ impl Resource for UserResource {
         let state = state_from(user, &planned);
         if let (Some(id), Some(pw)) = (&state.id, &planned.password_wo) {
             // On failure the user exists: it is recorded (tainted), never orphaned.
-            Self::set_password(api, id, pw, diags).await;
+            password::taken(api.client.set_password(id, pw).await, WHOSE, diags);
         }
         Some(state)
     }
@@ -228,12 +186,11 @@ impl Resource for UserResource {
                 }
             }
         }
-        if planned.password_wo_version != prior.password_wo_version {
-            if let Some(pw) = &planned.password_wo {
-                if !Self::set_password(api, &id, pw, diags).await {
-                    // The old version stays in the state, so the next apply tries again.
-                    return Some(state);
-                }
+        let versions = (prior.password_wo_version, planned.password_wo_version);
+        if let Some(pw) = password::to_resend(versions, planned.password_wo.as_deref()) {
+            if !password::taken(api.client.set_password(&id, pw).await, WHOSE, diags) {
+                // The old version stays in the state, so the next apply tries again.
+                return Some(state);
             }
         }
         state.password_wo_version = planned.password_wo_version;

@@ -30,15 +30,13 @@ impl Management {
             Ok(b) => b,
             Err(e) => return bad_request(e),
         };
-        if let Err(e) = rules::database_name(&b.name)
+        let template = b.partition_template.as_deref();
+        let checked = rules::database_name(&b.name)
             .and_then(|_| rules::limit("maxTables", b.max_tables))
             .and_then(|_| rules::limit("maxColumnsPerTable", b.max_columns_per_table))
             .and_then(|_| rules::retention(b.retention_period))
-        {
-            return bad_request(e);
-        }
-        let template = b.partition_template.as_deref();
-        let partition_template = match template.map(rules::partition_template).transpose() {
+            .and_then(|_| rules::optional_template(template));
+        let partition_template = match checked {
             Ok(p) => p,
             Err(e) => return bad_request(e),
         };

@@ -79,6 +79,13 @@ pub fn retention(v: Option<i64>) -> Result<(), String> {
     }
 }
 
+/// A create's optional `partitionTemplate` (absent: none), checked as [`partition_template`].
+pub fn optional_template(
+    items: Option<&[serde_json::Value]>,
+) -> Result<Option<Vec<TemplatePart>>, String> {
+    items.map(partition_template).transpose()
+}
+
 /// `ClusterDatabasePartitionTemplate`: 1 to 8 unique items, each a tag part (value: string,
 /// minLength 1), a time part (value: string, minLength 1) or a bucket part (`tagName` minLength
 /// 1, `numberOfBuckets` 1 to 100000). Docs (custom partitions): exactly one time part, and a

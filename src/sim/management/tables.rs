@@ -16,11 +16,9 @@ impl Management {
             Ok(b) => b,
             Err(e) => return bad_request(e),
         };
-        if let Err(e) = rules::table_name(&b.name) {
-            return bad_request(e);
-        }
         let template = b.partition_template.as_deref();
-        let partition_template = match template.map(rules::partition_template).transpose() {
+        let checked = rules::table_name(&b.name).and_then(|_| rules::optional_template(template));
+        let partition_template = match checked {
             Ok(p) => p,
             Err(e) => return bad_request(e),
         };

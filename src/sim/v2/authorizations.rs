@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{Authorization, Permission, Store, RESOURCE_TYPES};
-use super::{error, new_id, now, reply, valid_id, Call};
+use super::{error, new_id, now, owner_filters, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// A new token: 64 random bytes, URL-safe base64, like InfluxDB's.
@@ -18,11 +18,10 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE.encode(bytes)
 }
 
-/// An authorization as the API shows it, with the names the server fills in (a bucket's
-/// `name`, an org's `org`).
-pub(super) fn view(s: &Store, a: &Authorization) -> serde_json::Value {
-    let permissions: Vec<Permission> = a
-        .permissions
+/// Permissions as the API shows them: a bucket's `name` and an org's name (`org`) filled in
+/// (v2 and v1 authorizations alike).
+pub(super) fn permissions_view(s: &Store, permissions: &[Permission]) -> Vec<Permission> {
+    permissions
         .iter()
         .map(|p| {
             let mut p = p.clone();
@@ -39,7 +38,13 @@ pub(super) fn view(s: &Store, a: &Authorization) -> serde_json::Value {
                 .map(|o| o.name.clone());
             p
         })
-        .collect();
+        .collect()
+}
+
+/// An authorization as the API shows it, with the names the server fills in (a bucket's
+/// `name`, an org's `org`).
+pub(super) fn view(s: &Store, a: &Authorization) -> serde_json::Value {
+    let permissions = permissions_view(s, &a.permissions);
     json!({
         "id": a.id,
         "status": a.status,
@@ -65,19 +70,9 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
             return error(400, &format!("{k} must have a length of 16 bytes"));
         }
     }
-    let user_id = match q.get("user") {
-        Some(name) => match s.users.values().find(|u| &u.name == name) {
-            Some(u) => Some(u.id.clone()),
-            None => return error(404, "user not found"),
-        },
-        None => q.get("userID").cloned(),
-    };
-    let org_id = match q.get("org") {
-        Some(name) => match s.orgs.values().find(|o| &o.name == name) {
-            Some(o) => Some(o.id.clone()),
-            None => return error(404, &format!("organization name \"{name}\" not found")),
-        },
-        None => q.get("orgID").cloned(),
+    let (user_id, org_id) = match owner_filters(s, q) {
+        Ok(filters) => filters,
+        Err(r) => return r,
     };
     let list: Vec<_> = s
         .authorizations

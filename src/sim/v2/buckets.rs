@@ -16,7 +16,7 @@
 use serde_json::{json, Map, Value};
 
 use super::model::{Bucket, Store};
-use super::{error, error_code, new_id, now, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, now, org_filter, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, Resp};
 
 const HOUR: i64 = 3600;
@@ -137,13 +137,9 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
         };
         return page(s, call, vec![b], limit, offset);
     }
-    let org_id = match (q.get("orgID"), q.get("org")) {
-        (Some(id), _) => Some(id.clone()),
-        (None, Some(name)) => match s.orgs.values().find(|o| &o.name == name) {
-            Some(o) => Some(o.id.clone()),
-            None => return error(404, &format!("organization name \"{name}\" not found")),
-        },
-        (None, None) => None,
+    let org_id = match org_filter(s, q) {
+        Ok(o) => o,
+        Err(r) => return r,
     };
     let name = q.get("name");
     let list: Vec<&Bucket> = match &org_id {
@@ -366,16 +362,12 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
 
 /// `/api/v2/buckets/{id}` with any method.
 pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Resp {
-    if !valid_id(id) {
-        return error(400, "id must have a length of 16 bytes");
-    }
-    let Some(b) = s.buckets.get(id).cloned() else {
-        return error(404, "bucket not found");
+    let at = (method, "buckets", id);
+    let org = |b: &Bucket| Some(b.org_id.clone());
+    let b = match found(call, at, &s.buckets, org, (BAD_ID, "bucket not found")) {
+        Ok(b) => b,
+        Err(r) => return r,
     };
-    let action = if method == "GET" { "read" } else { "write" };
-    if !call.allowed(action, "buckets", Some(&b.org_id), Some(id)) {
-        return error(403, &format!("{action}:buckets is unauthorized"));
-    }
     match method {
         "GET" => reply(200, &view(s, &b)),
         "PATCH" => patch(s, call, b),

@@ -13,31 +13,14 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use super::authorizations::permissions_view;
 use super::model::{LegacyAuthorization, Permission, Store, RESOURCE_TYPES};
-use super::{error, error_code, new_id, now, reply, valid_id, Call};
+use super::{error, error_code, new_id, now, owner_filters, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// A v1 authorization as the API shows it, with the names the server fills in.
 pub(super) fn view(s: &Store, a: &LegacyAuthorization) -> serde_json::Value {
-    let permissions: Vec<Permission> = a
-        .permissions
-        .iter()
-        .map(|p| {
-            let mut p = p.clone();
-            if p.resource.kind == "buckets" {
-                if let Some(b) = p.resource.id.as_ref().and_then(|id| s.buckets.get(id)) {
-                    p.resource.name = Some(b.name.clone());
-                }
-            }
-            p.resource.org = p
-                .resource
-                .org_id
-                .as_ref()
-                .and_then(|o| s.orgs.get(o))
-                .map(|o| o.name.clone());
-            p
-        })
-        .collect();
+    let permissions = permissions_view(s, &a.permissions);
     json!({
         "id": a.id,
         "token": a.token,
@@ -89,19 +72,9 @@ fn list(s: &Store, call: &Call<'_>) -> Resp {
             return error(404, "authorization not found");
         }
     }
-    let user_id = match q.get("user") {
-        Some(name) => match s.users.values().find(|u| &u.name == name) {
-            Some(u) => Some(u.id.clone()),
-            None => return error(404, "user not found"),
-        },
-        None => q.get("userID").cloned(),
-    };
-    let org_id = match q.get("org") {
-        Some(name) => match s.orgs.values().find(|o| &o.name == name) {
-            Some(o) => Some(o.id.clone()),
-            None => return error(404, &format!("organization name \"{name}\" not found")),
-        },
-        None => q.get("orgID").cloned(),
+    let (user_id, org_id) = match owner_filters(s, q) {
+        Ok(filters) => filters,
+        Err(r) => return r,
     };
     let list: Vec<_> = s
         .legacy_authorizations

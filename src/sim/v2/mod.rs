@@ -36,6 +36,7 @@ mod buckets;
 mod control;
 mod dbrps;
 mod legacy;
+mod lookup;
 pub mod model;
 mod orgs;
 mod query;
@@ -52,6 +53,7 @@ use hyper::Method;
 use serde_json::json;
 use time::OffsetDateTime;
 
+use self::lookup::{found, org_filter, owner_filters, paged, BAD_ID};
 use self::model::{Authorization, Mapping, Org, Permission, Store, User, RESOURCE_TYPES};
 use super::harness::http::{
     authorization, json_response_as, no_content, query_pairs, sha512_hex, Resp,

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::buckets::add_system_buckets;
 use super::model::{Mapping, Org, Store};
-use super::{error, error_code, new_id, now, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, now, paged, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// An organization as the API shows it.
@@ -56,18 +56,10 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
                 .any(|m| &m.user_id == user && m.resource_id == o.id)
         });
     }
-    let offset = q.get("offset").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let limit = q
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(usize::MAX);
-    let orgs: Vec<Value> = list
+    let visible = list
         .into_iter()
-        .filter(|o| call.allowed("read", "orgs", None, Some(&o.id)))
-        .skip(offset)
-        .take(limit)
-        .map(view)
-        .collect();
+        .filter(|o| call.allowed("read", "orgs", None, Some(&o.id)));
+    let orgs: Vec<Value> = paged(visible, q).into_iter().map(view).collect();
     reply(
         200,
         &json!({"links": {"self": "/api/v2/orgs"}, "orgs": orgs}),
@@ -119,16 +111,17 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
 
 /// `/api/v2/orgs/{id}` with any method.
 pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Resp {
-    if !valid_id(id) {
-        return error(400, "id must have a length of 16 bytes");
-    }
-    let Some(mut o) = s.orgs.get(id).cloned() else {
-        return error(404, "organization not found");
+    let at = (method, "orgs", id);
+    let mut o = match found(
+        call,
+        at,
+        &s.orgs,
+        |_| None,
+        (BAD_ID, "organization not found"),
+    ) {
+        Ok(o) => o,
+        Err(r) => return r,
     };
-    let action = if method == "GET" { "read" } else { "write" };
-    if !call.allowed(action, "orgs", None, Some(id)) {
-        return error(403, &format!("{action}:orgs is unauthorized"));
-    }
     match method {
         "GET" => reply(200, &view(&o)),
         "PATCH" => {

@@ -142,21 +142,31 @@ fn skip_comment(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The index of the `}` closing the object that starts at `start` (just after its `{`).
-fn matching_brace(b: &[u8], start: usize) -> Option<usize> {
+/// Where the string or line comment that starts at `i` ends, if one does: what a scan for
+/// braces and commas passes over.
+fn skip_opaque(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        b'"' => Some(skip_string(b, i)),
+        b'/' if b.get(i + 1) == Some(&b'/') => Some(skip_comment(b, i)),
+        _ => None,
+    }
+}
+
+/// Walks `b` from `start`, past strings and comments, calling `at` with each other byte's
+/// index and the bracket depth before it (a bracket changes the depth after `at`): the first
+/// `Some` that `at` gives.
+fn scan<R>(b: &[u8], start: usize, mut at: impl FnMut(usize, usize) -> Option<R>) -> Option<R> {
     let (mut depth, mut i) = (0usize, start);
     while i < b.len() {
+        if let Some(after) = skip_opaque(b, i) {
+            i = after;
+            continue;
+        }
+        if let Some(r) = at(i, depth) {
+            return Some(r);
+        }
         match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = skip_comment(b, i);
-                continue;
-            }
             b'{' | b'(' | b'[' => depth += 1,
-            b'}' if depth == 0 => return Some(i),
             b'}' | b')' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
@@ -165,31 +175,25 @@ fn matching_brace(b: &[u8], start: usize) -> Option<usize> {
     None
 }
 
+/// The index of the `}` closing the object that starts at `start` (just after its `{`).
+fn matching_brace(b: &[u8], start: usize) -> Option<usize> {
+    scan(b, start, |i, depth| {
+        (b[i] == b'}' && depth == 0).then_some(i)
+    })
+}
+
 /// `key: value` pairs separated by commas at depth 0.
 fn properties(body: &str) -> Result<Vec<(String, String)>, String> {
     let b = body.as_bytes();
     let mut parts = Vec::new();
-    let (mut depth, mut start, mut i) = (0usize, 0, 0);
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                i = skip_comment(b, i);
-                continue;
-            }
-            b'{' | b'(' | b'[' => depth += 1,
-            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
-            b',' if depth == 0 => {
-                parts.push(&body[start..i]);
-                start = i + 1;
-            }
-            _ => {}
+    let mut start = 0;
+    scan(b, 0, |i, depth| {
+        if b[i] == b',' && depth == 0 {
+            parts.push(&body[start..i]);
+            start = i + 1;
         }
-        i += 1;
-    }
+        None::<()>
+    });
     parts.push(&body[start..]);
     let strip_comments = |s: &str| -> String {
         s.lines()

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use super::model::{Store, Task};
 use super::task_format::{edit_options, OptionEdit};
 use super::task_options::{from_script, show_offset};
-use super::{error, error_code, new_id, now, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, now, org_filter, reply, valid_id, Call};
 use crate::sim::harness::http::{no_content, Resp};
 
 /// The default and largest page of `GET /api/v2/tasks`.
@@ -83,13 +83,9 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
             return error(400, "failed to decode request: invalid ID");
         }
     }
-    let org_id = match (q.get("orgID"), q.get("org")) {
-        (Some(id), _) => Some(id.clone()),
-        (None, Some(name)) => match s.orgs.values().find(|o| &o.name == name) {
-            Some(o) => Some(o.id.clone()),
-            None => return error(404, &format!("organization name \"{name}\" not found")),
-        },
-        (None, None) => None,
+    let org_id = match org_filter(s, q) {
+        Ok(o) => o,
+        Err(r) => return r,
     };
     let tasks: Vec<Value> = s
         .tasks
@@ -175,16 +171,13 @@ pub(super) fn create(s: &mut Store, call: &Call<'_>) -> Resp {
 
 /// `/api/v2/tasks/{id}` with any method.
 pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Resp {
-    if !valid_id(id) {
-        return error(400, "failed to decode request: invalid ID");
-    }
-    let Some(mut task) = s.tasks.get(id).cloned() else {
-        return error(404, "task not found");
+    let org = |t: &Task| Some(t.org_id.clone());
+    let bad_id = "failed to decode request: invalid ID";
+    let at = (method, "tasks", id);
+    let mut task = match found(call, at, &s.tasks, org, (bad_id, "task not found")) {
+        Ok(t) => t,
+        Err(r) => return r,
     };
-    let action = if method == "GET" { "read" } else { "write" };
-    if !call.allowed(action, "tasks", Some(&task.org_id), Some(id)) {
-        return error(403, &format!("{action}:tasks is unauthorized"));
-    }
     match method {
         "GET" => reply(200, &view(s, &task)),
         "PATCH" => {

@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use super::model::{Store, User};
-use super::{error, error_code, new_id, reply, valid_id, Call};
+use super::{error, error_code, found, new_id, paged, reply, valid_id, Call, BAD_ID};
 use crate::sim::harness::http::{no_content, sha512_hex, Resp};
 
 /// The shortest password InfluxDB accepts.
@@ -42,18 +42,10 @@ pub(super) fn list(s: &Store, call: &Call<'_>) -> Resp {
     if let Some(after) = q.get("after") {
         list.retain(|u| &u.id > after);
     }
-    let offset = q.get("offset").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let limit = q
-        .get("limit")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(usize::MAX);
-    let users: Vec<Value> = list
+    let visible = list
         .into_iter()
-        .filter(|u| call.allowed("read", "users", None, Some(&u.id)))
-        .skip(offset)
-        .take(limit)
-        .map(view)
-        .collect();
+        .filter(|u| call.allowed("read", "users", None, Some(&u.id)));
+    let users: Vec<Value> = paged(visible, q).into_iter().map(view).collect();
     reply(
         200,
         &json!({"links": {"self": "/api/v2/users"}, "users": users}),
@@ -106,16 +98,11 @@ pub(super) fn one(s: &mut Store, call: &Call<'_>, method: &str, id: &str) -> Res
     if s.cloud {
         return error(404, "path not found");
     }
-    if !valid_id(id) {
-        return error(400, "id must have a length of 16 bytes");
-    }
-    let Some(mut user) = s.users.get(id).cloned() else {
-        return error(404, "user not found");
+    let at = (method, "users", id);
+    let mut user = match found(call, at, &s.users, |_| None, (BAD_ID, "user not found")) {
+        Ok(u) => u,
+        Err(r) => return r,
     };
-    let action = if method == "GET" { "read" } else { "write" };
-    if !call.allowed(action, "users", None, Some(id)) {
-        return error(403, &format!("{action}:users is unauthorized"));
-    }
     match method {
         "GET" => reply(200, &view(&user)),
         "PATCH" => {

@@ -112,10 +112,7 @@ impl Resource for AdminTokenResource {
                 created_at: Some(utc(&t.created_at)),
                 access_token: t.token,
             }),
-            Err(e) => {
-                create_failed(client, TYPE, &name, e, summary, diags).await;
-                None
-            }
+            Err(e) => create_failed(client, TYPE, &name, e, summary, diags).await,
         }
     }
 

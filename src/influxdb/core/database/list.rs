@@ -2,23 +2,19 @@
 //! (not `_internal`, not soft-deleted ones), as `influxdb_database` resources.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::engine::{Diagnostics, ListResource, Listed, Schema};
+use crate::engine::{Diagnostics, ListResource, Listed, OrError, Schema};
 use crate::influxdb::core::client::INTERNAL_DB;
 use crate::influxdb::core::CoreClient;
+use crate::influxdb::database::{self as rules, ListConfig};
 
 pub struct DatabaseList;
-
-/// The list takes no settings: every database.
-#[derive(Serialize, Deserialize, Default)]
-pub struct DatabaseListConfig {}
 
 #[async_trait]
 impl ListResource for DatabaseList {
     type Client = CoreClient;
-    type Config = DatabaseListConfig;
+    type Config = ListConfig;
     type State = DatabaseState;
 
     fn type_name(&self) -> &'static str {
@@ -26,35 +22,31 @@ impl ListResource for DatabaseList {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            "Lists every database of the server for `terraform query` (Terraform 1.14 or later), by name. It takes no settings.",
-            Vec::new(),
-        )
+        rules::list_schema("the server")
     }
 
     async fn list(
         &self,
         client: &CoreClient,
-        _config: DatabaseListConfig,
+        _config: ListConfig,
         diags: &mut Diagnostics,
     ) -> Vec<Listed<DatabaseState>> {
-        let mut rows = match client.list_databases().await {
-            Ok(d) => d,
-            Err(e) => {
-                diags.error("Listing the databases failed", e.to_string());
-                return Vec::new();
-            }
+        let listed = client.list_databases().await;
+        let Some(rows) = listed.or_error(diags, "Listing the databases failed") else {
+            return Vec::new();
         };
-        rows.retain(|d| !d.deleted && d.database_name != INTERNAL_DB);
-        rows.sort_by(|a, b| a.database_name.cmp(&b.database_name));
-        rows.iter()
-            .map(|d| Listed {
-                display_name: d.database_name.clone(),
-                state: DatabaseState {
+        let live = rows
+            .iter()
+            .filter(|d| !d.deleted && d.database_name != INTERNAL_DB);
+        rules::listed(
+            live.map(|d| {
+                let state = DatabaseState {
                     deletion_protection: Some(false),
                     ..state_from_row(d)
-                },
+                };
+                (d.database_name.clone(), state)
             })
-            .collect()
+            .collect(),
+        )
     }
 }

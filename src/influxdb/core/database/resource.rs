@@ -155,26 +155,21 @@ impl Resource for DatabaseResource {
         diags: &mut Diagnostics,
     ) -> Option<DatabaseState> {
         let name = current.name.clone().unwrap_or_default();
-        let found = client.read_database(&name).await;
-        match found.or_error(diags, "Reading the database failed")? {
-            Some(row) => {
-                let server = state_from_row(&row);
-                // The configuration's spelling while it means the server's value.
-                let mine = retention_ns(current.retention_period.as_deref());
-                let theirs = retention_ns(server.retention_period.as_deref());
-                Some(DatabaseState {
-                    retention_period: if mine == theirs {
-                        current.retention_period
-                    } else {
-                        server.retention_period
-                    },
-                    deletion_protection: database::protection(current.deletion_protection),
-                    hard_delete: current.hard_delete,
-                    ..server
-                })
-            }
-            None => database::gone(&name, diags),
-        }
+        let row = database::refreshed(client.read_database(&name).await, &name, diags)?;
+        let server = state_from_row(&row);
+        // The configuration's spelling while it means the server's value.
+        let mine = retention_ns(current.retention_period.as_deref());
+        let theirs = retention_ns(server.retention_period.as_deref());
+        Some(DatabaseState {
+            retention_period: if mine == theirs {
+                current.retention_period
+            } else {
+                server.retention_period
+            },
+            deletion_protection: database::protection(current.deletion_protection),
+            hard_delete: current.hard_delete,
+            ..server
+        })
     }
 
     async fn update(

@@ -16,17 +16,7 @@ use crate::influxdb::core::CoreClient;
 pub struct DatabaseTokensDataSource;
 
 /// One element: the shared object type.
-#[derive(Serialize, Deserialize, Default, Clone, Debug)]
-pub struct TokenItem {
-    pub id: Option<String>,
-    pub description: Option<String>,
-    pub permissions: Option<Vec<Permission>>,
-    pub expires_at: Option<String>,
-    pub created_at: Option<String>,
-    pub revoked_at: Option<String>,
-    pub account_id: Option<String>,
-    pub cluster_id: Option<String>,
-}
+pub type TokenItem = crate::influxdb::database_token::TokenItem<Permission>;
 
 #[derive(Serialize, Deserialize, Default, Clone, Debug)]
 pub struct TokensModel {
@@ -77,7 +67,10 @@ impl DataSource for DatabaseTokensDataSource {
                     permissions: s.permissions,
                     expires_at: s.expires_at,
                     created_at: s.created_at,
-                    ..TokenItem::default()
+                    // Enterprise has none of these.
+                    revoked_at: None,
+                    account_id: None,
+                    cluster_id: None,
                 }
             })
             .collect();

@@ -16,20 +16,14 @@ use crate::influxdb::core::admin_token::delete_orphan;
 use crate::influxdb::core::edition;
 use crate::influxdb::core::models::CreateResourceToken;
 use crate::influxdb::core::CoreClient;
+use crate::influxdb::database_token;
 use crate::influxdb::duration::parse_duration;
 use crate::influxdb::http::gone_is_ok;
 
 pub struct EphemeralDatabaseToken;
 
-#[derive(Serialize, Deserialize, Default, Clone, Debug)]
-pub struct EphemeralTokenModel {
-    pub description: Option<String>,
-    pub permissions: Option<Vec<Permission>>,
-    pub ttl: Option<String>,
-    pub id: Option<String>,
-    pub access_token: Option<String>,
-    pub expires_at: Option<String>,
-}
+/// The model every family's ephemeral database token has, with this family's permissions.
+pub type EphemeralTokenModel = database_token::EphemeralTokenModel<Permission>;
 
 /// What Close needs: the token to delete, by name.
 #[derive(Serialize, Deserialize)]

@@ -172,10 +172,7 @@ impl Resource for DatabaseTokenResource {
                 );
                 None
             }
-            Err(e) => {
-                create_failed(client, TYPE, &name, e, summary, diags).await;
-                None
-            }
+            Err(e) => create_failed(client, TYPE, &name, e, summary, diags).await,
         }
     }
 

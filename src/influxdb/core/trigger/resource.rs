@@ -23,10 +23,11 @@ use super::{same_specification, specification_text, validate_specification};
 use crate::engine::identity::{IdentityAttribute, IdentitySchema};
 use crate::engine::schema::validators;
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, Diagnostics, Resource, Schema, Type};
+use crate::engine::{AttributePath, Diagnostics, OrError, Resource, Schema, Type};
 use crate::influxdb::core::client::CoreClient;
 use crate::influxdb::core::database::validate_name as validate_database_name;
 use crate::influxdb::core::engine_api::{CreateTrigger, TriggerRow, TriggerSettings};
+use crate::influxdb::database as database_rules;
 use crate::influxdb::http::{gone_is_ok, CreateError};
 
 pub struct TriggerResource;
@@ -84,7 +85,11 @@ fn create_failed(planned: &TriggerState, e: &CreateError, diags: &mut Diagnostic
     if err.is_conflict() {
         diags.attribute_error(AttributePath::root("name"), "Trigger already exists", format!("{text}\n\nThe database {database:?} already has a trigger named {name:?}. Choose another name, or import it: terraform import ADDRESS {database}:{name}"));
     } else if err.is_not_found() {
-        diags.attribute_error(AttributePath::root("database"), summary, format!("{text}\n\nThe database {database:?} does not exist. Create it first (refer to influxdb_database.<name>.name so that Terraform orders the two)."));
+        diags.attribute_error(
+            AttributePath::root("database"),
+            summary,
+            format!("{text}\n\n{}", database_rules::missing_text(database)),
+        );
     } else if text.contains("Plugin not found")
         || text.contains("reading plugin file")
         || text.contains("plugin file")
@@ -204,24 +209,17 @@ impl Resource for TriggerResource {
     ) -> Option<TriggerState> {
         let database = current.database.clone().unwrap_or_default();
         let name = current.name.clone().unwrap_or_default();
-        let gone = |diags: &mut Diagnostics| {
-            diags.warning(
-                "Processing engine trigger deleted outside Terraform",
-                format!("The trigger {name:?} of the database {database:?} no longer exists. It is removed from the state and the next apply creates it again."),
-            );
-            None
+        let found = match client.find_trigger(&database, &name).await {
+            Err(e) if e.is_not_found() => Ok(None),
+            found => found,
         };
-        match client.find_trigger(&database, &name).await {
-            Ok(Some((row, args))) => Some(state_from_row(&database, &current, &row, args)),
-            Ok(None) => gone(diags),
-            Err(e) if e.is_not_found() => gone(diags),
-            Err(e) => {
-                diags.error(
-                    "Reading the processing engine trigger failed",
-                    e.to_string(),
-                );
-                None
-            }
+        match found.or_error(diags, "Reading the processing engine trigger failed")? {
+            Some((row, args)) => Some(state_from_row(&database, &current, &row, args)),
+            None => diags.deleted_outside(
+                "Processing engine trigger",
+                &format!("The trigger {name:?} of the database {database:?}"),
+                "",
+            ),
         }
     }
 
@@ -278,25 +276,20 @@ impl Resource for TriggerResource {
             diags.error(summary, format!("A trigger is imported as DATABASE:NAME (for example sensors:downsample), not {id:?}."));
             return None;
         };
-        match client.find_trigger(database, name).await {
-            Ok(Some((row, args))) => Some(state_from_row(
-                database,
-                &TriggerState::default(),
-                &row,
-                args,
-            )),
-            Ok(None) => {
-                diags.error(
-                    summary,
-                    format!("The database {database:?} has no trigger named {name:?}."),
-                );
-                None
-            }
-            Err(e) => {
-                diags.error(summary, e.to_string());
-                None
-            }
-        }
+        let found = client.find_trigger(database, name).await;
+        let Some((row, args)) = found.or_error(diags, summary)? else {
+            diags.error(
+                summary,
+                format!("The database {database:?} has no trigger named {name:?}."),
+            );
+            return None;
+        };
+        Some(state_from_row(
+            database,
+            &TriggerState::default(),
+            &row,
+            args,
+        ))
     }
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::engine::schema::Attribute;
-use crate::engine::{DataSource, Diagnostics, Schema, Type};
+use crate::engine::{DataSource, Diagnostics, OrError, Schema, Type};
 use crate::influxdb::management::ManagementClient;
 
 pub struct DatabasesDataSource;
@@ -38,19 +38,13 @@ impl DataSource for DatabasesDataSource {
         _config: DatabasesModel,
         diags: &mut Diagnostics,
     ) -> Option<DatabasesModel> {
-        match client.databases_snapshot().await {
-            Ok(list) => {
-                let mut databases: Vec<DatabaseState> =
-                    list.items().iter().cloned().map(state_from).collect();
-                databases.sort_by(|a, b| a.name.cmp(&b.name));
-                Some(DatabasesModel {
-                    databases: Some(databases),
-                })
-            }
-            Err(e) => {
-                diags.error("Listing the databases failed", e.to_string());
-                None
-            }
-        }
+        let snapshot = client.databases_snapshot().await;
+        let list = snapshot.or_error(diags, "Listing the databases failed")?;
+        let mut databases: Vec<DatabaseState> =
+            list.items().iter().cloned().map(state_from).collect();
+        databases.sort_by(|a, b| a.name.cmp(&b.name));
+        Some(DatabasesModel {
+            databases: Some(databases),
+        })
     }
 }

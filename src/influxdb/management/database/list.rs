@@ -1,22 +1,18 @@
 //! `list "influxdb_database"`: the databases of the cluster, as `influxdb_database` resources.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::engine::{Diagnostics, ListResource, Listed, Schema};
+use crate::engine::{Diagnostics, ListResource, Listed, OrError, Schema};
+use crate::influxdb::database::{self as rules, ListConfig};
 use crate::influxdb::management::ManagementClient;
 
 pub struct DatabaseList;
 
-/// The list takes no settings: every database of the cluster.
-#[derive(Serialize, Deserialize, Default)]
-pub struct DatabaseListConfig {}
-
 #[async_trait]
 impl ListResource for DatabaseList {
     type Client = ManagementClient;
-    type Config = DatabaseListConfig;
+    type Config = ListConfig;
     type State = DatabaseState;
 
     fn type_name(&self) -> &'static str {
@@ -24,32 +20,24 @@ impl ListResource for DatabaseList {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            "Lists every database of the cluster for `terraform query` (Terraform 1.14 or later), by name. It takes no settings.",
-            Vec::new(),
-        )
+        rules::list_schema("the cluster")
     }
 
     async fn list(
         &self,
         client: &ManagementClient,
-        _config: DatabaseListConfig,
+        _config: ListConfig,
         diags: &mut Diagnostics,
     ) -> Vec<Listed<DatabaseState>> {
-        let mut databases = match client.list_databases().await {
-            Ok(d) => d,
-            Err(e) => {
-                diags.error("Listing the databases failed", e.to_string());
-                return Vec::new();
-            }
+        let listed = client.list_databases().await;
+        let Some(databases) = listed.or_error(diags, "Listing the databases failed") else {
+            return Vec::new();
         };
-        databases.sort_by(|a, b| a.name.cmp(&b.name));
-        databases
-            .into_iter()
-            .map(|d| Listed {
-                display_name: d.name.clone(),
-                state: state_from(d),
-            })
-            .collect()
+        rules::listed(
+            databases
+                .into_iter()
+                .map(|d| (d.name.clone(), state_from(d)))
+                .collect(),
+        )
     }
 }

@@ -12,6 +12,7 @@ use super::models::Database;
 use super::partition_template::{
     template_from_api, template_part_type, TemplatePart, PARTITION_TEMPLATE_DOC,
 };
+use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, Diagnostics, Type, Value};
 use crate::influxdb::duration::{format_duration, parse_duration};
 
@@ -84,6 +85,19 @@ pub mod doc {
     pub const CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered.";
     pub const IDENTITY_ACCOUNT_ID: &str = "The Cloud Dedicated account ID; null on Clustered. When given in an import identity, it must be the provider's, or the import fails naming it.";
     pub const IDENTITY_CLUSTER_ID: &str = "The Cloud Dedicated cluster ID; null on Clustered. When given in an import identity, it must be the provider's, or the import fails naming it.";
+}
+
+/// `account_id` and `cluster_id` of an object of the cluster (null on Clustered), as a
+/// resource's state keeps them.
+pub fn scope_attributes() -> [Attribute; 2] {
+    [
+        Attribute::computed("account_id", Type::String)
+            .describe(doc::ACCOUNT_ID)
+            .use_state_for_unknown(),
+        Attribute::computed("cluster_id", Type::String)
+            .describe(doc::CLUSTER_ID)
+            .use_state_for_unknown(),
+    ]
 }
 
 /// The computed attributes of a database (all but `name`), shared with `influxdb_databases`.

@@ -79,13 +79,10 @@ impl Resource for DatabaseResource {
                     .requires_replace(),
                 Attribute::optional_computed("deletion_protection", Type::Bool)
                     .describe("While `true`, any plan that would delete the database or replace it (which deletes its data) fails, naming the database. The flag is kept in the state, so it also guards a database whose block was removed from the configuration. Set it to `false` and apply before destroying. Default `false`. Kept in the state only: changing it makes no API call."),
-                Attribute::computed("account_id", Type::String)
-                    .describe(doc::ACCOUNT_ID)
-                    .use_state_for_unknown(),
-                Attribute::computed("cluster_id", Type::String)
-                    .describe(doc::CLUSTER_ID)
-                    .use_state_for_unknown(),
-            ],
+            ]
+            .into_iter()
+            .chain(scope_attributes())
+            .collect(),
         )
     }
 
@@ -174,15 +171,12 @@ impl Resource for DatabaseResource {
     ) -> Option<DatabaseState> {
         let name = current.name.clone().unwrap_or_default();
         // From this process's snapshot of the list (one list call per refresh).
-        let found = client.read_database(&name).await;
-        match found.or_error(diags, "Reading the database failed")? {
-            Some(d) => Some(DatabaseState {
-                // Not on the server: the state's own setting.
-                deletion_protection: database::protection(current.deletion_protection),
-                ..state_from(d)
-            }),
-            None => database::gone(&name, diags),
-        }
+        let d = database::refreshed(client.read_database(&name).await, &name, diags)?;
+        Some(DatabaseState {
+            // Not on the server: the state's own setting.
+            deletion_protection: database::protection(current.deletion_protection),
+            ..state_from(d)
+        })
     }
 
     async fn update(

@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use super::*;
 use crate::engine::schema::{validators, Attribute};
 use crate::engine::{Diagnostics, EphemeralResource, Opened, Schema, Type};
+use crate::influxdb::database_token;
 use crate::influxdb::duration::parse_duration;
 use crate::influxdb::http::gone_is_ok;
 use crate::influxdb::management::models::{CreateDatabaseToken, Permission};
@@ -22,15 +23,8 @@ use crate::influxdb::timestamp;
 
 pub struct EphemeralDatabaseToken;
 
-#[derive(Serialize, Deserialize, Default, Clone, Debug)]
-pub struct EphemeralTokenModel {
-    pub description: Option<String>,
-    pub permissions: Option<Vec<Permission>>,
-    pub ttl: Option<String>,
-    pub id: Option<String>,
-    pub access_token: Option<String>,
-    pub expires_at: Option<String>,
-}
+/// The model every family's ephemeral database token has, with this family's permissions.
+pub type EphemeralTokenModel = database_token::EphemeralTokenModel<Permission>;
 
 /// What Close needs: the token to revoke.
 #[derive(Serialize, Deserialize)]

@@ -188,17 +188,7 @@ async fn find_and_revoke(
 
 /// A token as the data sources describe it: the resource's attributes minus `access_token`,
 /// plus `revoked_at`.
-#[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
-pub struct TokenModel {
-    pub id: Option<String>,
-    pub description: Option<String>,
-    pub permissions: Option<Vec<Permission>>,
-    pub expires_at: Option<String>,
-    pub created_at: Option<String>,
-    pub revoked_at: Option<String>,
-    pub account_id: Option<String>,
-    pub cluster_id: Option<String>,
-}
+pub type TokenModel = crate::influxdb::database_token::TokenItem<Permission>;
 
 /// The model of a token; its access token, if the API ever sent one, is dropped.
 pub fn token_model(t: DatabaseToken) -> TokenModel {

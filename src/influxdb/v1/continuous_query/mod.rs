@@ -14,7 +14,6 @@ use super::influxql::quote_ident;
 pub use super::models::ContinuousQueryRow;
 use crate::influxdb::http::{HttpError, Listing};
 
-
 /// `DATABASE:NAME`.
 pub fn id_of(database: &str, name: &str) -> String {
     format!("{database}:{name}")

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use super::data_source::default_retention;
 use crate::engine::{DataSource, Diagnostics, OrError, Schema};
-use crate::influxdb::database::{databases_attribute, ListedDatabase, ListedDatabases};
+use crate::influxdb::database::{databases_schema, ListedDatabase, ListedDatabases};
 use crate::influxdb::v1::V1Client;
 
 pub struct DatabasesDataSource;
@@ -20,10 +20,7 @@ impl DataSource for DatabasesDataSource {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            "Lists the databases of the server.",
-            vec![databases_attribute("On InfluxDB 1.x each has `name` and `retention_period` (the duration of its default retention policy in canonical form, null for infinite); the other attributes are null. `_internal` is not listed.")],
-        )
+        databases_schema("the server", "On InfluxDB 1.x each has `name` and `retention_period` (the duration of its default retention policy in canonical form, null for infinite); the other attributes are null. `_internal` is not listed.")
     }
 
     async fn read(

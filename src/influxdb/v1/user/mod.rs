@@ -25,7 +25,6 @@ pub struct Grant {
     pub privilege: String,
 }
 
-
 /// The privileges a `grant` block may name.
 pub const PRIVILEGES: &[&str] = &["READ", "WRITE", "ALL"];
 

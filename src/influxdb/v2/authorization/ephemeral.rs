@@ -118,15 +118,7 @@ impl EphemeralResource for EphemeralAuthorization {
         }
         // A shortcut's permissions are shown as the server granted them; configured ones are
         // kept as written (the engine puts the configuration back over the result).
-        let granted = shortcut.then(|| {
-            let mut p: Vec<_> = a
-                .permissions
-                .iter()
-                .map(|p| permissions::from_api(p, &a.org_id))
-                .collect();
-            p.sort();
-            p
-        });
+        let granted = shortcut.then(|| permissions::all_from_api(&a.permissions, &a.org_id));
         let private = AuthorizationToDelete {
             id: a.id.clone(),
             description: a.description.clone().unwrap_or_default(),

@@ -79,18 +79,7 @@ pub(super) fn state_from(
     prior: &AuthorizationState,
     token: Option<String>,
 ) -> AuthorizationState {
-    let permissions = match &prior.permissions {
-        Some(p) if permissions::same(p, &a.permissions, &a.org_id) => p.clone(),
-        _ => {
-            let mut p: Vec<_> = a
-                .permissions
-                .iter()
-                .map(|p| permissions::from_api(p, &a.org_id))
-                .collect();
-            p.sort();
-            p
-        }
-    };
+    let permissions = permissions::kept(prior.permissions.as_ref(), &a.permissions, &a.org_id);
     AuthorizationState {
         id: Some(a.id),
         org_id: Some(a.org_id),

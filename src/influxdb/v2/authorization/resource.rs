@@ -17,14 +17,14 @@
 use async_trait::async_trait;
 
 use super::*;
-use crate::engine::schema::{validators, Attribute, Nesting};
+use crate::engine::schema::{Attribute, Nesting};
 use crate::engine::{
     Diagnostics, IdentityAttribute, IdentitySchema, PlanChange, Resource, Schema, Type, Value,
 };
 use crate::influxdb::v2::client::gone_is_ok;
 use crate::influxdb::v2::models::UpdateAuthorization;
-use crate::influxdb::v2::validate_v2_id;
 use crate::influxdb::v2::V2Api;
+use crate::influxdb::v2::{attributes, validate_v2_id};
 
 pub struct AuthorizationResource;
 
@@ -44,23 +44,14 @@ impl Resource for AuthorizationResource {
                 Attribute::computed("id", Type::String)
                     .describe("The authorization's ID.")
                     .use_state_for_unknown(),
-                Attribute::optional_computed("org_id", Type::String)
-                    .describe("The organization's ID (16 hexadecimal digits). Unset: the provider's `org` or `org_id`. A change replaces the authorization.")
-                    .validate_str("Invalid org_id", validate_v2_id)
-                    .requires_replace()
-                    .use_state_for_unknown(),
+                attributes::org_id("the authorization"),
                 Attribute::optional_computed("user_id", Type::String)
                     .describe("The user the token belongs to (it stops working when that user is deleted). Unset: the user of the provider's token. A change replaces the authorization.")
                     .validate_str("Invalid user_id", validate_v2_id)
                     .requires_replace()
                     .use_state_for_unknown(),
-                Attribute::optional("description", Type::String)
-                    .describe("What the token is for. Must not be empty. Updated in place.")
-                    .validate_str("Invalid description", validators::not_empty),
-                Attribute::optional_computed("status", Type::String)
-                    .describe("`\"active\"` (the default) or `\"inactive\"` (the token is refused but kept). Updated in place; a status changed outside Terraform is restored.")
-                    .validate_str("Invalid status", validators::one_of(&["active", "inactive"]))
-                    .default("active"),
+                attributes::description("the token is"),
+                attributes::status("the token is refused but kept"),
                 Attribute::optional_computed("permissions", Type::Dynamic)
                     .describe("The token's permissions: a set of `{ action, resource = { type, id, name, org_id } }`. Order does not matter. The API cannot change them, so a change replaces the authorization (new ID, new token). Required unless `all_access` or `operator` is set, which fill it in. At least one.")
                     .nested(Nesting::Set, permission_attributes())
@@ -179,14 +170,11 @@ impl Resource for AuthorizationResource {
     ) -> Option<AuthorizationState> {
         let client = &api.client;
         let id = prior.id.clone().unwrap_or_default();
-        let body = UpdateAuthorization {
-            status: (planned.status != prior.status)
-                .then(|| planned.status.clone().unwrap_or_else(|| "active".into())),
-            // An unset description is the API's empty one.
-            description: (planned.description != prior.description)
-                .then(|| planned.description.clone().unwrap_or_default()),
-        };
-        if body.status.is_none() && body.description.is_none() {
+        let body = UpdateAuthorization::between(
+            (&prior.status, &prior.description),
+            (&planned.status, &planned.description),
+        );
+        if body.is_empty() {
             return Some(prior);
         }
         match client.update_authorization(&id, &body).await {

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 
 use super::*;
 use crate::engine::schema::Attribute;
-use crate::engine::{AttributePath, DataSource, Diagnostics, Schema, Value};
-use crate::influxdb::v2::{validate_v2_id, V2Api};
+use crate::engine::{DataSource, Diagnostics, Schema, Value};
+use crate::influxdb::v2::{by_id_or_name, validate_v2_id, V2Api};
 
 pub struct BucketDataSource;
 
@@ -42,21 +42,7 @@ impl DataSource for BucketDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let (id, name) = (config.attr("id"), config.attr("name"));
-        if !id.is_null() && !name.is_null() {
-            diags.attribute_error(
-                AttributePath::root("name"),
-                "Both id and name are set",
-                "Find the bucket by id or by name, not both.",
-            );
-        }
-        if id.is_null() && name.is_null() && id.is_known() && name.is_known() {
-            diags.attribute_error(
-                AttributePath::root("name"),
-                "Missing id or name",
-                "Set the bucket's id or its name.",
-            );
-        }
+        by_id_or_name::validate(config, "bucket", diags);
     }
 
     async fn read(
@@ -85,16 +71,8 @@ impl DataSource for BucketDataSource {
         match found {
             Ok(Some(b)) => Some(state_from(b)),
             Ok(None) => {
-                let what = config
-                    .id
-                    .as_ref()
-                    .map(|i| format!("with ID {i}"))
-                    .or(config.name.as_ref().map(|n| format!("named {n:?}")))
-                    .unwrap_or_default();
-                diags.error(
-                    "Bucket not found",
-                    format!("InfluxDB has no bucket {what} visible to the provider's token."),
-                );
+                let (id, name) = (config.id.as_deref(), config.name.as_deref());
+                by_id_or_name::not_found(id, name, "bucket", diags);
                 None
             }
             Err(e) => {

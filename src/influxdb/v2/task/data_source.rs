@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use super::*;
 use crate::engine::schema::Attribute;
 use crate::engine::{AttributePath, DataSource, Diagnostics, Schema, Type, Value};
-use crate::influxdb::v2::{validate_v2_id, V2Api};
+use crate::influxdb::v2::{by_id_or_name, validate_v2_id, V2Api};
 
 pub struct TaskDataSource;
 
@@ -43,21 +43,7 @@ impl DataSource for TaskDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let (id, name) = (config.attr("id"), config.attr("name"));
-        if !id.is_null() && !name.is_null() {
-            diags.attribute_error(
-                AttributePath::root("name"),
-                "Both id and name are set",
-                "Find the task by id or by name, not both.",
-            );
-        }
-        if id.is_null() && name.is_null() && id.is_known() && name.is_known() {
-            diags.attribute_error(
-                AttributePath::root("name"),
-                "Missing id or name",
-                "Set the task's id or its name.",
-            );
-        }
+        by_id_or_name::validate(config, "task", diags);
     }
 
     async fn read(
@@ -87,16 +73,8 @@ impl DataSource for TaskDataSource {
         match found {
             Ok(mut l) if l.len() == 1 => Some(state_from(l.remove(0))),
             Ok(l) if l.is_empty() => {
-                let what = config
-                    .id
-                    .as_ref()
-                    .map(|i| format!("with ID {i}"))
-                    .or(config.name.as_ref().map(|n| format!("named {n:?}")))
-                    .unwrap_or_default();
-                diags.error(
-                    "Task not found",
-                    format!("InfluxDB has no task {what} visible to the provider's token."),
-                );
+                let (id, name) = (config.id.as_deref(), config.name.as_deref());
+                by_id_or_name::not_found(id, name, "task", diags);
                 None
             }
             Ok(l) => {

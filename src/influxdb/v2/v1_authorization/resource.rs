@@ -15,30 +15,17 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::*;
-use crate::engine::schema::{validators, Attribute, Nesting};
+use crate::engine::schema::{Attribute, Nesting};
 use crate::engine::{IdentityAttribute, IdentitySchema, Resource, Schema, Type};
 use crate::influxdb::v2::authorization::permission_attributes;
 use crate::influxdb::v2::models::UpdateAuthorization;
+use crate::influxdb::v2::{attributes, password};
 use crate::influxdb::v2::{validate_v2_id, V2Api};
 
 pub struct V1AuthorizationResource;
 
-impl V1AuthorizationResource {
-    /// Sets the password; an error names `password_wo` and never the password.
-    async fn set_password(api: &V2Api, id: &str, password: &str, diags: &mut Diagnostics) -> bool {
-        match api.client.set_legacy_password(id, password).await {
-            Ok(()) => true,
-            Err(e) => {
-                diags.attribute_error(
-                    AttributePath::root("password_wo"),
-                    "Setting the v1 authorization's password failed",
-                    format!("{e}\n\nThe password was not changed. Run terraform apply again."),
-                );
-                false
-            }
-        }
-    }
-}
+/// Whose password an error names.
+const WHOSE: &str = "the v1 authorization's";
 
 #[async_trait]
 impl Resource for V1AuthorizationResource {
@@ -56,53 +43,31 @@ impl Resource for V1AuthorizationResource {
                 Attribute::computed("id", Type::String)
                     .describe("The v1 authorization's ID.")
                     .use_state_for_unknown(),
-                Attribute::optional_computed("org_id", Type::String)
-                    .describe("The organization's ID (16 hexadecimal digits). Unset: the provider's `org` or `org_id`. A change replaces the v1 authorization.")
-                    .validate_str("Invalid org_id", validate_v2_id)
-                    .requires_replace()
-                    .use_state_for_unknown(),
+                attributes::org_id("the v1 authorization"),
                 Attribute::required("token", Type::String)
                     .describe("The v1 user name (InfluxDB calls it the token), unique on the server: 1.x clients send it as `u` or as the basic-auth user. Not a secret. A change replaces the v1 authorization.")
                     .validate_str("Invalid token", check_token)
                     .requires_replace(),
-                Attribute::optional("description", Type::String)
-                    .describe("What the credentials are for. Must not be empty. Updated in place.")
-                    .validate_str("Invalid description", validators::not_empty),
-                Attribute::optional_computed("status", Type::String)
-                    .describe("`\"active\"` (the default) or `\"inactive\"` (logins are refused, the authorization is kept). Updated in place; a status changed outside Terraform is restored.")
-                    .validate_str("Invalid status", validators::one_of(&["active", "inactive"]))
-                    .default("active"),
+                attributes::description("the credentials are"),
+                attributes::status("logins are refused, the authorization is kept"),
                 Attribute::required("permissions", Type::Dynamic)
                     .describe("The permissions: a set of `{ action, resource = { type = \"buckets\", id, name, org_id } }` as in `influxdb_authorization`, on buckets only (what 1.x clients read and write). Order does not matter. The API cannot change them, so a change replaces the v1 authorization. At least one.")
                     .nested(Nesting::Set, permission_attributes())
                     .requires_replace(),
-                Attribute::optional("password_wo", Type::String)
-                    .describe("The password, at least 8 characters. Write-only: sent to InfluxDB after the v1 authorization is created and whenever `password_wo_version` changes, never stored in the plan or the state. Unset: no password (set one with `influx v1 auth set-password`), so logins fail.")
-                    .sensitive()
-                    .write_only()
-                    .validate_str("Invalid password_wo", check_password),
-                Attribute::optional("password_wo_version", Type::Number)
-                    .describe("Change it (for example increment it) to send `password_wo` again: Terraform cannot compare a value it never stores."),
                 Attribute::computed("user_id", Type::String)
                     .describe("The user the v1 authorization belongs to: the user of the provider's token.")
                     .use_state_for_unknown(),
-            ],
+            ]
+            .into_iter()
+            .chain(password::attributes("The password, at least 8 characters. Write-only: sent to InfluxDB after the v1 authorization is created and whenever `password_wo_version` changes, never stored in the plan or the state. Unset: no password (set one with `influx v1 auth set-password`), so logins fail."))
+            .collect(),
         )
         .requires_terraform("1.11.0", "has no write-only attributes, which `password_wo` is (so that the password is never stored in the state)")
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_permissions(config, diags);
-        if !config.attr("password_wo_version").is_null()
-            && config.attr("password_wo").is_null()
-            && config.attr("password_wo").is_known()
-        {
-            diags.attribute_error(
-                AttributePath::root("password_wo"),
-                "Missing password_wo",
-                "password_wo_version is set, so the password it versions must be set too (password_wo).",
-            );
-        }
+        password::validate(config, diags);
     }
 
     /// InfluxDB Cloud Serverless has no v1 authorizations: refused at plan, naming it.
@@ -181,7 +146,7 @@ impl Resource for V1AuthorizationResource {
         let state = state_from(created, &planned);
         if let (Some(id), Some(pw)) = (&state.id, &planned.password_wo) {
             // On failure it exists: it is recorded (tainted, so replaced), never orphaned.
-            Self::set_password(api, id, pw, diags).await;
+            password::taken(client.set_legacy_password(id, pw).await, WHOSE, diags);
         }
         Some(state)
     }
@@ -217,17 +182,15 @@ impl Resource for V1AuthorizationResource {
         diags: &mut Diagnostics,
     ) -> Option<V1AuthorizationState> {
         let id = prior.id.clone().unwrap_or_default();
-        let body = UpdateAuthorization {
-            status: (planned.status != prior.status)
-                .then(|| planned.status.clone().unwrap_or_else(|| "active".into())),
-            description: (planned.description != prior.description)
-                .then(|| planned.description.clone().unwrap_or_default()),
-        };
+        let body = UpdateAuthorization::between(
+            (&prior.status, &prior.description),
+            (&planned.status, &planned.description),
+        );
         let mut state = V1AuthorizationState {
             password_wo: None,
             ..prior.clone()
         };
-        if body.status.is_some() || body.description.is_some() {
+        if !body.is_empty() {
             match api.client.update_legacy_authorization(&id, &body).await {
                 Ok(a) => state = state_from(a, &planned),
                 Err(e) => {
@@ -237,12 +200,12 @@ impl Resource for V1AuthorizationResource {
             }
         }
         state.password_wo_version = prior.password_wo_version;
-        if planned.password_wo_version != prior.password_wo_version {
-            if let Some(pw) = &planned.password_wo {
-                if !Self::set_password(api, &id, pw, diags).await {
-                    // The old version stays in the state, so the next apply tries again.
-                    return Some(state);
-                }
+        let versions = (prior.password_wo_version, planned.password_wo_version);
+        if let Some(pw) = password::to_resend(versions, planned.password_wo.as_deref()) {
+            let sent = api.client.set_legacy_password(&id, pw).await;
+            if !password::taken(sent, WHOSE, diags) {
+                // The old version stays in the state, so the next apply tries again.
+                return Some(state);
             }
         }
         state.password_wo_version = planned.password_wo_version;
