@@ -28,35 +28,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP_PORT="$(free_port)"; RPC_PORT="$(free_port)"; PROXY_PORT="$(free_port)"
-cat > "$WORK/influxdb.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$RPC_PORT"
-[meta]
-  dir = "$WORK/meta"
-  logging-enabled = false
-[data]
-  dir = "$WORK/data"
-  wal-dir = "$WORK/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[http]
-  bind-address = "127.0.0.1:$HTTP_PORT"
-  auth-enabled = true
-  log-enabled = false
-[logging]
-  level = "warn"
-[continuous_queries]
-  enabled = false
-CONF
-"$INFLUXD" -config "$WORK/influxdb.conf" > "$WORK/influxd.log" 2>&1 &
-PIDS+=($!)
-SERVER="http://127.0.0.1:$HTTP_PORT"
-for _ in $(seq 100); do curl -sf "$SERVER/ping" > /dev/null && break; sleep 0.2; done
+source scripts/start-influxdb1.sh
 ADMIN=bench-admin ADMIN_PW='bench-admin-pw'
-curl -sf "$SERVER/query" --data-urlencode "q=CREATE USER \"$ADMIN\" WITH PASSWORD '$ADMIN_PW' WITH ALL PRIVILEGES" > /dev/null
+start_influxd1 "$INFLUXD" "$WORK" "$ADMIN" "$ADMIN_PW" $'[continuous_queries]\n  enabled = false'
+PIDS+=("$INFLUXD1_PID")
+SERVER="$INFLUXD1_URL"
+HTTP_PORT="${INFLUXD1_URL##*:}"
+PROXY_PORT="$(free_port)"
 
 # The counting proxy: forwards every request to the server and counts them in a file.
 cat > "$WORK/proxy.py" <<'PY'

@@ -41,36 +41,14 @@ provider_installation {
 RC
 
 step "Starting influxd on loopback (auth enabled, data in .demo-v1/influxd)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP_PORT="$(free_port)"; RPC_PORT="$(free_port)"
-D="$DEMO/influxd"
-cat > "$D/influxdb.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$RPC_PORT"
-[meta]
-  dir = "$D/meta"
-[data]
-  dir = "$D/data"
-  wal-dir = "$D/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[http]
-  bind-address = "127.0.0.1:$HTTP_PORT"
-  auth-enabled = true
-  log-enabled = false
-[logging]
-  level = "warn"
-CONF
-"$INFLUXD" -config "$D/influxdb.conf" > "$D/influxd.log" 2>&1 &
-INFLUXD_PID=$!
-trap 'kill "$INFLUXD_PID" 2>/dev/null || true' EXIT
-URL="http://127.0.0.1:$HTTP_PORT"
-for _ in $(seq 100); do curl -sf "$URL/ping" > /dev/null && break; sleep 0.2; done
-echo "influxd at $URL"
+source scripts/start-influxdb1.sh
 ADMIN=admin
 ADMIN_PW="demo-admin-$(date +%s)"
-curl -sf "$URL/query" --data-urlencode "q=CREATE USER \"$ADMIN\" WITH PASSWORD '$ADMIN_PW' WITH ALL PRIVILEGES" > /dev/null
+start_influxd1 "$INFLUXD" "$DEMO/influxd" "$ADMIN" "$ADMIN_PW"
+INFLUXD_PID="$INFLUXD1_PID"
+trap 'kill "$INFLUXD_PID" 2>/dev/null || true' EXIT
+URL="$INFLUXD1_URL"
+echo "influxd at $URL"
 echo "first admin user \"$ADMIN\" created"
 
 export TF_CLI_CONFIG_FILE="$DEMO/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
